@@ -1,0 +1,67 @@
+"""The one place where IRIs are minted. See docs/model.md, "IRI scheme"."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from kopa_graph.model import Organisation
+from kopa_graph.settings import Settings
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="-._~")
+
+
+class IRIs:
+    """Mints the IRIs of one graph from the settings' base IRI."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base = settings.id_base
+
+    def _iri(self, *parts: str) -> URIRef:
+        return URIRef(self.base + "/".join(_seg(p) for p in parts))
+
+    def project(self, project_id: str) -> URIRef:
+        return self._iri("project", project_id)
+
+    def pilot(self, pilot_id: str) -> URIRef:
+        return self._iri("pilot", pilot_id)
+
+    def organisation(self, org: Organisation) -> URIRef:
+        if org.municipality_code:
+            return self._iri("municipality", org.municipality_code)
+        return self._iri("organisation", org.id)
+
+    def membership(self, collaboration: str, org: Organisation) -> URIRef:
+        return self._iri("membership", collaboration, org.key)
+
+    def person(self, person_id: str) -> URIRef:
+        return self._iri("person", person_id)
+
+    def post(self, person_id: str, n: int) -> URIRef:
+        return self._iri("post", person_id, str(n))
+
+    def theme_statement(self, pilot_id: str, theme_id: str) -> URIRef:
+        return self._iri("pilot", pilot_id, "theme", theme_id)
+
+    def claim(self, claim_id: str) -> URIRef:
+        return self._iri("claim", claim_id)
+
+    def scheme(self, scheme_id: str) -> URIRef:
+        return self._iri(scheme_id)
+
+    def concept(self, scheme_id: str, concept_id: str) -> URIRef:
+        return self._iri(scheme_id, concept_id)
+
+    def dataset(self, dataset_id: str) -> URIRef:
+        return self._iri("dataset", dataset_id)
+
+    def period(self, start: int, end: int) -> URIRef:
+        return self._iri("period", f"{start}-{end}")
+
+
+def article_line(article_url: str, line: int) -> URIRef:
+    """RFC 5147 fragment for 1-based ``line``: the range between positions line-1 and line."""
+    return URIRef(f"{article_url}#line={line - 1},{line}")

@@ -1,0 +1,192 @@
+"""The source data as typed, immutable values: what ``data/`` says, checked.
+
+Every value keeps the :class:`~kopa_graph.errors.Location` in ``data/`` it was
+read from; facts read from the article also keep the article ``line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kopa_graph.errors import Location
+
+#: Languages a label may have. Swedish is the language of the source article.
+LANGUAGES = ("sv", "fi", "en")
+
+LangText = Mapping[str, str]
+LangTexts = Mapping[str, tuple[str, ...]]
+
+#: The concept schemes the build needs, by scheme id.
+THEMES, LEVELS, ORG_TYPES, ROLES = "theme", "education-level", "organisation-type", "role"
+REQUIRED_SCHEMES = (THEMES, LEVELS, ORG_TYPES, ROLES)
+
+PARTICIPANT, LEAD = "participant", "lead-organisation"
+
+#: Classes a stated total may count (``counts_class``).
+COUNTABLE_CLASSES = ("Pilot",)
+
+#: W3C ORG classes an organisation type may give its members (``org_class``).
+ORG_CLASSES = ("FormalOrganization", "OrganizationalUnit", "Organization")
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    labels: LangText
+    definitions: LangText
+    loc: Location
+    alt_labels: LangTexts = field(default_factory=dict)
+    broader: tuple[str, ...] = ()
+    org_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Scheme:
+    id: str
+    labels: LangText
+    definitions: LangText
+    concepts: Mapping[str, Concept]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    type: str
+    names: LangText
+    loc: Location
+    municipality_code: str | None = None
+    alt_labels: LangTexts = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    part_of: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The IRI-forming key: the kuntanumero of a municipality, else the id."""
+        return self.municipality_code or self.id
+
+
+@dataclass(frozen=True)
+class Member:
+    organisation: str
+    as_written: str
+    loc: Location
+    role: str | None = None
+    role_as_written: str | None = None
+
+
+@dataclass(frozen=True)
+class LevelMention:
+    level: str
+    as_written: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Keyword:
+    theme: str
+    as_written: str
+    loc: Location
+    levels: tuple[LevelMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    person: str
+    name: str
+    titles: tuple[str, ...]
+    organisation: str
+    organisation_as_written: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Pilot:
+    id: str
+    name: str
+    line: int
+    loc: Location
+    members_line: int
+    members: tuple[Member, ...]
+    keywords_line: int
+    keywords: tuple[Keyword, ...]
+    contacts_line: int
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    line: int
+    text: str
+    count: int
+    loc: Location
+    counts_class: str | None = None
+    counts_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectMember:
+    organisation: str
+    role: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    names: LangText
+    alt_labels: LangTexts
+    descriptions: LangText
+    start: int
+    end: int
+    pages: tuple[str, ...]
+    members: tuple[ProjectMember, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Article:
+    url: str
+    file: str
+    title: str
+    language: str
+    publisher: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class ReferenceDataset:
+    id: str
+    file: str
+    title: str
+    licence: str
+    rights: str
+    sources: tuple[str, ...]
+    loc: Location
+    classification: str | None = None
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One row of a municipality classification."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+    classification: str
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """Everything ``kopa-graph build`` reads, checked and cross-referenced."""
+
+    project: Project
+    article: Article
+    organisations: Mapping[str, Organisation]
+    pilots: tuple[Pilot, ...]
+    claims: tuple[Claim, ...]
+    schemes: Mapping[str, Scheme]
+    datasets: Mapping[str, ReferenceDataset]
+    municipalities: Mapping[str, Municipality]

@@ -1,0 +1,82 @@
+"""Namespaces and prefixes. The kopa terms are a closed namespace mirroring
+``ontology/kopa.ttl`` (a test keeps the two the same set, both ways)."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/kopa/ontology"
+SHAPES_IRI = "https://w3id.org/kopa/shapes"
+
+
+class KOPA(DefinedNamespace):
+    """The kopa ontology: only what the standard vocabularies lack."""
+
+    _fail = True
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+
+    Pilot: URIRef
+    NetworkProject: URIRef
+    ThemeStatement: URIRef
+    StatedTotal: URIRef
+    themeStatement: URIRef
+    theme: URIRef
+    asWritten: URIRef
+    statedCount: URIRef
+    countOf: URIRef
+
+
+KOPASH = Namespace(SHAPES_IRI + "#")
+#: schema.org in its http form, as most linked-data tools still write it.
+SCHEMA = Namespace("http://schema.org/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+ROV = Namespace("http://www.w3.org/ns/regorg#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+#: The prefixes every output uses, in the order they are written.
+PREFIXES: dict[str, str] = {
+    "kopa": str(KOPA._NS),
+    "adms": str(ADMS),
+    "dcat": str(DCAT),
+    "dct": str(DCTERMS),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "rov": str(ROV),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "void": str(VOID),
+    "xsd": str(XSD),
+}
+
+
+def prefixes_for(id_base: str) -> dict[str, str]:
+    """The output prefixes, with ``kopaid:`` bound to the data namespace."""
+    return {"kopaid": id_base, **PREFIXES}
+
+
+__all__ = [
+    "ADMS",
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "KOPA",
+    "KOPASH",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "ROV",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "VOID",
+    "XSD",
+    "prefixes_for",
+]

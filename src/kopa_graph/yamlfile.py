@@ -1,0 +1,107 @@
+"""Reading YAML source files so that every value knows its line.
+
+Mappings load as :class:`YMap` and sequences as :class:`YList`; both carry the
+line they start on and, for mappings, the line of each key. Duplicate keys
+(which plain YAML loaders silently overwrite) and syntax errors are reported as
+:class:`~kopa_graph.errors.SourceDataError` naming file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kopa_graph.errors import Location, Problem, SourceDataError
+
+
+class YMap(dict[str, Any]):
+    """A YAML mapping with the location of itself and of each key."""
+
+    loc: Location
+    key_locs: dict[str, Location]
+
+    def loc_of(self, key: str) -> Location:
+        return self.key_locs.get(key, self.loc)
+
+
+class YList(list[Any]):
+    """A YAML sequence with its location."""
+
+    loc: Location
+
+
+def _make_loader(path: Path) -> type[yaml.SafeLoader]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def loc(node: yaml.Node) -> Location:
+        return Location(path, node.start_mark.line + 1)
+
+    def construct_mapping(loader: Loader, node: yaml.MappingNode) -> YMap:
+        result = YMap()
+        result.loc = loc(node)
+        result.key_locs = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raise SourceDataError(
+                    [Problem(loc(key_node), str(key), "a key must be text", "write the key as a word")]
+                )
+            if key in result:
+                raise SourceDataError(
+                    [
+                        Problem(
+                            loc(key_node),
+                            key,
+                            f"duplicate key (first on line {result.key_locs[key].line})",
+                            "remove one of the two",
+                        )
+                    ]
+                )
+            result[key] = loader.construct_object(value_node, deep=True)
+            result.key_locs[key] = loc(key_node)
+        return result
+
+    def construct_sequence(loader: Loader, node: yaml.SequenceNode) -> YList:
+        result = YList(loader.construct_object(child, deep=True) for child in node.value)
+        result.loc = loc(node)
+        return result
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+    return Loader
+
+
+def load_yaml(path: Path) -> YMap:
+    """Load one YAML file whose top level is a mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceDataError(
+            [Problem(Location(path), "", "file not found", "create it, or point --data at the folder that has it")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise SourceDataError(
+            [Problem(Location(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8")]
+        ) from None
+    except OSError as exc:
+        raise SourceDataError([Problem(Location(path), "", f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        data = yaml.load(text, Loader=_make_loader(path))  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        raise SourceDataError(
+            [Problem(Location(path, line), "", f"YAML syntax error: {what}", "check indentation, quotes and colons")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SourceDataError([Problem(Location(path), "", f"YAML error: {exc}")]) from None
+    if not isinstance(data, YMap):
+        raise SourceDataError(
+            [Problem(Location(path, 1), "", "the file must hold a YAML mapping (key: value) at the top level")]
+        )
+    return data
