@@ -1,0 +1,116 @@
+"""The ``kopa-graph`` command: a few lines over each public function.
+
+Exit codes: 0 ok; 1 the data does not conform to the shapes; 2 bad input or
+usage; 3 an output could not be written.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from kopa_graph import __version__
+from kopa_graph.errors import KopaError, NotConformant
+from kopa_graph.settings import BASE_IRI_ENV, DEFAULT_BASE_IRI, Settings
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into a message on stderr and the documented exit code."""
+    try:
+        yield
+    except KopaError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kopa-graph")
+@click.option("--base-iri", envvar=BASE_IRI_ENV, default=DEFAULT_BASE_IRI, show_default=True,
+              help=f"Base IRI of the data: every resource is {{base}}id/... (env {BASE_IRI_ENV}).")
+@click.option("-v", "--verbose", count=True, help="Say more (-v: progress, -vv: debug).")
+@click.pass_context
+def main(ctx: click.Context, base_iri: str, verbose: int) -> None:
+    """Publish the KOPA pilots as a validated, linked knowledge graph.
+
+    Exit codes: 0 ok, 1 the data does not conform to the shapes,
+    2 bad input or usage, 3 an output could not be written.
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    with _errors():
+        ctx.obj = Settings(base_iri=base_iri)
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of source data [default: the shipped data/].")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Folder to write kopa.ttl, kopa.jsonld, kopa.nt and context.jsonld to.")
+@click.pass_context
+def build(ctx: click.Context, data_dir: Path | None, out_dir: Path) -> None:
+    """Build the graph from the source data, validate it, and write it.
+
+    Nothing is written unless the graph conforms to the shapes; outputs
+    replace earlier ones only once all of them are written.
+    """
+    from kopa_graph.pipeline import build as run_build
+
+    with _errors():
+        result = run_build(data_dir, out_dir, _settings(ctx))
+        warnings = len(result.report.warnings)
+        click.echo(f"Built {len(result.graph)} triples; conforms to the shapes"
+                   + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else "") + ".")
+        for name, path in sorted(result.files.items()):
+            click.echo(f"  wrote {path}")
+
+
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
+              help="Report for people (text) or machines (json, or the SHACL report graph in turtle).")
+@click.option("--input-format", type=click.Choice(["turtle", "json-ld", "n-triples", "n-quads", "trig", "rdf-xml"]),
+              help="RDF format of the files [default: from each file's extension].")
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format: str | None) -> None:
+    """Validate RDF files (together, as one graph) against the shapes.
+
+    Exit 0 when they conform, 1 when they do not, 2 when a file cannot be loaded.
+    """
+    from rdflib import Graph
+
+    from kopa_graph.engine import parse_file
+    from kopa_graph.formats import format_named
+    from kopa_graph.validate import load_shapes, render_json, render_text, render_turtle, validate_graph
+
+    settings = _settings(ctx)
+    with _errors():
+        graph = Graph(bind_namespaces="none")
+        for path in files:
+            parse_file(path, format_named(input_format) if input_format else None, graph)
+        shapes = load_shapes(settings)
+        report = validate_graph(graph, settings, shapes=shapes)
+        if fmt == "json":
+            click.echo(render_json(report))
+        elif fmt == "turtle":
+            click.echo(render_turtle(report))
+        else:
+            click.echo(render_text(report, shapes=shapes))
+        if not report.conforms:
+            sys.exit(NotConformant.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,133 @@
+"""Deterministic N-Triples and Turtle writers.
+
+Both write terms the same way (:func:`literal`, :func:`iri`), escape exactly
+as canonical N-Triples asks, and sort everything, so that the same graph gives
+the same bytes in every process, whatever the hash seed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kopa_graph.namespaces import RDF, XSD
+
+_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_LIT_RE = re.compile(r'[\x00-\x1f"\\\x7f]')
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_BARE = {
+    str(XSD.integer): re.compile(r"^[+-]?[0-9]+$"),
+    str(XSD.decimal): re.compile(r"^[+-]?[0-9]*\.[0-9]+$"),
+    str(XSD.boolean): re.compile(r"^(?:true|false)$"),
+}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group(0)
+    return _ECHAR.get(c) or f"\\u{ord(c):04X}"
+
+
+def literal_text(value: str) -> str:
+    return '"' + _LIT_RE.sub(_escape_char, value) + '"'
+
+
+def iri(term: URIRef) -> str:
+    return "<" + _IRI_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04X}", str(term)) + ">"
+
+
+def literal(term: Literal, datatype: str | None = None) -> str:
+    out = literal_text(str(term))
+    if term.language:
+        return out + "@" + term.language
+    if term.datatype and term.datatype != XSD.string:
+        return out + "^^" + (datatype or iri(term.datatype))
+    return out
+
+
+def nt_term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return iri(term)
+    if isinstance(term, Literal):
+        return literal(term)
+    if isinstance(term, BNode):
+        return "_:" + str(term)
+    raise TypeError(f"cannot write {term!r} as RDF")
+
+
+def term_key(term: Node) -> tuple[int, str, str, str]:
+    """A total order on terms: IRIs, then blank nodes, then literals by value, language, datatype."""
+    if isinstance(term, URIRef):
+        return (0, str(term), "", "")
+    if isinstance(term, BNode):
+        return (1, str(term), "", "")
+    assert isinstance(term, Literal)
+    return (2, str(term), term.language or "", str(term.datatype or ""))
+
+
+def ntriples(graph: Graph) -> bytes:
+    """Canonical-style N-Triples, one triple per line, lines sorted."""
+    lines = sorted(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph)
+    return "".join(lines).encode("utf-8")
+
+
+class _TurtleTerms:
+    def __init__(self, prefixes: Mapping[str, str], base: str | None) -> None:
+        # longest namespace first, so that the most specific prefix wins
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.base = base
+        self.used: set[str] = set()
+
+    def iri(self, term: URIRef) -> str:
+        value = str(term)
+        for prefix, ns in self.prefixes:
+            if value.startswith(ns) and _PN_LOCAL.match(value[len(ns):]):
+                self.used.add(prefix)
+                return f"{prefix}:{value[len(ns):]}"
+        if self.base and value.startswith(self.base):
+            rest = value[len(self.base):]
+            if rest and ":" not in rest.split("/")[0] and not _IRI_BAD.search(rest) and "#" not in rest \
+                    and "?" not in rest and not rest.startswith(("/", ".")) and "/." not in rest:
+                return f"<{rest}>"
+        return iri(term)
+
+    def term(self, term: Node) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        if isinstance(term, Literal):
+            dt = str(term.datatype) if term.datatype else ""
+            if not term.language and dt in _BARE and _BARE[dt].match(str(term)):
+                return str(term)
+            return literal(term, self.iri(term.datatype) if term.datatype and term.datatype != XSD.string else None)
+        return nt_term(term)
+
+
+def turtle(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -> bytes:
+    """Sorted, readable Turtle: one block per subject, ``a`` first, then predicates
+    and objects in order; IRIs under ``base`` are written relative to it."""
+    terms = _TurtleTerms(prefixes, base)
+    by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in graph:
+        by_subject[s][p].append(o)
+    blocks = []
+    for s in sorted(by_subject, key=term_key):
+        preds = by_subject[s]
+        order = sorted(preds, key=lambda p: (p != RDF.type, term_key(p)))
+        parts = []
+        for p in order:
+            objects = sorted(preds[p], key=term_key)
+            ptext = "a" if p == RDF.type else terms.term(p)
+            parts.append(ptext + " " + ",\n        ".join(terms.term(o) for o in objects))
+        blocks.append(terms.term(s) + " " + " ;\n    ".join(parts) + " .\n")
+    head = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()) if p in terms.used]
+    if base:
+        head.insert(0, f"@base <{base}> .\n")
+    return ("".join(head) + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def sorted_triples(graph: Graph) -> Iterable[tuple[Node, Node, Node]]:
+    return sorted(graph, key=lambda t: (term_key(t[0]), term_key(t[1]), term_key(t[2])))

@@ -1,0 +1,65 @@
+"""The main job, ``kopa-graph build``: load → build → validate → write.
+
+Nothing is written unless the graph conforms to the shapes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from kopa_graph.build import BuiltGraph, build_graph
+from kopa_graph.engine import serialize
+from kopa_graph.errors import NotConformant
+from kopa_graph.formats import FORMATS, PUBLISHED
+from kopa_graph.jsonld import context_document
+from kopa_graph.load import load_source_data
+from kopa_graph.namespaces import prefixes_for
+from kopa_graph.outputs import write_files
+from kopa_graph.resources import default_data_dir
+from kopa_graph.settings import Settings
+from kopa_graph.validate import ValidationReport, load_shapes, render_text, validate_graph
+
+log = logging.getLogger(__name__)
+
+#: Stem of the published files: kopa.ttl, kopa.jsonld, kopa.nt.
+STEM = "kopa"
+CONTEXT_FILE = "context.jsonld"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    graph: Graph
+    report: ValidationReport
+    files: dict[str, Path]
+
+
+def build_and_validate(data_dir: Path | None, settings: Settings) -> tuple[BuiltGraph, ValidationReport]:
+    """Load ``data_dir`` (default: the shipped data), build and validate; raise if it does not conform."""
+    data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
+    built = build_graph(data, settings)
+    shapes = load_shapes(settings)
+    report = validate_graph(built.graph, settings, shapes=shapes)
+    if not report.conforms:
+        raise NotConformant(report, render_text(report, built.origins, shapes))
+    return built, report
+
+
+def serialize_release(graph: Graph, settings: Settings) -> dict[str, bytes]:
+    """The published files of ``graph``, by file name."""
+    prefixes = prefixes_for(settings.id_base)
+    files = {f"{STEM}{FORMATS[name].extension}": serialize(graph, name, prefixes, settings.id_base)
+             for name in PUBLISHED}
+    files[CONTEXT_FILE] = context_document(settings.id_base)
+    return files
+
+
+def build(data_dir: Path | None, out_dir: Path, settings: Settings) -> BuildResult:
+    """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples."""
+    built, report = build_and_validate(data_dir, settings)
+    files = write_files(out_dir, serialize_release(built.graph, settings))
+    log.info("wrote %d triples to %s", len(built.graph), out_dir)
+    return BuildResult(built.graph, report, files)

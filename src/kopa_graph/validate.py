@@ -1,0 +1,208 @@
+"""SHACL validation: the one place where pyshacl runs.
+
+Shapes and ontology are the shipped files (``shapes/*.ttl``,
+``ontology/kopa.ttl``). The shapes name concepts of the data (a role, an
+organisation type) under the default base IRI; when a run uses another base,
+those IRIs are moved to it first, so one shapes file serves every publisher.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kopa_graph.errors import Location
+from kopa_graph.namespaces import RDF, SH
+from kopa_graph.ntriples import term_key
+from kopa_graph.resources import ontology_path, shapes_paths
+from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
+
+log = logging.getLogger(__name__)
+
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, in terms a person can act on."""
+
+    focus: Node
+    shape: Node
+    severity: str
+    message: str
+    path: str = ""
+    value: Node | None = None
+    constraint: str = ""
+
+    def sort_key(self) -> tuple[object, ...]:
+        return (term_key(self.focus), _SEVERITY_ORDER.get(self.severity, 9), self.path, str(self.shape),
+                self.message, term_key(self.value) if self.value is not None else ())
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    results: list[Result]
+    graph: Graph = field(repr=False)
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+
+def rebase(graph: Graph, old: str, new: str) -> Graph:
+    """A copy of ``graph`` with every IRI that starts with ``old`` starting with ``new`` instead."""
+    if old == new:
+        return graph
+
+    def move(t: Node) -> Node:
+        if isinstance(t, URIRef) and str(t).startswith(old):
+            return URIRef(new + t[len(old):])
+        if isinstance(t, Literal) and old in str(t):  # SPARQL text and sh:namespace of SHACL-SPARQL
+            return Literal(str(t).replace(old, new), lang=t.language, datatype=t.datatype)
+        return t
+
+    out = Graph(bind_namespaces="none")
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, move(URIRef(ns)), override=True)
+    for s, p, o in graph:
+        out.add((move(s), move(p), move(o)))
+    return out
+
+
+def load_shapes(settings: Settings, paths: Sequence[Path] | None = None) -> Graph:
+    from kopa_graph.engine import parse_file  # local: engine imports the writers
+
+    g = Graph(bind_namespaces="none")
+    for path in paths or shapes_paths():
+        parse_file(path, graph=g)
+    return rebase(g, DEFAULT_BASE_IRI + "id/", settings.id_base)
+
+
+def load_ontology() -> Graph:
+    from kopa_graph.engine import parse_file
+
+    return parse_file(ontology_path())
+
+
+def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
+                   ontology: Graph | None = None) -> ValidationReport:
+    """Validate ``data`` (with the ontology mixed in) against the shapes."""
+    import pyshacl  # heavy: imported only when validation runs
+
+    shapes = shapes if shapes is not None else load_shapes(settings)
+    ontology = ontology if ontology is not None else load_ontology()
+    saved = rdflib.NORMALIZE_LITERALS  # pyshacl switches it off and may not restore it
+    try:
+        conforms, report_graph, _ = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="none", abort_on_first=False,
+            allow_warnings=True, allow_infos=True, meta_shacl=False, advanced=True, js=False, debug=False,
+        )
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
+    results = sorted(_results(report_graph, shapes), key=Result.sort_key)
+    conforms = not any(r.severity == "Violation" for r in results)
+    log.info("validation: %d violations, %d other results", sum(r.severity == "Violation" for r in results),
+             sum(r.severity != "Violation" for r in results))
+    return ValidationReport(bool(conforms), results, report_graph)
+
+
+def _results(report: Graph, shapes: Graph) -> list[Result]:
+    out = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(node, SH.resultSeverity)
+        shape = report.value(node, SH.sourceShape)
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        component = report.value(node, SH.sourceConstraintComponent)
+        out.append(Result(
+            focus=report.value(node, SH.focusNode),
+            shape=shape,
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            message=" / ".join(messages) or "(no message)",
+            path=render_path(report, report.value(node, SH.resultPath), shapes),
+            value=report.value(node, SH.value),
+            constraint=str(component).rsplit("#", 1)[-1] if component else "",
+        ))
+    return out
+
+
+def render_path(g: Graph, path: Node | None, shapes: Graph) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return _qname(shapes, path)
+    inverse = g.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + render_path(g, inverse, shapes)
+    return str(path)
+
+
+def _qname(g: Graph, iri: Node) -> str:
+    if isinstance(iri, URIRef):
+        try:
+            return g.namespace_manager.normalizeUri(iri)
+        except Exception:  # noqa: BLE001 - fall back to the full IRI
+            return f"<{iri}>"
+    if isinstance(iri, BNode):
+        return "[]"
+    return str(iri)
+
+
+def render_text(report: ValidationReport, origins: Mapping[URIRef, Location] | None = None,
+                shapes: Graph | None = None) -> str:
+    """The report for a person: grouped by entity, each with its place in data/."""
+    origins = origins or {}
+    names = shapes if shapes is not None else Graph()
+    if not report.results:
+        return "Conforms: no problems found."
+    groups: dict[Node, list[Result]] = defaultdict(list)
+    for r in report.results:
+        groups[r.focus].append(r)
+    lines = []
+    n_v, n_w = len(report.violations), len(report.warnings)
+    verdict = "Does not conform" if not report.conforms else "Conforms"
+    lines.append(f"{verdict}: {n_v} violation{'s' * (n_v != 1)}, {n_w} warning{'s' * (n_w != 1)}, "
+                 f"other {len(report.results) - n_v - n_w}, in {len(groups)} entit{'ies' if len(groups) != 1 else 'y'}.")
+    for focus in sorted(groups, key=term_key):
+        where = origins.get(focus) if isinstance(focus, URIRef) else None
+        lines.append("")
+        lines.append(f"{focus}" + (f"  (defined at {where})" if where else ""))
+        for r in groups[focus]:
+            lines.append(f"  {r.severity}: {r.message}")
+            detail = [f"shape {_qname(names, r.shape)}"]
+            if r.path:
+                detail.append(f"path {r.path}")
+            if r.value is not None and r.value != focus:
+                detail.append(f"value {r.value.n3() if isinstance(r.value, Literal | URIRef) else r.value}")
+            lines.append("    " + ", ".join(detail))
+    return "\n".join(lines)
+
+
+def render_json(report: ValidationReport, origins: Mapping[URIRef, Location] | None = None) -> str:
+    origins = origins or {}
+    items = []
+    for r in report.results:
+        where = origins.get(r.focus) if isinstance(r.focus, URIRef) else None
+        items.append({
+            "focus": str(r.focus), "shape": str(r.shape), "severity": r.severity, "message": r.message,
+            "path": r.path, "value": None if r.value is None else str(r.value), "constraint": r.constraint,
+            "file": str(where.path) if where else None, "line": where.line if where else None,
+        })
+    return json.dumps({"conforms": report.conforms, "results": items}, ensure_ascii=False, indent=2)
+
+
+def render_turtle(report: ValidationReport) -> str:
+    """The W3C SHACL validation report graph."""
+    return report.graph.serialize(format="turtle")
