@@ -219,7 +219,6 @@ class _Builder:
                 self.add(post, SKOS.prefLabel, self.written(title))
                 self.add(post, ORG.postIn, self.org(c.organisation))
                 self.add(post, ORG.heldBy, person)
-                self.add(post, KOPA.asWritten, self.written(c.organisation_as_written))
                 self.add(post, DCTERMS.source, self.line(pilot.contacts_line))
                 self.add(s, SCHEMA.contactPoint, post)
             self.mentioned(c.organisation, c.organisation_as_written, pilot.contacts_line)

@@ -19,6 +19,7 @@ import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kopa_graph import sparqlshapes
 from kopa_graph.errors import Location
 from kopa_graph.namespaces import RDF, SH
 from kopa_graph.ntriples import term_key
@@ -98,12 +99,22 @@ def load_ontology() -> Graph:
 
 
 def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
-                   ontology: Graph | None = None) -> ValidationReport:
-    """Validate ``data`` (with the ontology mixed in) against the shapes."""
+                   ontology: Graph | None = None, sparql: str = "set") -> ValidationReport:
+    """Validate ``data`` (with the ontology mixed in) against the shapes.
+
+    ``sparql="set"`` (the default) evaluates the SHACL-SPARQL constraints with
+    one query each (:mod:`kopa_graph.sparqlshapes`) and the core constraints
+    with pySHACL; ``sparql="pyshacl"`` leaves all of it to pySHACL.
+    """
     import pyshacl  # heavy: imported only when validation runs
 
     shapes = shapes if shapes is not None else load_shapes(settings)
     ontology = ontology if ontology is not None else load_ontology()
+    constraints: list[sparqlshapes.SparqlConstraint] = []
+    if sparql == "set":
+        shapes, constraints = sparqlshapes.split_shapes(shapes)
+    elif sparql != "pyshacl":
+        raise ValueError(f"sparql must be 'set' or 'pyshacl', not {sparql!r}")
     saved = rdflib.NORMALIZE_LITERALS  # pyshacl switches it off and may not restore it
     try:
         conforms, report_graph, _ = pyshacl.validate(
@@ -112,6 +123,13 @@ def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
         )
     finally:
         rdflib.NORMALIZE_LITERALS = saved
+    if constraints:
+        union = Graph(bind_namespaces="none")
+        for g in (data, ontology):
+            for t in g:
+                union.add(t)
+        for c, row in sparqlshapes.evaluate(union, constraints):
+            sparqlshapes.add_to_report(report_graph, c, row, row["this"])
     results = sorted(_results(report_graph, shapes), key=Result.sort_key)
     conforms = not any(r.severity == "Violation" for r in results)
     log.info("validation: %d violations, %d other results", sum(r.severity == "Violation" for r in results),
@@ -121,7 +139,10 @@ def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
 
 def _results(report: Graph, shapes: Graph) -> list[Result]:
     out = []
+    details = set(report.objects(None, SH.detail))  # pySHACL's inner results of sh:node: not results
     for node in report.subjects(RDF.type, SH.ValidationResult):
+        if node in details:
+            continue
         severity = report.value(node, SH.resultSeverity)
         shape = report.value(node, SH.sourceShape)
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))

@@ -1,0 +1,3 @@
+# The source article without a publisher.
+# expect: kopash:Article-publisher <https://example.org/test-article>
+DELETE WHERE { <https://example.org/test-article> dct:publisher ?p }

@@ -1,0 +1,3 @@
+# A stated total without its words.
+# expect: kopash:StatedTotal-text <claim/municipalities>
+DELETE WHERE { <claim/municipalities> schema:text ?t }

@@ -1,0 +1,3 @@
+# A membership without a member.
+# expect: kopash:Membership-member <membership/beta/403>
+DELETE WHERE { <membership/beta/403> org:member ?m }

@@ -1,0 +1,3 @@
+# An organisation not known from anywhere.
+# expect: kopash:Organisation-source <organisation/jarviseudun-koulutuskuntayhtyma>
+DELETE WHERE { <organisation/jarviseudun-koulutuskuntayhtyma> dct:source ?s }

@@ -1,0 +1,3 @@
+# An organisation the article names, with no Swedish name.
+# expect: kopash:SwedishNameShape <organisation/sasky>
+DELETE DATA { <organisation/sasky> skos:prefLabel "SASKY"@sv }

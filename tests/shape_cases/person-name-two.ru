@@ -1,0 +1,3 @@
+# A person with two names.
+# expect: kopash:Person-name <person/p002>
+INSERT DATA { <person/p002> foaf:name "A. Exempel" }

@@ -1,0 +1,3 @@
+# A pilot without a contact.
+# expect: kopash:Pilot-contactPoint <pilot/beta>
+DELETE WHERE { <pilot/beta> schema:contactPoint ?p }

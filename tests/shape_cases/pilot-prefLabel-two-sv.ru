@@ -1,0 +1,3 @@
+# A pilot with two Swedish names.
+# expect: kopash:Pilot-prefLabel <pilot/alfa>
+INSERT DATA { <pilot/alfa> skos:prefLabel "Alfa igen"@sv }

@@ -1,0 +1,154 @@
+"""Every shape has fixtures that trip it, and fixtures it accepts.
+
+A case in ``shape_cases/`` is a SPARQL Update (operations separated by a line
+holding only ';') applied to the small fixture
+graph. ``# expect: SHAPE FOCUS`` lines list exactly the (shape, focus node)
+pairs the validation must report — no more, no fewer. ``# conforms: SHAPE``
+cases must validate cleanly and name the shapes they exercise. IRIs in cases
+are relative to the data namespace ``https://w3id.org/kopa/id/``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from kopa_graph import Settings
+from kopa_graph.build import BuiltGraph
+from kopa_graph.namespaces import KOPASH, PREFIXES, RDF, RDFS, SH
+from kopa_graph.validate import ValidationReport, load_ontology, load_shapes, validate_graph
+
+CASES = Path(__file__).resolve().parent / "shape_cases"
+BASE = "https://w3id.org/kopa/id/"
+PROLOG = f"BASE <{BASE}>\n" + "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def _cases(kind: str) -> list[Path]:
+    return sorted(p for p in CASES.glob("*.ru") if (kind == "valid") == p.name.startswith("valid-"))
+
+
+def _parse_header(path: Path, key: str) -> list[list[str]]:
+    return [line.split(":", 1)[1].split() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith(f"# {key}:")]
+
+
+def _shape(qname: str) -> URIRef:
+    assert qname.startswith("kopash:"), qname
+    return KOPASH[qname.split(":", 1)[1]]
+
+
+def _focus(text: str) -> URIRef:
+    assert text.startswith("<") and text.endswith(">"), text
+    iri = text[1:-1]
+    return URIRef(iri if re.match(r"^[a-z]+:", iri) else BASE + iri)
+
+
+def _apply(built: BuiltGraph, path: Path) -> Graph:
+    g = Graph()
+    for t in built.graph:
+        g.add(t)
+    body = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    for operation in re.split(r"\n;\n", body):  # rdflib keeps PREFIXes for the first operation only
+        if operation.strip():
+            g.update(PROLOG + operation)
+    return g
+
+
+@pytest.fixture(scope="module")
+def shapes(settings: Settings) -> Graph:
+    return load_shapes(settings)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load_ontology()
+
+
+def _pairs(report: ValidationReport) -> set[tuple[URIRef, URIRef]]:
+    return {(r.shape, r.focus) for r in report.results}  # type: ignore[misc]
+
+
+def test_small_fixture_conforms(small_built: BuiltGraph, settings: Settings, shapes: Graph,
+                                ontology: Graph) -> None:
+    report = validate_graph(small_built.graph, settings, shapes=shapes, ontology=ontology)
+    assert report.results == [], [str(r) for r in report.results]
+
+
+@pytest.mark.parametrize("case", _cases("invalid"), ids=lambda p: p.stem)
+def test_invalid_case_trips_exactly_its_shapes(case: Path, small_built: BuiltGraph, settings: Settings,
+                                               shapes: Graph, ontology: Graph) -> None:
+    expected = {(_shape(s), _focus(f)) for s, f in _parse_header(case, "expect")}
+    assert expected, f"{case.name} names no '# expect:' line"
+    report = validate_graph(_apply(small_built, case), settings, shapes=shapes, ontology=ontology)
+    assert _pairs(report) == expected, "\n".join(f"{r.severity} {r.shape} {r.focus}: {r.message}"
+                                               for r in report.results)
+    for r in report.results:
+        assert r.message and r.message != "(no message)", f"{r.shape} reports without a sh:message"
+
+
+@pytest.mark.parametrize("case", _cases("valid"), ids=lambda p: p.stem)
+def test_valid_case_conforms(case: Path, small_built: BuiltGraph, settings: Settings, shapes: Graph,
+                             ontology: Graph) -> None:
+    named = [_shape(s[0]) for s in _parse_header(case, "conforms")]
+    assert named, f"{case.name} names no '# conforms:' shape"
+    assert all((n, None, None) in shapes for n in named), f"{case.name} names a shape that does not exist"
+    report = validate_graph(_apply(small_built, case), settings, shapes=shapes, ontology=ontology)
+    assert report.results == [], [f"{r.shape} {r.focus}: {r.message}" for r in report.results]
+
+
+def _reportable_shapes(shapes: Graph) -> set[URIRef]:
+    """Shapes that can appear as sh:sourceShape: named property shapes and SPARQL-constraint shapes."""
+    props = {s for s in shapes.subjects(RDF.type, SH.PropertyShape) if isinstance(s, URIRef)}
+    sparql = {s for s in shapes.subjects(SH.sparql, None) if isinstance(s, URIRef)}
+    return props | sparql
+
+
+def test_every_shape_has_a_tripping_case(shapes: Graph) -> None:
+    tripped = {_shape(s) for case in _cases("invalid") for s, _ in _parse_header(case, "expect")}
+    missing = sorted(str(s) for s in _reportable_shapes(shapes) - tripped)
+    assert not missing, f"shapes with no non-conforming fixture: {missing}"
+
+
+def test_every_shape_has_focus_nodes_in_the_conforming_fixture(small_built: BuiltGraph, shapes: Graph,
+                                                                ontology: Graph) -> None:
+    """No vacuous pass: every shape's target matches something in the fixture that conforms."""
+    data = small_built.graph + ontology
+    owner = {p: n for n, p in shapes.subject_objects(SH.property)}
+    empty = []
+    for shape in _reportable_shapes(shapes):
+        node_shape = owner.get(shape, shape)
+        targets = list(shapes.objects(node_shape, SH.targetClass))
+        assert targets, f"{node_shape} has no sh:targetClass"
+        focus = [s for t in targets
+                 for s in data.query(f"SELECT ?s WHERE {{ ?s a/<{RDFS.subClassOf}>* <{t}> }}")]
+        if not focus:
+            empty.append(str(shape))
+    assert not empty, f"shapes whose targets match nothing in the conforming fixture: {empty}"
+
+
+def test_every_shape_has_a_message(shapes: Graph) -> None:
+    silent = [str(s) for s in _reportable_shapes(shapes)
+              if not any(shapes.objects(s, SH.message)) and not any(
+                  shapes.objects(c, SH.message) for c in shapes.objects(s, SH.sparql))]
+    assert not silent, f"shapes without sh:message: {silent}"
+
+
+SPARQL_CASES = [c for c in _cases("invalid")
+                if any(s.endswith("Shape") for s, _ in _parse_header(c, "expect"))]
+
+
+@pytest.mark.parametrize("case", SPARQL_CASES, ids=lambda p: p.stem)
+def test_set_wise_sparql_agrees_with_pyshacl(case: Path, small_built: BuiltGraph, settings: Settings,
+                                             shapes: Graph, ontology: Graph) -> None:
+    """The fast, set-wise SHACL-SPARQL evaluation gives what pySHACL's own gives."""
+    g = _apply(small_built, case)
+    fast = validate_graph(g, settings, shapes=shapes, ontology=ontology, sparql="set")
+    slow = validate_graph(g, settings, shapes=shapes, ontology=ontology, sparql="pyshacl")
+
+    def key(report: ValidationReport) -> set[tuple[object, ...]]:
+        return {(r.shape, r.focus, r.severity, r.value, r.message) for r in report.results}
+
+    assert key(fast) == key(slow)
