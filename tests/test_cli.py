@@ -1,0 +1,203 @@
+"""The command line through click's CliRunner: every command, every exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kopa_graph.cli import main
+
+from conftest import SMALL
+
+runner = CliRunner()
+
+
+def _break_beta(data: Path) -> None:
+    """Leave pilot beta with one member: loads fine, but does not conform."""
+    path = data / "pilots.yaml"
+    text = path.read_text(encoding="utf-8")
+    for item in ("        - {organisation: evijarvi, as_written: Evijärvi}\n        - {organisation: lappajarvi",):
+        assert item in text
+    text = text.replace("        - {organisation: evijarvi, as_written: Evijärvi}\n"
+                        "        - {organisation: lappajarvi, as_written: Lappajärvi}\n", "")
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_build_writes_the_three_formats_and_the_context(built: Path) -> None:
+    assert sorted(p.name for p in built.iterdir()) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl"]
+
+
+def test_build_reports_what_it_did(tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Built 621 triples; conforms to the shapes.")
+    assert f"wrote {tmp_path / 'o' / 'kopa.ttl'}" in result.stdout
+    assert result.stderr == ""
+
+
+def test_build_default_is_the_shipped_data(tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "kopa.ttl").stat().st_size > 50_000
+
+
+def test_nonconforming_data_exits_1_names_the_place_and_writes_nothing(small_copy: Path, built: Path) -> None:
+    before = {p.name: p.read_bytes() for p in built.iterdir()}
+    _break_beta(small_copy)
+    result = runner.invoke(main, ["build", "--data", str(small_copy), "--out", str(built)])
+    assert result.exit_code == 1, result.output
+    report = result.stderr
+    assert report.startswith("Does not conform: 1 violation")
+    assert "https://w3id.org/kopa/id/pilot/beta" in report
+    assert f"(defined at {small_copy / 'pilots.yaml'}:" in report
+    assert "at least two member organisations" in report
+    assert "shape kopash:Pilot-members" in report
+    assert result.stdout == ""
+    assert {p.name: p.read_bytes() for p in built.iterdir()} == before, "earlier outputs must stay as they were"
+
+
+def test_unwritable_output_exits_3(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(blocker / "out")])
+    assert result.exit_code == 3, result.output
+    assert "cannot create the output folder" in result.stderr
+
+
+def test_bad_base_iri_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(main, ["--base-iri", "not an iri", "build", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "base IRI 'not an iri' is not usable" in result.stderr
+
+
+def test_another_base_iri_builds_and_conforms(tmp_path: Path) -> None:
+    base = "https://data.example.fi/kopa/"
+    result = runner.invoke(main, ["--base-iri", base, "build", "--data", str(SMALL), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    turtle = (tmp_path / "kopa.ttl").read_text(encoding="utf-8")
+    assert f"@base <{base}id/> ." in turtle
+    assert "https://w3id.org/kopa/id/" not in turtle
+    assert "https://w3id.org/kopa/id/" not in (tmp_path / "kopa.nt").read_text(encoding="utf-8")
+
+
+def test_base_iri_from_the_environment(tmp_path: Path) -> None:
+    base = "https://env.example.fi/"
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(tmp_path)],
+                           env={"KOPA_BASE_IRI": base})
+    assert result.exit_code == 0, result.output
+    assert f"<{base}id/pilot/alfa>" in (tmp_path / "kopa.nt").read_text(encoding="utf-8")
+
+
+def test_validate_conforming_files(built: Path) -> None:
+    for name in ("kopa.ttl", "kopa.jsonld", "kopa.nt"):
+        result = runner.invoke(main, ["validate", str(built / name)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == "Conforms: no problems found."
+
+
+def _nonconforming_file(tmp_path: Path, built: Path) -> Path:
+    bad = tmp_path / "bad.nt"
+    lines = [line for line in (built / "kopa.nt").read_text(encoding="utf-8").splitlines(keepends=True)
+             if not line.startswith("<https://w3id.org/kopa/id/pilot/beta> <http://purl.org/dc/terms/isPartOf>")]
+    bad.write_text("".join(lines), encoding="utf-8")
+    return bad
+
+
+def test_validate_nonconforming_file_text(tmp_path: Path, built: Path) -> None:
+    result = runner.invoke(main, ["validate", str(_nonconforming_file(tmp_path, built))])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Does not conform: 1 violation")
+    assert "https://w3id.org/kopa/id/pilot/beta" in result.stdout
+    assert "path dct:isPartOf" in result.stdout
+
+
+def test_validate_nonconforming_file_json(tmp_path: Path, built: Path) -> None:
+    result = runner.invoke(main, ["validate", "--format", "json", str(_nonconforming_file(tmp_path, built))])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    assert [(r["focus"], r["shape"], r["severity"]) for r in report["results"]] == [
+        ("https://w3id.org/kopa/id/pilot/beta", "https://w3id.org/kopa/shapes#Pilot-isPartOf", "Violation")]
+
+
+def test_validate_nonconforming_file_turtle(tmp_path: Path, built: Path) -> None:
+    from rdflib import Graph, Literal
+
+    from kopa_graph.namespaces import SH
+
+    result = runner.invoke(main, ["validate", "--format", "turtle", str(_nonconforming_file(tmp_path, built))])
+    assert result.exit_code == 1
+    g = Graph().parse(data=result.stdout, format="turtle")
+    assert (None, SH.conforms, Literal(False)) in g
+    assert len(list(g.subjects(SH.focusNode, None))) == 1
+
+
+def test_validate_unparseable_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert str(bad) in result.stderr and "not valid turtle" in result.stderr
+
+
+def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(main, ["validate", str(tmp_path / "missing.ttl")])
+    assert result.exit_code == 2
+    assert "cannot read the file" in result.stderr
+
+
+def test_validate_unknown_extension_exits_2(tmp_path: Path) -> None:
+    odd = tmp_path / "data.txt"
+    odd.write_text("", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(odd)])
+    assert result.exit_code == 2
+    assert "cannot tell the RDF format" in result.stderr
+
+
+def test_validate_refuses_remote_jsonld_context(tmp_path: Path) -> None:
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text(json.dumps({"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "x"}), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(doc)])
+    assert result.exit_code == 2
+    assert "never fetches contexts" in result.stderr
+
+
+def test_validate_refuses_xml_entities(tmp_path: Path) -> None:
+    doc = tmp_path / "bomb.rdf"
+    doc.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rdf:RDF '
+                   'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(doc)])
+    assert result.exit_code == 2
+    assert "DOCTYPE" in result.stderr
+
+
+def test_version() -> None:
+    from kopa_graph import __version__
+
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"kopa-graph, version {__version__}"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert main.commands[command].help, f"{command} has no help text"
+    assert "Usage: main " in result.stdout or "Usage: " in result.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    result = runner.invoke(main, ["build", "--no-such-option"])
+    assert result.exit_code == 2
