@@ -194,8 +194,10 @@ def render_text(report: ValidationReport, origins: Mapping[URIRef, Location] | N
     lines = []
     n_v, n_w = len(report.violations), len(report.warnings)
     verdict = "Does not conform" if not report.conforms else "Conforms"
-    lines.append(f"{verdict}: {n_v} violation{'s' * (n_v != 1)}, {n_w} warning{'s' * (n_w != 1)}, "
-                 f"other {len(report.results) - n_v - n_w}, in {len(groups)} entit{'ies' if len(groups) != 1 else 'y'}.")
+    n_o = len(report.results) - n_v - n_w
+    counts = [f"{n_v} violation{'s' * (n_v != 1)}", f"{n_w} warning{'s' * (n_w != 1)}"]
+    counts += [f"{n_o} other result{'s' * (n_o != 1)}"] if n_o else []
+    lines.append(f"{verdict}: {', '.join(counts)} in {len(groups)} entit{'ies' if len(groups) != 1 else 'y'}.")
     for focus in sorted(groups, key=term_key):
         where = origins.get(focus) if isinstance(focus, URIRef) else None
         lines.append("")

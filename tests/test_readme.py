@@ -1,0 +1,58 @@
+"""The README stays true: its quick start is what CI runs, its help text is
+the command's, and every command is documented (as sqlite-utils' test_docs)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from kopa_graph.build import BuiltGraph
+from kopa_graph.cli import main
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _quick_start() -> list[str]:
+    section = README.split("## Quick start", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block, "the quick start has no ```sh block"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_is_exactly_two_commands() -> None:
+    commands = _quick_start()
+    assert len(commands) == 2, commands
+    assert "kopa-graph build" in commands[0]
+    assert "pytest" in commands[1] and "[test]" in commands[1]
+
+
+def test_ci_runs_the_quick_start_commands_verbatim() -> None:
+    ci_lines = [line.strip() for line in CI.splitlines()]
+    for command in _quick_start():
+        assert command in ci_lines, f"{command!r} is not a line of .ci/run"
+
+
+def _help(args: list[str]) -> str:
+    result = CliRunner().invoke(main, [*args, "--help"], prog_name="kopa-graph", terminal_width=80)
+    assert result.exit_code == 0
+    return result.stdout.rstrip()
+
+
+@pytest.mark.parametrize("args", [[], *[[c] for c in sorted(main.commands)]], ids=lambda a: " ".join(a) or "main")
+def test_readme_shows_the_real_help(args: list[str]) -> None:
+    shown = f"$ kopa-graph {' '.join([*args, '--help'])}\n{_help(args)}\n```"
+    assert shown in README, f"README's help for {args or 'kopa-graph'} is out of date; paste:\n{_help(args)}"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_a_readme_section(command: str) -> None:
+    assert f"### `kopa-graph {command}`" in README
+
+
+def test_readme_build_output_is_the_real_one(shipped_built: BuiltGraph) -> None:
+    assert f"Built {len(shipped_built.graph)} triples; conforms to the shapes." in README
