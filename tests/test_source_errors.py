@@ -101,3 +101,19 @@ def test_missing_data_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "the data folder does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(("old", "new", "piece"), [
+    ("052,Evijärvi,Evijärvi,", '052,"Evijärvi,Evijärvi,', "CSV syntax error"),
+    ("052,Evijärvi,Evijärvi,", "052,Evijärvi,", "expected 14 fields, found 13"),
+    ("052,Evijärvi,", "52,Evijärvi,", "'52' is not a three-digit municipality code"),
+], ids=["unclosed-quote", "missing-field", "code-without-zero"])
+def test_bad_reference_csv_is_reported_with_its_line(small_copy: Path, old: str, new: str, piece: str) -> None:
+    path = small_copy / "reference" / "municipalities_2020.csv"
+    _edit(path, old, new)
+    with pytest.raises(SourceDataError) as info:
+        load_source_data(small_copy)
+    assert f"{path}:3:" in str(info.value), str(info.value)
+    assert piece in str(info.value)
+    result = CliRunner().invoke(main, ["build", "--data", str(small_copy), "--out", str(small_copy / "out")])
+    assert result.exit_code == 2

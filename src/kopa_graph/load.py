@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from pathlib import Path
 
 from kopa_graph import crosscheck
@@ -295,15 +296,37 @@ def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset],
                   "describe the 2020 municipality classification file there")
         return {}
     path = data_dir / "reference" / ds.file
+    out: dict[str, Municipality] = {}
+    start = 1
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, [])
+            missing = {"code", "name_fi", "name_sv", "classification"} - set(header)
+            if missing:
+                r.problem(Location(path, 1), "header", f"missing columns {sorted(missing)}",
+                          "the first line must name the columns, as in the shipped file")
+                return {}
+            col = {name: i for i, name in enumerate(header)}
+            while True:
+                start = reader.line_num + 1  # a quoted field may span lines: report where the record starts
+                row = next(reader, None)
+                if row is None:
+                    break
+                loc = Location(path, start)
+                if len(row) != len(header):
+                    r.problem(loc, "row", f"expected {len(header)} fields, found {len(row)}",
+                              "check the commas and quotes on this line")
+                    continue
+                code = row[col["code"]]
+                if not re.fullmatch(r"\d{3}", code):
+                    r.problem(loc, "code", f"{code!r} is not a three-digit municipality code",
+                              "keep the leading zeros (005)")
+                    continue
+                out[code] = Municipality(code, row[col["name_fi"]], row[col["name_sv"]], row[col["classification"]])
+    except csv.Error as exc:
+        r.problem(Location(path, start), "", f"CSV syntax error in the record that starts here: {exc}",
+                  "check the quotes on this line")
+    except (OSError, UnicodeDecodeError) as exc:
         r.problem(Location(path), "", f"cannot read the classification: {exc}")
-        return {}
-    missing = {"code", "name_fi", "name_sv", "classification"} - set(rows[0] if rows else {})
-    if missing:
-        r.problem(Location(path, 1), "header", f"missing columns {sorted(missing)}")
-        return {}
-    return {row["code"]: Municipality(row["code"], row["name_fi"], row["name_sv"], row["classification"])
-            for row in rows}
+    return out
