@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kopa_graph.cli import main
-
 from conftest import SMALL
+from kopa_graph.cli import main
 
 runner = CliRunner()
 

@@ -8,10 +8,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from conftest import ROOT
 from kopa_graph.build import BuiltGraph
 from kopa_graph.cli import main
-
-from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -14,14 +14,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from conftest import ROOT, SMALL, describe_diff
 from kopa_graph import Settings, serialize_release
 from kopa_graph.build import BuiltGraph
 from kopa_graph.engine import parse_bytes
 from kopa_graph.formats import FORMATS
 from kopa_graph.jsonld import project_context
 from kopa_graph.namespaces import XSD
-
-from conftest import ROOT, SMALL, describe_diff
 
 OUTPUTS = {"kopa.ttl": "turtle", "kopa.jsonld": "json-ld", "kopa.nt": "n-triples"}
 

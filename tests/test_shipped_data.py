@@ -57,8 +57,10 @@ def test_two_titles_two_posts_and_two_people_one_line(shipped_built: BuiltGraph)
     rows = _q(shipped_built, """SELECT ?title WHERE { ?post org:heldBy ?p ; skos:prefLabel ?title .
         ?p foaf:name "Pekka Simberg" } ORDER BY ?title""")
     assert [str(r[0]) for r in rows] == ["direktör", "rektor"]
-    rows = _q(shipped_built, f"""SELECT ?name ?title WHERE {{ <{BASE}pilot/sydosterbotten> <http://schema.org/contactPoint> ?post .
-        ?post org:heldBy/foaf:name ?name ; skos:prefLabel ?title ; org:postIn <{BASE}municipality/232> }} ORDER BY ?name""")
+    rows = _q(shipped_built, f"""SELECT ?name ?title WHERE {{
+        <{BASE}pilot/sydosterbotten> <http://schema.org/contactPoint> ?post .
+        ?post org:heldBy/foaf:name ?name ; skos:prefLabel ?title ; org:postIn <{BASE}municipality/232> .
+        }} ORDER BY ?name""")
     assert [(str(n), str(t)) for n, t in rows] == [("Lari Marjamäki", "direktör för fostran och utbildning"),
                                                   ("Pirjo-Leena Ketola", "högskoleombud")]
 
@@ -72,7 +74,8 @@ def test_units_inside_organisations(shipped_built: BuiltGraph) -> None:
 
 def test_levels_in_parentheses_belong_to_the_keyword(shipped_built: BuiltGraph) -> None:
     rows = _q(shipped_built, f"""SELECT ?level WHERE {{
-        <{BASE}pilot/ostra-nyland/theme/cooperation-between-education-levels> <http://schema.org/educationalLevel> ?level }}
+        <{BASE}pilot/ostra-nyland/theme/cooperation-between-education-levels>
+            <http://schema.org/educationalLevel> ?level }}
         ORDER BY ?level""")
     assert [str(r[0]).rsplit("/", 1)[1] for r in rows] == ["basic-education", "uas-education",
                                                           "upper-secondary-education"]

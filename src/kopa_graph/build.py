@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kopa_graph.crosscheck import PROJECT_SOURCE
 from kopa_graph.errors import Location
 from kopa_graph.iris import IRIs, article_line
-from kopa_graph.model import LEAD, ORG_TYPES, PARTICIPANT, ROLES, THEMES, LEVELS, Organisation, SourceData
+from kopa_graph.model import LEVELS, ORG_TYPES, PARTICIPANT, ROLES, THEMES, Organisation, SourceData
 from kopa_graph.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, SCHEMA, SKOS, XSD, prefixes_for
-from kopa_graph.crosscheck import PROJECT_SOURCE
 from kopa_graph.settings import Settings
 
 _ISO639_1 = "http://id.loc.gov/vocabulary/iso639-1/"

@@ -71,7 +71,7 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path) -> None:
         warnings = len(result.report.warnings)
         click.echo(f"Built {len(result.graph)} triples; conforms to the shapes"
                    + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else "") + ".")
-        for name, path in sorted(result.files.items()):
+        for _name, path in sorted(result.files.items()):
             click.echo(f"  wrote {path}")
 
 

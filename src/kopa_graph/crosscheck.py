@@ -66,7 +66,8 @@ def _ref(r: FieldReader, loc: Location, field: str, value: str, known: Iterable[
     known = list(known)
     if not value or value in known:
         return True
-    r.problem(loc, field, f"unknown {what} {value!r}", did_you_mean(value, known) or f"define it first, or use one of the known {what}s")
+    r.problem(loc, field, f"unknown {what} {value!r}",
+              did_you_mean(value, known) or f"define it first, or use one of the known {what}s")
     return False
 
 

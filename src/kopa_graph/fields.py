@@ -145,7 +145,8 @@ class FieldReader:
         inner = self.mapping(m[key], m.loc_of(key), f"{where}.{key}")
         if inner is None:
             return {}
-        out = {lang: self.text(inner, lang, f"{where}.{key}") for lang in inner if self._lang(inner, lang, f"{where}.{key}")}
+        out = {lang: self.text(inner, lang, f"{where}.{key}") for lang in inner
+               if self._lang(inner, lang, f"{where}.{key}")}
         for lang in required:
             if lang not in inner:
                 self.problem(inner.loc, f"{where}.{key}", f"no {_LANG_NAMES[lang]} text",

@@ -107,15 +107,15 @@ def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None)
         if p == RDF.type and isinstance(o, URIRef):
             node["@type"].append(c.compact_iri(str(o)))
         else:
-            name, term = c.key(p)
+            name, term = c.key(URIRef(str(p)))
             node[name].append(c.value(o, term))
     out = []
     for s in sorted(nodes, key=term_key):
-        node: dict[str, Any] = {"@id": c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}"}
+        doc_node: dict[str, Any] = {"@id": c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}"}
         for name, values in nodes[s].items():
             values = sorted(values, key=_canonical)
-            node[name] = values[0] if len(values) == 1 and name != "@type" else values
-        out.append(node)
+            doc_node[name] = values[0] if len(values) == 1 and name != "@type" else values
+        out.append(doc_node)
     doc = {"@context": {"kopaid": id_base, **ctx}, "@graph": out}
     return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
@@ -151,7 +151,7 @@ def _pin_context_value(v: Any, where: str) -> Any:
     if isinstance(v, list):
         return [_pin_context_value(x, where) for x in v]
     if isinstance(v, str):
-        if v == CONTEXT_IRI or Path(v).name in CONTEXT_FILE_NAMES and "/" not in v.replace("./", "", 1):
+        if v == CONTEXT_IRI or (Path(v).name in CONTEXT_FILE_NAMES and "/" not in v.replace("./", "", 1)):
             return project_context()
         raise RDFLoadError(f"{where}: the JSON-LD @context {v!r} would have to be fetched; kopa-graph never "
                            f"fetches contexts. Inline the context, or reference the project's own ({CONTEXT_IRI})")

@@ -33,18 +33,18 @@ def write_files(out_dir: Path, files: Mapping[str, bytes]) -> dict[str, Path]:
                 fh.flush()
                 os.fsync(fh.fileno())
         done = {}
-        for name, tmp in temps.items():
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out_dir / name)
+        for name, path in temps.items():
+            os.chmod(path, 0o644)
+            os.replace(path, out_dir / name)
             done[name] = out_dir / name
         return done
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the outputs: {_why(exc)}; "
                           "the previous outputs are unchanged") from None
     finally:
-        for tmp in temps.values():
-            if tmp.exists():
-                tmp.unlink()
+        for leftover in temps.values():
+            if leftover.exists():
+                leftover.unlink()
 
 
 def _why(exc: OSError) -> str:

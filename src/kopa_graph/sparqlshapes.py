@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kopa_graph.namespaces import RDF, RDFS, SH
@@ -53,7 +54,7 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
             target_class=targets[0],  # type: ignore[arg-type]
             select=str(select),
             messages=tuple(sorted(m for m in shapes.objects(node, SH.message) if isinstance(m, Literal))),
-            severity=shapes.value(shape, SH.severity) or SH.Violation,  # type: ignore[assignment]
+            severity=URIRef(str(shapes.value(shape, SH.severity) or SH.Violation)),
             prefixes=_prefix_block(shapes, node),
         ))
         sparql_nodes.add(shape)
@@ -75,8 +76,8 @@ def _prefix_block(shapes: Graph, node: Node) -> str:
 def _as_join(c: SparqlConstraint) -> str:
     body = c.select.replace("$this", "?this")
     # join the target: ?this is an instance of the target class (or of a subclass)
-    body = re.sub(r"WHERE\s*\{", "WHERE {\n ?this a/<%s>* <%s> ." % (RDFS.subClassOf, c.target_class), body,
-                  count=1, flags=re.IGNORECASE)
+    join = f"WHERE {{\n ?this a/<{RDFS.subClassOf}>* <{c.target_class}> ."
+    body = re.sub(r"WHERE\s*\{", lambda _: join, body, count=1, flags=re.IGNORECASE)
     return c.prefixes + "\n" + body
 
 
@@ -84,6 +85,7 @@ def evaluate(data: Graph, constraints: list[SparqlConstraint]) -> Iterator[tuple
     """Every solution of every constraint: one per violation."""
     for c in constraints:
         for row in data.query(_as_join(c)):
+            assert isinstance(row, ResultRow)
             yield c, {str(k): v for k, v in row.asdict().items()}
 
 

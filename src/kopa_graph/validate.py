@@ -144,11 +144,13 @@ def _results(report: Graph, shapes: Graph) -> list[Result]:
         if node in details:
             continue
         severity = report.value(node, SH.resultSeverity)
-        shape = report.value(node, SH.sourceShape)
+        shape, focus = report.value(node, SH.sourceShape), report.value(node, SH.focusNode)
+        if shape is None or focus is None:
+            continue
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
         component = report.value(node, SH.sourceConstraintComponent)
         out.append(Result(
-            focus=report.value(node, SH.focusNode),
+            focus=focus,
             shape=shape,
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             message=" / ".join(messages) or "(no message)",
@@ -174,7 +176,7 @@ def _qname(g: Graph, iri: Node) -> str:
     if isinstance(iri, URIRef):
         try:
             return g.namespace_manager.normalizeUri(iri)
-        except Exception:  # noqa: BLE001 - fall back to the full IRI
+        except Exception:
             return f"<{iri}>"
     if isinstance(iri, BNode):
         return "[]"

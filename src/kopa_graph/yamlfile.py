@@ -90,7 +90,7 @@ def load_yaml(path: Path) -> YMap:
     except OSError as exc:
         raise SourceDataError([Problem(Location(path), "", f"cannot read the file: {exc.strerror}")]) from None
     try:
-        data = yaml.load(text, Loader=_make_loader(path))  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_make_loader(path))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
