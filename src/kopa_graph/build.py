@@ -188,7 +188,7 @@ class _Builder:
         self.add(s, SKOS.prefLabel, self.written(pilot.name))
         self.add(s, DCTERMS.isPartOf, self.iri.project(self.data.project.id))
         self.add(s, DCTERMS.source, self.line(pilot.line))
-        for m in pilot.members:
+        for position, m in enumerate(pilot.members, start=1):
             org = self.data.organisations[m.organisation]
             ms = self.subject(self.iri.membership(pilot.id, org), m.loc, ORG.Membership)
             self.add(ms, ORG.member, self.iri.organisation(org))
@@ -198,9 +198,10 @@ class _Builder:
                 self.add(ms, ORG.role, self.concept(ROLES, m.role))
             written = f"{m.as_written} ({m.role_as_written})" if m.role_as_written else m.as_written
             self.add(ms, KOPA.asWritten, self.written(written))
+            self.add(ms, SCHEMA.position, Literal(position))
             self.add(ms, DCTERMS.source, self.line(pilot.members_line))
             self.mentioned(m.organisation, m.as_written, pilot.members_line)
-        for k in pilot.keywords:
+        for position, k in enumerate(pilot.keywords, start=1):
             theme = self.concept(THEMES, k.theme)
             st = self.subject(self.iri.theme_statement(pilot.id, k.theme), k.loc, KOPA.ThemeStatement)
             self.add(s, DCTERMS.subject, theme)
@@ -209,16 +210,21 @@ class _Builder:
             for lv in k.levels:
                 self.add(st, SCHEMA.educationalLevel, self.concept(LEVELS, lv.level))
             self.add(st, KOPA.asWritten, self.written(k.as_written))
+            self.add(st, SCHEMA.position, Literal(position))
             self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
+        position = 0
         for c in pilot.contacts:
             person = self.subject(self.iri.person(c.person), c.loc, FOAF.Person)
             self.add(person, FOAF.name, Literal(c.name))
             self.add(person, DCTERMS.source, self.line(pilot.contacts_line))
             for n, title in enumerate(c.titles, start=1):
+                position += 1
                 post = self.subject(self.iri.post(c.person, n), c.loc, ORG.Post, SCHEMA.ContactPoint)
                 self.add(post, SKOS.prefLabel, self.written(title))
                 self.add(post, ORG.postIn, self.org(c.organisation))
                 self.add(post, ORG.heldBy, person)
+                self.add(post, KOPA.asWritten, self.written(c.organisation_as_written))
+                self.add(post, SCHEMA.position, Literal(position))
                 self.add(post, DCTERMS.source, self.line(pilot.contacts_line))
                 self.add(s, SCHEMA.contactPoint, post)
             self.mentioned(c.organisation, c.organisation_as_written, pilot.contacts_line)
