@@ -40,7 +40,7 @@ def test_build_writes_the_three_formats_and_the_context(built: Path) -> None:
 def test_build_reports_what_it_did(tmp_path: Path) -> None:
     result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0
-    assert result.stdout.startswith("Built 638 triples; conforms to the shapes.")
+    assert result.stdout.startswith("Built 641 triples; conforms to the shapes.")
     assert f"wrote {tmp_path / 'o' / 'kopa.ttl'}" in result.stdout
     assert result.stderr == ""
 

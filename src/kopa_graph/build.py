@@ -230,12 +230,13 @@ class _Builder:
             self.mentioned(c.organisation, c.organisation_as_written, pilot.contacts_line)
 
     def claims(self) -> None:
-        for c in self.data.claims:
+        for position, c in enumerate(self.data.claims, start=1):
             s = self.subject(self.iri.claim(c.id), c.loc, KOPA.StatedTotal, SCHEMA.Claim)
             self.add(s, KOPA.statedCount, Literal(c.count, datatype=XSD.nonNegativeInteger))
             counted = KOPA[c.counts_class] if c.counts_class else self.concept(ORG_TYPES, c.counts_type or "")
             self.add(s, KOPA.countOf, counted)
             self.add(s, SCHEMA.text, self.written(c.text))
+            self.add(s, SCHEMA.position, Literal(position))
             self.add(s, DCTERMS.source, self.line(c.line))
 
 

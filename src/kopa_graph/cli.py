@@ -112,5 +112,87 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format
             sys.exit(NotConformant.exit_code)
 
 
+@main.command()
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of source data whose organisations, aliases and vocabularies resolve the names "
+                   "[default: the shipped data/].")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the updated source data to [default: the --data folder, in place].")
+@click.option("--check", is_flag=True, help="Write nothing; list every difference between the article and the "
+                                            "data, and exit 1 if there is one.")
+@click.option("--resolutions", is_flag=True, help="Also list which name resolved to what, by which rule.")
+@click.pass_context
+def ingest(ctx: click.Context, article: Path, data_dir: Path | None, out_dir: Path | None, check: bool,
+           resolutions: bool) -> None:
+    """Read the published article into the source data (pilots.yaml, claims.yaml).
+
+    Every fact keeps its article line. Names resolve through the municipality
+    lists, organisations.yaml, aliases.csv and the vocabularies; a name that
+    resolves to nothing stops the run with the closest known names. Exit 0
+    when done (or, with --check, when article and data agree), 1 when --check
+    finds differences, 2 when the article or the data cannot be read.
+    """
+    from kopa_graph.ingestion import check_article
+    from kopa_graph.ingestion import ingest as run_ingest
+
+    with _errors():
+        if check:
+            ingested, diffs = check_article(article, data_dir)
+        else:
+            report = run_ingest(article, data_dir, out_dir)
+            ingested, diffs = report.ingested, report.changes
+        click.echo(f"Read {len(ingested.pilots)} pilots and {len(ingested.claims)} stated totals from {article}.")
+        if resolutions:
+            for r in ingested.resolutions:
+                click.echo(f"  line {r.line}: {r.kind} {r.name!r} → {r.id} ({r.rule})")
+        for org in ingested.new_municipalities:
+            click.echo(f"  new municipality {org.municipality_code} → organisation {org.id!r}")
+        if check:
+            if diffs:
+                click.echo(f"{len(diffs)} difference{'s' * (len(diffs) != 1)} between the article and the data:")
+                for d in diffs:
+                    click.echo(f"  {d}")
+                sys.exit(1)
+            click.echo("The data agrees with the article.")
+        else:
+            click.echo(f"{len(diffs)} change{'s' * (len(diffs) != 1)} from the data as it was"
+                       + (":" if diffs else "."))
+            for d in diffs:
+                click.echo(f"  {d}")
+            for path in sorted(report.written.values()):
+                click.echo(f"  wrote {path}")
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
+              help="Language of the labels (Swedish uses the texts as the article writes them).")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of source data to build the graph from [default: the shipped data/].")
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Render this RDF file (for example out/kopa.ttl) instead of building from --data.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Path | None,
+           output: Path | None) -> None:
+    """Write the pilot list in the article's layout, from the graph.
+
+    Ingesting the Swedish rendering gives back the same data.
+    """
+    from kopa_graph.engine import parse_file
+    from kopa_graph.outputs import write_files
+    from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.render import render as run_render
+
+    with _errors():
+        graph = parse_file(graph_file) if graph_file else build_and_validate(data_dir, _settings(ctx))[0].graph
+        text = run_render(graph, lang)
+        if output:
+            write_files(output.parent, {output.name: text.encode("utf-8")})
+        else:
+            click.echo(text, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

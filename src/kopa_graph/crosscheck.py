@@ -17,6 +17,7 @@ from kopa_graph.model import (
     REQUIRED_SCHEMES,
     ROLES,
     THEMES,
+    Alias,
     Keyword,
     SourceData,
 )
@@ -58,6 +59,7 @@ def check(data: SourceData, lines: list[str], r: FieldReader) -> None:
     _check_schemes(data, r)
     _check_organisations(data, r)
     _check_project(data, r)
+    _check_aliases(data, r)
     _check_pilots(data, lines, r)
     _check_claims(data, lines, r)
 
@@ -150,6 +152,17 @@ def _check_project(data: SourceData, r: FieldReader) -> None:
     if data.project.end < data.project.start:
         r.problem(data.project.loc, "project.end", "the project ends before it starts", "check start and end")
     _ref(r, data.article.loc, "article.publisher", data.article.publisher, data.organisations, "organisation")
+
+
+def _check_aliases(data: SourceData, r: FieldReader) -> None:
+    seen: dict[str, Alias] = {}
+    for a in data.aliases:
+        _ref(r, a.loc, "organisation", a.organisation, data.organisations, "organisation")
+        key = a.name.casefold()
+        if key in seen and seen[key].organisation != a.organisation:
+            r.problem(a.loc, "name", f"{a.name!r} is already an alias of {seen[key].organisation!r} "
+                      f"(line {seen[key].loc.line})", "a name can stand for one organisation only")
+        seen.setdefault(key, a)
 
 
 def _on_line(r: FieldReader, lines: list[str], loc: Location, field: str, line: int, text: str,

@@ -18,6 +18,7 @@ from kopa_graph import crosscheck
 from kopa_graph.errors import Location, Problem, SourceDataError
 from kopa_graph.fields import FieldReader
 from kopa_graph.model import (
+    Alias,
     Article,
     Claim,
     Concept,
@@ -44,30 +45,41 @@ PILOTS_FILE = "pilots.yaml"
 CLAIMS_FILE = "claims.yaml"
 VOCABULARIES_DIR = "vocabularies"
 DATASETS_FILE = "reference/datasets.yaml"
+ALIASES_FILE = "aliases.csv"
 #: The classification whose names municipalities get (the article's time).
 MUNICIPALITIES_DATASET = "municipalities-2020"
+#: Today's classification: its names are also read when resolving an article.
+MUNICIPALITIES_NOW_DATASET = "municipalities-2026"
 
 
-def load_source_data(data_dir: Path) -> SourceData:
-    """Read and check every file of ``data_dir``; raise SourceDataError listing all problems."""
+def load_source_data(data_dir: Path, article_facts: bool = True) -> SourceData:
+    """Read and check every file of ``data_dir``; raise SourceDataError listing all problems.
+
+    With ``article_facts=False`` the files read from the article (pilots.yaml,
+    claims.yaml) are left out: what ``kopa-graph ingest`` needs to read a new
+    version of the article.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise SourceDataError([Problem(Location(data_dir), "", "the data folder does not exist",
                                        "pass --data pointing at a folder with pilots.yaml")])
     r = FieldReader()
-    files = {name: _try_load(data_dir / name, r) for name in
-             (PROJECT_FILE, ORGANISATIONS_FILE, PILOTS_FILE, CLAIMS_FILE, DATASETS_FILE)}
+    names = (PROJECT_FILE, ORGANISATIONS_FILE, DATASETS_FILE) + ((PILOTS_FILE, CLAIMS_FILE) if article_facts else ())
+    files = {name: _try_load(data_dir / name, r) for name in names}
     schemes = _read_schemes(data_dir / VOCABULARIES_DIR, r)
     if r.problems:  # structure broken: the cross-checks would only repeat it
         raise SourceDataError(r.problems)
     project, article = _read_project(files[PROJECT_FILE], r)
     datasets = _read_datasets(files[DATASETS_FILE], r)
     organisations = _read_organisations(files[ORGANISATIONS_FILE], r)
-    pilots = _read_pilots(files[PILOTS_FILE], r)
-    claims = _read_claims(files[CLAIMS_FILE], r)
-    municipalities = _read_municipalities(data_dir, datasets, r)
-    data = SourceData(project, article, organisations, pilots, claims, schemes, datasets, municipalities)
-    article_lines = crosscheck.read_article(data_dir / article.file, article.loc, r)
+    pilots = _read_pilots(files[PILOTS_FILE], r) if article_facts else ()
+    claims = _read_claims(files[CLAIMS_FILE], r) if article_facts else ()
+    municipalities = _read_municipalities(data_dir, datasets, MUNICIPALITIES_DATASET, r)
+    now = _read_municipalities(data_dir, datasets, MUNICIPALITIES_NOW_DATASET, r, required=False)
+    aliases = _read_aliases(data_dir / ALIASES_FILE, r)
+    data = SourceData(project, article, organisations, pilots, claims, schemes, datasets, municipalities, now,
+                      aliases)
+    article_lines = crosscheck.read_article(data_dir / article.file, article.loc, r) if article_facts else []
     crosscheck.check(data, article_lines, r)
     if r.problems:
         raise SourceDataError(r.problems)
@@ -288,12 +300,13 @@ def _read_claims(doc: YMap, r: FieldReader) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
-def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset],
-                         r: FieldReader) -> dict[str, Municipality]:
-    ds = datasets.get(MUNICIPALITIES_DATASET)
+def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset], dataset_id: str,
+                         r: FieldReader, required: bool = True) -> dict[str, Municipality]:
+    ds = datasets.get(dataset_id)
     if ds is None:
-        r.problem(Location(data_dir / DATASETS_FILE), "datasets", f"no dataset {MUNICIPALITIES_DATASET!r}",
-                  "describe the 2020 municipality classification file there")
+        if required:
+            r.problem(Location(data_dir / DATASETS_FILE), "datasets", f"no dataset {dataset_id!r}",
+                      "describe the municipality classification file there")
         return {}
     path = data_dir / "reference" / ds.file
     out: dict[str, Municipality] = {}
@@ -330,3 +343,35 @@ def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset],
     except (OSError, UnicodeDecodeError) as exc:
         r.problem(Location(path), "", f"cannot read the classification: {exc}")
     return out
+
+
+def _read_aliases(path: Path, r: FieldReader) -> tuple[Alias, ...]:
+    """``aliases.csv``: name,organisation[,note]; optional (no file, no aliases)."""
+    if not path.exists():
+        return ()
+    out: list[Alias] = []
+    start = 1
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, [])
+            if header[:2] != ["name", "organisation"]:
+                r.problem(Location(path, 1), "header", f"the columns must start with name,organisation; found {header}",
+                          "keep the header line 'name,organisation,note'")
+                return ()
+            while True:
+                start = reader.line_num + 1
+                row = next(reader, None)
+                if row is None:
+                    break
+                if len(row) < 2 or not row[0].strip() or not row[1].strip():
+                    r.problem(Location(path, start), "row", "a row needs a name and an organisation id",
+                              "write name,organisation[,note]")
+                    continue
+                out.append(Alias(" ".join(row[0].split()), row[1].strip(), Location(path, start)))
+    except csv.Error as exc:
+        r.problem(Location(path, start), "", f"CSV syntax error in the record that starts here: {exc}",
+                  "check the quotes on this line")
+    except (OSError, UnicodeDecodeError) as exc:
+        r.problem(Location(path), "", f"cannot read the alias table: {exc}")
+    return tuple(out)

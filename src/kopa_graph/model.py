@@ -179,6 +179,15 @@ class Municipality:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """Another name of an organisation (``data/aliases.csv``), used to read articles."""
+
+    name: str
+    organisation: str
+    loc: Location
+
+
+@dataclass(frozen=True)
 class SourceData:
     """Everything ``kopa-graph build`` reads, checked and cross-referenced."""
 
@@ -190,3 +199,6 @@ class SourceData:
     schemes: Mapping[str, Scheme]
     datasets: Mapping[str, ReferenceDataset]
     municipalities: Mapping[str, Municipality]
+    #: The current classification (2026), by code; used to read names, not for IRIs.
+    municipalities_now: Mapping[str, Municipality] = field(default_factory=dict)
+    aliases: tuple[Alias, ...] = ()

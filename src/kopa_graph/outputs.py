@@ -17,16 +17,18 @@ from kopa_graph.errors import OutputError
 
 
 def write_files(out_dir: Path, files: Mapping[str, bytes]) -> dict[str, Path]:
-    """Write ``files`` (name → bytes) into ``out_dir`` atomically; return their paths."""
+    """Write ``files`` (relative path → bytes) into ``out_dir`` atomically; return their paths."""
     out_dir = Path(out_dir)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        for folder in {(out_dir / name).parent for name in files} | {out_dir}:
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the output folder: {_why(exc)}") from None
     temps: dict[str, Path] = {}
     try:
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            target = out_dir / name
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             temps[name] = Path(tmp)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
