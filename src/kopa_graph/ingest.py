@@ -29,7 +29,7 @@ from kopa_graph.model import (
     SourceData,
 )
 from kopa_graph.resolve import Index, Match, Resolver
-from kopa_graph.splitting import parenthesised, split_contacts, split_list, sub_list
+from kopa_graph.splitting import parenthesised, split_contacts, split_list, sub_list, unknown_part
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,15 @@ _COUNT_RE = re.compile(r"(?<![\w-])(\d+|" + "|".join(sorted(_NUMBER_WORDS, key=l
 _PHRASE_END = re.compile(r"\s+(?:och|samt|eller|i|runt|inom|på|med|som|från|till)\s", re.IGNORECASE)
 #: The noun the article uses for pilots, counted by a claim of class Pilot.
 PILOT_NOUNS = ("pilotförsök", "pilotförsöken")
+
+
+_ADD = {
+    "organisation": "Add it to data/organisations.yaml, or add this name of a known organisation to data/aliases.csv",
+    "theme": "Add the keyword to data/vocabularies/themes.yaml (as a label or alt_labels of a theme)",
+    "education level": "Add it to data/vocabularies/education-levels.yaml (as a label or alt_labels)",
+    "role": "Add it to data/vocabularies/roles.yaml (as a label or alt_labels)",
+    "organisation type": "Add it to data/vocabularies/organisation-types.yaml",
+}
 
 
 @dataclass(frozen=True)
@@ -82,9 +91,7 @@ class _Reader:
     def unknown(self, line: Line, index: Index, name: str) -> ArticleError:
         near = index.closest(name)
         hint = f"; the closest known names are {', '.join(repr(n) for n in near)}" if near else ""
-        return self.fail(line, f"unknown {index.kind} {name!r}{hint}. Add it to data/ (an organisation to "
-                               "organisations.yaml or its other name to aliases.csv; a keyword to "
-                               "vocabularies/themes.yaml), or correct the article")
+        return self.fail(line, f"unknown {index.kind} {name!r}{hint}. {_ADD[index.kind]}, or correct the article")
 
     def lookup(self, index: Index, name: str) -> Match | None:
         found = index.get(name)
@@ -144,7 +151,11 @@ def _members(r: _Reader, line: Line) -> tuple[Member, ...]:
     if items and items[-1][1] is None and items[-1][0].endswith("."):  # the list may end a sentence
         items = [*items[:-1], *split_list(items[-1][0][:-1].rstrip(), known)]
     members = []
-    for item, _ in items:
+    for item, found in items:
+        if found is None and r.lookup(orgs, parenthesised(item)[0]) is None:
+            part = unknown_part(item, known)
+            raise r.unknown(line, orgs, parenthesised(part)[0] if parenthesised(part)[1] is not None
+                            and r.lookup(r.resolver.roles, parenthesised(part)[1] or "") else part)
         role = role_written = None
         name = item
         if r.lookup(orgs, item) is None:
@@ -164,7 +175,9 @@ def _keywords(r: _Reader, line: Line) -> tuple[Keyword, ...]:
         return r.lookup(themes, parenthesised(item)[0])
 
     out = []
-    for item, _ in split_list(line.text, known):
+    for item, found in split_list(line.text, known):
+        if found is None:
+            raise r.unknown(line, themes, parenthesised(unknown_part(item, known))[0])
         theme_text, levels_text = parenthesised(item)
         theme = r.resolve(line, themes, theme_text)
         levels = tuple(LevelMention(r.resolve(line, r.resolver.levels, word), word, Location(r.layout.path, line.n))

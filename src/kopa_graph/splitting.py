@@ -66,6 +66,18 @@ def split_och(item: str, resolve: Callable[[str], T | None]) -> list[tuple[str, 
     return None
 
 
+def unknown_part(item: str, resolve: Callable[[str], T | None]) -> str:
+    """The part of an item that no name matches: 'a och b' with only a known gives 'b'."""
+    if resolve(item) is not None:
+        return ""
+    for i in top_level(item, _OCH):
+        if resolve(item[:i].strip()) is not None:
+            rest = unknown_part(item[i + len(_OCH):].strip(), resolve)
+            if rest:
+                return rest
+    return item
+
+
 def split_list(text: str, resolve: Callable[[str], T | None]) -> list[tuple[str, T | None]]:
     """'a, b och c' → [(a, ...), (b, ...), (c, ...)]; an item no split makes known comes back with None."""
     items: list[tuple[str, T | None]] = []
@@ -100,8 +112,9 @@ def split_contacts(text: str) -> tuple[list[tuple[str, list[str]]], str] | str:
     """'N1, t1 och N2, t2, t3, Org' → ([(N1, [t1]), (N2, [t2, t3])], Org), or a message saying what is wrong.
 
     The organisation is the last top-level item and is written once for all the
-    people of the line; a person starts a line or follows `` och `` at the end
-    of the previous person's last title.
+    people of the line; a person starts the line, or follows `` och `` or a
+    comma after the previous person's last title. Names are capitalised words,
+    titles are not: that is how the two are told apart.
     """
     parts = split_commas(text)
     if len(parts) < 3:
@@ -111,6 +124,9 @@ def split_contacts(text: str) -> tuple[list[tuple[str, list[str]]], str] | str:
         return f"expected a person's name at the start of the contact line, found {parts[0]!r}"
     people: list[tuple[str, list[str]]] = [(parts[0], [])]
     for part in parts[1:]:
+        if is_person_name(part) and people[-1][1]:  # 'N1, t1, N2, t2, Org': people listed with commas
+            people.append((part, []))
+            continue
         title, person = part, None
         for i in reversed(top_level(part, _OCH)):
             right = part[i + len(_OCH):].strip()
