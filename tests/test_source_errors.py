@@ -117,3 +117,19 @@ def test_bad_reference_csv_is_reported_with_its_line(small_copy: Path, old: str,
     assert piece in str(info.value)
     result = CliRunner().invoke(main, ["build", "--data", str(small_copy), "--out", str(small_copy / "out")])
     assert result.exit_code == 2
+
+
+def test_alias_of_an_unknown_organisation(small_copy: Path) -> None:
+    path = small_copy / "aliases.csv"
+    _edit(path, "Alajärvi stad,alajarvi,", "Alajärvi stad,alajärvi,")
+    with pytest.raises(SourceDataError) as info:
+        load_source_data(small_copy)
+    assert f"{path}:2: organisation: unknown organisation 'alajärvi' — did you mean 'alajarvi'?" in str(info.value)
+
+
+def test_one_alias_for_two_organisations(small_copy: Path) -> None:
+    path = small_copy / "aliases.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "alajärvi STAD,evijarvi,\n", encoding="utf-8")
+    with pytest.raises(SourceDataError) as info:
+        load_source_data(small_copy)
+    assert f"{path}:3: name: 'alajärvi STAD' is already an alias of 'alajarvi' (line 2)" in str(info.value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kopa_graph import crosscheck
@@ -300,6 +301,40 @@ def _read_claims(doc: YMap, r: FieldReader) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
+def _csv_records(path: Path, columns: Iterable[str], r: FieldReader) -> Iterator[tuple[Location, dict[str, str]]]:
+    """The records of a CSV file as dicts, each with the line it starts on; problems go to ``r``.
+
+    The header must name ``columns`` (others may follow); a record with the
+    wrong number of fields, a CSV syntax error or an unreadable file is a
+    problem naming the line.
+    """
+    start = 1
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, [])
+            missing = [c for c in columns if c not in header]
+            if missing:
+                r.problem(Location(path, 1), "header", f"missing columns {missing}",
+                          "the first line must name the columns, as in the shipped file")
+                return
+            while True:
+                start = reader.line_num + 1  # a quoted field may span lines: report where the record starts
+                row = next(reader, None)
+                if row is None:
+                    return
+                if len(row) != len(header):
+                    r.problem(Location(path, start), "row", f"expected {len(header)} fields, found {len(row)}",
+                              "check the commas and quotes on this line")
+                    continue
+                yield Location(path, start), dict(zip(header, row, strict=True))
+    except csv.Error as exc:
+        r.problem(Location(path, start), "", f"CSV syntax error in the record that starts here: {exc}",
+                  "check the quotes on this line")
+    except (OSError, UnicodeDecodeError) as exc:
+        r.problem(Location(path), "", f"cannot read the file: {exc}")
+
+
 def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset], dataset_id: str,
                          r: FieldReader, required: bool = True) -> dict[str, Municipality]:
     ds = datasets.get(dataset_id)
@@ -308,70 +343,26 @@ def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset], 
             r.problem(Location(data_dir / DATASETS_FILE), "datasets", f"no dataset {dataset_id!r}",
                       "describe the municipality classification file there")
         return {}
-    path = data_dir / "reference" / ds.file
     out: dict[str, Municipality] = {}
-    start = 1
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh, strict=True)
-            header = next(reader, [])
-            missing = {"code", "name_fi", "name_sv", "classification"} - set(header)
-            if missing:
-                r.problem(Location(path, 1), "header", f"missing columns {sorted(missing)}",
-                          "the first line must name the columns, as in the shipped file")
-                return {}
-            col = {name: i for i, name in enumerate(header)}
-            while True:
-                start = reader.line_num + 1  # a quoted field may span lines: report where the record starts
-                row = next(reader, None)
-                if row is None:
-                    break
-                loc = Location(path, start)
-                if len(row) != len(header):
-                    r.problem(loc, "row", f"expected {len(header)} fields, found {len(row)}",
-                              "check the commas and quotes on this line")
-                    continue
-                code = row[col["code"]]
-                if not re.fullmatch(r"\d{3}", code):
-                    r.problem(loc, "code", f"{code!r} is not a three-digit municipality code",
-                              "keep the leading zeros (005)")
-                    continue
-                out[code] = Municipality(code, row[col["name_fi"]], row[col["name_sv"]], row[col["classification"]])
-    except csv.Error as exc:
-        r.problem(Location(path, start), "", f"CSV syntax error in the record that starts here: {exc}",
-                  "check the quotes on this line")
-    except (OSError, UnicodeDecodeError) as exc:
-        r.problem(Location(path), "", f"cannot read the classification: {exc}")
+    columns = ("code", "name_fi", "name_sv", "classification")
+    for loc, row in _csv_records(data_dir / "reference" / ds.file, columns, r):
+        if not re.fullmatch(r"\d{3}", row["code"]):
+            r.problem(loc, "code", f"{row['code']!r} is not a three-digit municipality code",
+                      "keep the leading zeros (005)")
+            continue
+        out[row["code"]] = Municipality(row["code"], row["name_fi"], row["name_sv"], row["classification"])
     return out
 
 
 def _read_aliases(path: Path, r: FieldReader) -> tuple[Alias, ...]:
-    """``aliases.csv``: name,organisation[,note]; optional (no file, no aliases)."""
+    """``aliases.csv``: name,organisation,note; optional (no file, no aliases)."""
     if not path.exists():
         return ()
-    out: list[Alias] = []
-    start = 1
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh, strict=True)
-            header = next(reader, [])
-            if header[:2] != ["name", "organisation"]:
-                r.problem(Location(path, 1), "header", f"the columns must start with name,organisation; found {header}",
-                          "keep the header line 'name,organisation,note'")
-                return ()
-            while True:
-                start = reader.line_num + 1
-                row = next(reader, None)
-                if row is None:
-                    break
-                if len(row) < 2 or not row[0].strip() or not row[1].strip():
-                    r.problem(Location(path, start), "row", "a row needs a name and an organisation id",
-                              "write name,organisation[,note]")
-                    continue
-                out.append(Alias(" ".join(row[0].split()), row[1].strip(), Location(path, start)))
-    except csv.Error as exc:
-        r.problem(Location(path, start), "", f"CSV syntax error in the record that starts here: {exc}",
-                  "check the quotes on this line")
-    except (OSError, UnicodeDecodeError) as exc:
-        r.problem(Location(path), "", f"cannot read the alias table: {exc}")
+    out = []
+    for loc, row in _csv_records(path, ("name", "organisation"), r):
+        name, org = " ".join(row["name"].split()), row["organisation"].strip()
+        if not name or not org:
+            r.problem(loc, "row", "a row needs a name and an organisation id", "write name,organisation,note")
+            continue
+        out.append(Alias(name, org, loc))
     return tuple(out)
