@@ -9,17 +9,17 @@ lines. All problems are raised together as one
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kopa_graph import crosscheck
+from kopa_graph.csvfile import read_csv
 from kopa_graph.errors import Location, Problem, SourceDataError
 from kopa_graph.fields import FieldReader
 from kopa_graph.model import (
     Alias,
+    Area,
     Article,
     Claim,
     Concept,
@@ -36,6 +36,7 @@ from kopa_graph.model import (
     Scheme,
     SourceData,
 )
+from kopa_graph.registry import read_registry
 from kopa_graph.yamlfile import YMap, load_yaml
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,9 @@ def load_source_data(data_dir: Path, article_facts: bool = True) -> SourceData:
     municipalities = _read_municipalities(data_dir, datasets, MUNICIPALITIES_DATASET, r)
     now = _read_municipalities(data_dir, datasets, MUNICIPALITIES_NOW_DATASET, r, required=False)
     aliases = _read_aliases(data_dir / ALIASES_FILE, r)
+    registry = read_registry(data_dir, datasets, r)
     data = SourceData(project, article, organisations, pilots, claims, schemes, datasets, municipalities, now,
-                      aliases)
+                      aliases, registry)
     article_lines = crosscheck.read_article(data_dir / article.file, article.loc, r) if article_facts else []
     crosscheck.check(data, article_lines, r)
     if r.problems:
@@ -301,40 +303,6 @@ def _read_claims(doc: YMap, r: FieldReader) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
-def _csv_records(path: Path, columns: Iterable[str], r: FieldReader) -> Iterator[tuple[Location, dict[str, str]]]:
-    """The records of a CSV file as dicts, each with the line it starts on; problems go to ``r``.
-
-    The header must name ``columns`` (others may follow); a record with the
-    wrong number of fields, a CSV syntax error or an unreadable file is a
-    problem naming the line.
-    """
-    start = 1
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh, strict=True)
-            header = next(reader, [])
-            missing = [c for c in columns if c not in header]
-            if missing:
-                r.problem(Location(path, 1), "header", f"missing columns {missing}",
-                          "the first line must name the columns, as in the shipped file")
-                return
-            while True:
-                start = reader.line_num + 1  # a quoted field may span lines: report where the record starts
-                row = next(reader, None)
-                if row is None:
-                    return
-                if len(row) != len(header):
-                    r.problem(Location(path, start), "row", f"expected {len(header)} fields, found {len(row)}",
-                              "check the commas and quotes on this line")
-                    continue
-                yield Location(path, start), dict(zip(header, row, strict=True))
-    except csv.Error as exc:
-        r.problem(Location(path, start), "", f"CSV syntax error in the record that starts here: {exc}",
-                  "check the quotes on this line")
-    except (OSError, UnicodeDecodeError) as exc:
-        r.problem(Location(path), "", f"cannot read the file: {exc}")
-
-
 def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset], dataset_id: str,
                          r: FieldReader, required: bool = True) -> dict[str, Municipality]:
     ds = datasets.get(dataset_id)
@@ -344,13 +312,20 @@ def _read_municipalities(data_dir: Path, datasets: dict[str, ReferenceDataset], 
                       "describe the municipality classification file there")
         return {}
     out: dict[str, Municipality] = {}
-    columns = ("code", "name_fi", "name_sv", "classification")
-    for loc, row in _csv_records(data_dir / "reference" / ds.file, columns, r):
+    columns = ("code", "name_fi", "name_sv", "name_en", "region_code", "region_fi", "region_sv", "region_en",
+               "subregion_code", "subregion_fi", "subregion_sv", "subregion_en", "classification", "valid_from")
+    for loc, row in read_csv(data_dir / "reference" / ds.file, columns, r):
         if not re.fullmatch(r"\d{3}", row["code"]):
             r.problem(loc, "code", f"{row['code']!r} is not a three-digit municipality code",
                       "keep the leading zeros (005)")
             continue
-        out[row["code"]] = Municipality(row["code"], row["name_fi"], row["name_sv"], row["classification"])
+        date = row["classification"].rsplit("_", 1)[-1]
+        region = Area(f"maakunta_1_{date}", row["region_code"],
+                      {"fi": row["region_fi"], "sv": row["region_sv"], "en": row["region_en"]})
+        subregion = Area(f"seutukunta_1_{date}", row["subregion_code"],
+                         {"fi": row["subregion_fi"], "sv": row["subregion_sv"], "en": row["subregion_en"]})
+        out[row["code"]] = Municipality(row["code"], row["name_fi"], row["name_sv"], row["classification"],
+                                        row["name_en"], region, subregion, row["valid_from"], loc)
     return out
 
 
@@ -359,7 +334,7 @@ def _read_aliases(path: Path, r: FieldReader) -> tuple[Alias, ...]:
     if not path.exists():
         return ()
     out = []
-    for loc, row in _csv_records(path, ("name", "organisation"), r):
+    for loc, row in read_csv(path, ("name", "organisation"), r):
         name, org = " ".join(row["name"].split()), row["organisation"].strip()
         if not name or not org:
             r.problem(loc, "row", "a row needs a name and an organisation id", "write name,organisation,note")

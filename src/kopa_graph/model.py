@@ -169,13 +169,27 @@ class ReferenceDataset:
 
 
 @dataclass(frozen=True)
+class Area:
+    """A region (maakunta) or sub-region (seutukunta) of one classification."""
+
+    classification: str  # e.g. maakunta_1_20200101
+    code: str
+    names: LangText
+
+
+@dataclass(frozen=True)
 class Municipality:
-    """One row of a municipality classification."""
+    """One row of a municipality classification (e.g. kunta_1_20200101)."""
 
     code: str
     name_fi: str
     name_sv: str
     classification: str
+    name_en: str = ""
+    region: Area | None = None
+    subregion: Area | None = None
+    valid_from: str = ""
+    loc: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +199,73 @@ class Alias:
     name: str
     organisation: str
     loc: Location
+
+
+@dataclass(frozen=True)
+class MunicipalityChange:
+    code: str
+    name_fi: str
+    last_classification: str
+    first_classification_without: str
+    absorbed_by: str
+    evidence: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class IdentifierRow:
+    """One identifier a reference file states, before it is linked to an organisation."""
+
+    dataset: str
+    loc: Location
+    organisation: str  # as the file names it (a name, or 'kunta:NNN' for a municipality code)
+    scheme: str  # as the file writes it ('y-tunnus (of parent: ...)', ...)
+    value: str
+    name_in_source: str
+    note: str
+    upstream: str  # the public file the value was read from
+
+
+@dataclass(frozen=True)
+class YsoConcept:
+    uri: str
+    labels: dict[str, str]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class LevelCode:
+    """A code of an education-level classification, as ``education_levels.csv`` states it."""
+
+    classification: str  # the classification's code-list name, e.g. koulutusasteoph2002
+    title: str  # the classification as the file describes it
+    code: str
+    labels: dict[str, str]
+    note: str
+    upstream: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class ConceptMapping:
+    """A curated mapping of one of our concepts to an external concept."""
+
+    concept: str
+    relation: str
+    target: str  # a YSO URI, or 'classification code'
+    note: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Registry:
+    changes: tuple[MunicipalityChange, ...] = ()
+    identifiers: tuple[IdentifierRow, ...] = ()
+    yso: dict[str, YsoConcept] = field(default_factory=dict)
+    level_codes: dict[tuple[str, str], LevelCode] = field(default_factory=dict)
+    theme_mappings: tuple[ConceptMapping, ...] = ()
+    level_mappings: tuple[ConceptMapping, ...] = ()
+
 
 
 @dataclass(frozen=True)
@@ -202,3 +283,4 @@ class SourceData:
     #: The current classification (2026), by code; used to read names, not for IRIs.
     municipalities_now: Mapping[str, Municipality] = field(default_factory=dict)
     aliases: tuple[Alias, ...] = ()
+    registry: Registry = field(default_factory=lambda: Registry())
