@@ -17,6 +17,7 @@ from rdflib.term import Node
 from kopa_graph.crosscheck import PROJECT_SOURCE
 from kopa_graph.errors import Location
 from kopa_graph.iris import IRIs, article_line
+from kopa_graph.linkbuild import RegistryLinker
 from kopa_graph.model import LEVELS, ORG_TYPES, PARTICIPANT, ROLES, THEMES, Organisation, SourceData
 from kopa_graph.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, SCHEMA, SKOS, XSD, prefixes_for
 from kopa_graph.settings import Settings
@@ -90,6 +91,7 @@ class _Builder:
         for pilot in self.data.pilots:
             self.pilot(pilot)
         self.claims()
+        RegistryLinker(self.g, self.iri, self.data, self.add).link()
         return BuiltGraph(self.g, self.origins)
 
     def schemes(self) -> None:

@@ -61,6 +61,50 @@ class IRIs:
     def period(self, start: int, end: int) -> URIRef:
         return self._iri("period", f"{start}-{end}")
 
+    def area_scheme(self, classification: str) -> URIRef:
+        """A region or sub-region classification (maakunta_1_20200101, seutukunta_1_...)."""
+        return self._iri(classification)
+
+    def area(self, classification: str, code: str) -> URIRef:
+        return self._iri(classification, code)
+
+    def level_scheme(self, classification: str) -> URIRef:
+        return self._iri(classification)
+
+    def level_code(self, classification: str, code: str) -> URIRef:
+        return self._iri(classification, code)
+
+    def identifier(self, scheme: str, value: str) -> URIRef:
+        return self._iri("identifier", scheme, value)
+
+    def change(self, code: str, date: str) -> URIRef:
+        return self._iri("change", f"{code}-{date}")
+
+    def site(self, org: Organisation) -> URIRef:
+        return URIRef(str(self.organisation(org)) + "/site")
+
+    def pilot_area(self, pilot_id: str, classification: str) -> URIRef:
+        return self._iri("pilot", pilot_id, "area", classification)
+
+    def activity(self, name: str) -> URIRef:
+        return self._iri("activity", name)
+
+    def agent(self) -> URIRef:
+        return self._iri("agent", "kopa-graph")
+
+
+CODELIST = "http://uri.suomi.fi/codelist/jhs/"
+
+
+def codelist_scheme(classification: str) -> URIRef:
+    """The code list of a municipality classification on the interoperability platform (uri.suomi.fi)."""
+    return URIRef(f"{CODELIST}{classification}")
+
+
+def codelist_code(classification: str, code: str) -> URIRef:
+    """A code of that list: the pattern uri_patterns.csv records (seen for kunta_1_20230101)."""
+    return URIRef(f"{CODELIST}{classification}/code/{code}")
+
 
 def article_line(article_url: str, line: int) -> URIRef:
     """RFC 5147 fragment for 1-based ``line``: the range between positions line-1 and line."""

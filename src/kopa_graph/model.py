@@ -19,6 +19,7 @@ LangTexts = Mapping[str, tuple[str, ...]]
 
 #: The concept schemes the build needs, by scheme id.
 THEMES, LEVELS, ORG_TYPES, ROLES = "theme", "education-level", "organisation-type", "role"
+IDENTIFIER_SCHEMES = "identifier-scheme"
 REQUIRED_SCHEMES = (THEMES, LEVELS, ORG_TYPES, ROLES)
 
 PARTICIPANT, LEAD = "participant", "lead-organisation"
@@ -39,6 +40,7 @@ class Concept:
     alt_labels: LangTexts = field(default_factory=dict)
     broader: tuple[str, ...] = ()
     org_class: str | None = None
+    agency: LangText = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

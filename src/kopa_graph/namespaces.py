@@ -25,6 +25,8 @@ class KOPA(DefinedNamespace):
     asWritten: URIRef
     statedCount: URIRef
     countOf: URIRef
+    CrossRegionalArea: URIRef
+    parentIdentifier: URIRef
 
 
 KOPASH = Namespace(SHAPES_IRI + "#")
