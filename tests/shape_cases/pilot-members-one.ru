@@ -3,3 +3,5 @@
 DELETE WHERE { <membership/beta/052> ?p ?o }
 ;
 DELETE WHERE { <membership/beta/403> ?p ?o }
+;
+DELETE WHERE { <membership/beta/099> ?p ?o }

@@ -1,0 +1,3 @@
+# A concept scheme named in German.
+# expect: kopash:ConceptScheme-prefLabel <role>
+INSERT DATA { <role> skos:prefLabel "Rollen"@de }
