@@ -45,6 +45,10 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
     for shape, node in shapes.subject_objects(SH.sparql):
         targets = list(shapes.objects(shape, SH.targetClass))
         select = shapes.value(node, SH.select)
+        sparql_nodes.add(shape)
+        if not targets and not any(
+                True for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf) for _ in shapes.objects(shape, p)):
+            continue  # a shape without a target applies to nothing
         if len(targets) != 1 or select is None or list(shapes.objects(shape, SH.property)) \
                 or shapes.value(node, SH.deactivated) == Literal(True):
             raise ValueError(f"SPARQL constraint of {shape} must have one sh:targetClass, a sh:select, "
@@ -57,7 +61,6 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
             severity=URIRef(str(shapes.value(shape, SH.severity) or SH.Violation)),
             prefixes=_prefix_block(shapes, node),
         ))
-        sparql_nodes.add(shape)
     for s, p, o in shapes:
         if s not in sparql_nodes:
             core.add((s, p, o))
