@@ -45,7 +45,7 @@ kopash:Codes-{name}-in a sh:PropertyShape ;
     sh:in (
 {listed}
     ) ;
-    sh:message "A code in {name} must be one of its {len(codes)} {what} codes ({source}); this one is not in that classification."@en .
+    sh:message "A code in {name} must be one of its {len(codes)} {what} codes ({source})."@en .
 """
 
 

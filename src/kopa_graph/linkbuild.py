@@ -41,8 +41,10 @@ class RegistryLinker:
     def __init__(self, g: Graph, iri: IRIs, data: SourceData, add: Callable[[URIRef, URIRef, Node], None]) -> None:
         self.g, self.iri, self.data, self.add = g, iri, data, add
         self.dataset = iri.dataset
-        self.scheme_concept = lambda scheme_id, cid: iri.concept(scheme_id, cid)
         self._areas: set[tuple[str, str]] = set()
+
+    def scheme_concept(self, scheme_id: str, concept_id: str) -> URIRef:
+        return self.iri.concept(scheme_id, concept_id)
 
     def link(self) -> None:
         if IDENTIFIER_SCHEMES not in self.data.schemes:
@@ -231,10 +233,10 @@ class RegistryLinker:
             now = current(self.data, code)
             if now is not None:
                 self.add(site, DCTERMS.spatial, self._kunta(now))
-            chain, o = [], org
-            while o is not None:
-                chain.append(o)
-                o = self.data.organisations.get(o.part_of or "")
+            chain = [org]
+            while (parent := self.data.organisations.get(chain[-1].part_of or "")) is not None \
+                    and parent not in chain:
+                chain.append(parent)
             for o in chain:
                 self.add(site, PROV.wasDerivedFrom, self.iri.organisation(o))
             self.add(site, PROV.wasGeneratedBy, locate)

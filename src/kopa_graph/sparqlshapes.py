@@ -46,8 +46,8 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
         targets = list(shapes.objects(shape, SH.targetClass))
         select = shapes.value(node, SH.select)
         sparql_nodes.add(shape)
-        if not targets and not any(
-                True for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf) for _ in shapes.objects(shape, p)):
+        other_targets = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+        if not targets and not any(True for p in other_targets for _ in shapes.objects(shape, p)):
             continue  # a shape without a target applies to nothing
         if len(targets) != 1 or select is None or list(shapes.objects(shape, SH.property)) \
                 or shapes.value(node, SH.deactivated) == Literal(True):
