@@ -165,6 +165,59 @@ def ingest(ctx: click.Context, article: Path, data_dir: Path | None, out_dir: Pa
 
 
 @main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of source data [default: the shipped data/].")
+@click.option("--report", "show", is_flag=True, help="Print the report (the default; kept for clarity).")
+@click.option("--strict", is_flag=True, help="Exit 1 when anything is unresolved.")
+def link(data_dir: Path | None, show: bool, strict: bool) -> None:
+    """Report how the graph links to the national registries.
+
+    Which names resolved to which official entries and by which rule, which
+    reference records could not be attached, which organisations lack
+    identifiers, which themes lack an exact or close YSO match. Exit 0, or 1
+    with --strict when anything is unresolved.
+    """
+    from kopa_graph.linkreport import link_report, render
+    from kopa_graph.load import load_source_data
+    from kopa_graph.resources import default_data_dir
+
+    with _errors():
+        folder = data_dir or default_data_dir()
+        report = link_report(load_source_data(folder), folder)
+        click.echo(render(report))
+        if strict and report.unresolved:
+            sys.exit(1)
+
+
+@main.group()
+def export() -> None:
+    """Export the validated graph in other forms."""
+
+
+@export.command("csv")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of source data [default: the shipped data/].")
+@click.pass_context
+def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None:
+    """Write one CSV per entity type (pilots, organisations, memberships,
+    contacts, themes) and csv-metadata.json (CSV on the Web) documenting the
+    columns."""
+    from kopa_graph.export import export_csv as run_export
+    from kopa_graph.iris import IRIs
+    from kopa_graph.model import THEMES
+    from kopa_graph.outputs import write_files
+    from kopa_graph.pipeline import build_and_validate
+
+    settings = _settings(ctx.find_root())
+    with _errors():
+        graph = build_and_validate(data_dir, settings)[0].graph
+        files = write_files(out_dir, run_export(graph, IRIs(settings).scheme(THEMES)))
+        for path in sorted(files.values()):
+            click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
               help="Language of the labels (Swedish uses the texts as the article writes them).")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
