@@ -122,8 +122,7 @@ def _contacts(g: Graph) -> Iterable[Row]:
 
 def _themes(g: Graph, theme_scheme: URIRef) -> Iterable[Row]:
     for t in g.subjects(SKOS.inScheme, theme_scheme):
-        yield {"iri": str(t), "label_sv": _lit(g, t, SKOS.prefLabel, "sv"), "label_fi": _lit(g, t, SKOS.prefLabel, "fi"),
-               "label_en": _lit(g, t, SKOS.prefLabel, "en"), "broader": _iris(g, t, SKOS.broader),
+        yield {"iri": str(t), **{f"label_{lang}": _lit(g, t, SKOS.prefLabel, lang) for lang in ("sv", "fi", "en")}, "broader": _iris(g, t, SKOS.broader),
                **{f"yso_{rel}": _iris(g, t, SKOS[f"{rel}Match"]) for rel in ("exact", "close", "broad", "narrow",
                                                                              "related")}}
 

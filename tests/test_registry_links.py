@@ -1,0 +1,185 @@
+"""Registry links on the real data: the facts issue 4 pins, the link report,
+and the CSV export read back against the graph."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal, URIRef
+
+from conftest import ROOT
+from kopa_graph import Settings
+from kopa_graph.build import BuiltGraph
+from kopa_graph.cli import main
+from kopa_graph.export import TABLES, export_csv
+from kopa_graph.namespaces import ADMS, DCTERMS, KOPA, ORG, PROV, RDF, ROV, SKOS, XSD
+
+ID = "https://w3id.org/kopa/id/"
+KUNTA = "http://uri.suomi.fi/codelist/jhs/"
+
+
+def _u(s: str) -> URIRef:
+    return URIRef(s if s.startswith("http") else ID + s)
+
+
+def test_municipality_codes_names_and_code_list_uris(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    vimpeli = _u("municipality/934")
+    entries = sorted(str(e) for e in g.objects(vimpeli, ADMS.identifier))
+    assert entries == [f"{KUNTA}kunta_1_20200101/code/934", f"{KUNTA}kunta_1_20260101/code/934"]
+    e = _u(entries[0])
+    assert (e, SKOS.notation, Literal("934")) in g
+    assert (e, SKOS.prefLabel, Literal("Vimpeli", lang="fi")) in g
+    assert (e, SKOS.prefLabel, Literal("Vindala", lang="sv")) in g
+    assert (e, SKOS.inScheme, _u(f"{KUNTA}kunta_1_20200101")) in g
+    assert (e, DCTERMS.isPartOf, _u("maakunta_1_20200101/14")) in g
+    assert (e, DCTERMS.isPartOf, _u("seutukunta_1_20200101/146")) in g
+
+
+def test_honkajoki_merged_into_kankaanpaa_and_stays_a_2020_member(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    honkajoki, kankaanpaa = _u("municipality/099"), _u("municipality/214")
+    event = g.value(honkajoki, ORG.changedBy)
+    assert event == _u("change/099-2021-01-01")
+    assert (event, RDF.type, ORG.ChangeEvent) in g
+    assert (event, DCTERMS.date, Literal("2021-01-01", datatype=XSD.date)) in g
+    assert set(g.objects(event, ORG.originalOrganization)) == {honkajoki, kankaanpaa}
+    assert set(g.objects(event, ORG.resultingOrganization)) == {kankaanpaa}
+    assert [str(e) for e in g.objects(honkajoki, ADMS.identifier)] == [f"{KUNTA}kunta_1_20200101/code/099"]
+    assert (_u("membership/norra-satakunta/099"), ORG.member, honkajoki) in g
+    site = g.value(honkajoki, ORG.hasSite)
+    assert _u(f"{KUNTA}kunta_1_20260101/code/214") in set(g.objects(site, DCTERMS.spatial))
+
+
+@pytest.mark.parametrize(("code", "then", "now"), [("291", "13", "06"), ("171", "10", "11")],
+                         ids=["kuhmoinen", "joroinen"])
+def test_region_changed_between_2020_and_today(shipped_built: BuiltGraph, code: str, then: str, now: str) -> None:
+    g = shipped_built.graph
+    assert (_u(f"{KUNTA}kunta_1_20200101/code/{code}"), DCTERMS.isPartOf, _u(f"maakunta_1_20200101/{then}")) in g
+    assert (_u(f"{KUNTA}kunta_1_20260101/code/{code}"), DCTERMS.isPartOf, _u(f"maakunta_1_20260101/{now}")) in g
+
+
+def test_pilots_crossing_a_regional_border(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+
+    def crossing(year: str) -> set[str]:
+        return {str(p).rsplit("/", 1)[1] for p in g.subjects(RDF.type, KOPA.Pilot)
+                if (_u(f"{p}/area/maakunta_1_{year}"), RDF.type, KOPA.CrossRegionalArea) in g}
+
+    assert crossing("20200101") == {"mellersta-savolax", "ostnyland"}
+    assert crossing("20260101") == {"mellersta-finland", "ostnyland"}  # Kuhmoinen moved to Pirkanmaa in 2021
+    area = _u("pilot/mellersta-finland/area/maakunta_1_20260101")
+    assert set(g.objects(area, DCTERMS.hasPart)) == {_u("maakunta_1_20260101/06"), _u("maakunta_1_20260101/13")}
+    assert g.value(area, PROV.wasGeneratedBy) == _u("activity/pilot-regions")
+    assert (_u("pilot/mellersta-finland"), DCTERMS.spatial, area) in g
+
+
+def test_business_ids_and_oids_with_scheme_agency_and_source(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    gradia = _u("organisation/gradia")
+    ident = _u("identifier/business-id/0208201-1")
+    assert (gradia, ADMS.identifier, ident) in g
+    assert (gradia, ROV.registration, ident) in g
+    assert (gradia, RDF.type, ROV.RegisteredOrganization) in g
+    assert (ident, DCTERMS.type, _u("identifier-scheme/business-id")) in g
+    assert any(str(a).startswith("Finnish Patent and Registration Office") for a in g.objects(ident, ADMS.schemeAgency))
+    sources = {str(s) for s in g.objects(ident, DCTERMS.source)}
+    assert "https://github.com/CSCfi/oiva-backend/blob/9c456b4ad541287ef394006a450561788f76e821/amos-backend/src/" \
+           "main/resources/db/migration/V16.1__Paatoskirje_migrations.sql" in sources
+    oid = _u("identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328")
+    assert (_u("organisation/sasky"), ADMS.identifier, oid) in g
+
+
+def test_a_parents_identifier_is_the_parents(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    otavia, mikkeli = _u("organisation/otavia"), _u("municipality/491")
+    ident = _u("identifier/business-id/0165116-3")
+    assert (mikkeli, ADMS.identifier, ident) in g
+    assert (otavia, ADMS.identifier, ident) not in g
+    assert (otavia, KOPA.parentIdentifier, ident) in g
+
+
+def test_no_identifier_is_made_up(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    for org in ("vuoksi", "navitas-kehitys", "panula", "sydosterbottens-naringsvasende", "ylitornion-yhteiskoulu"):
+        assert not list(g.objects(_u(f"organisation/{org}"), ADMS.identifier)), org
+    notations = {str(n) for i in g.subjects(RDF.type, ADMS.Identifier) for n in g.objects(i, SKOS.notation)}
+    reference = (ROOT / "data" / "reference").glob("*.csv")
+    stated = " ".join(p.read_text(encoding="utf-8") for p in reference)
+    assert all(n in stated for n in notations)
+
+
+def test_yso_and_level_mappings(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    assert (_u("theme/online-teaching"), SKOS.exactMatch, URIRef("http://www.yso.fi/onto/yso/p6621")) in g
+    assert (_u("theme/well-being"), SKOS.closeMatch, URIRef("http://www.yso.fi/onto/yso/p22036")) in g
+    assert not list(g.objects(_u("theme/flexible-education-models"), SKOS.exactMatch))
+    assert (_u("education-level/basic-education"), SKOS.exactMatch, _u("koulutusasteoph2002/21")) in g
+    assert not any(True for p in (SKOS.exactMatch, SKOS.closeMatch)
+                   for _ in g.objects(_u("education-level/liberal-adult-education"), p))
+
+
+def test_derived_municipality_of_a_unit(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    site = g.value(_u("organisation/kauhajoki-medborgarinstitut"), ORG.hasSite)
+    assert (site, DCTERMS.spatial, _u(f"{KUNTA}kunta_1_20200101/code/232")) in g
+    assert set(g.objects(site, PROV.wasDerivedFrom)) == {_u("organisation/kauhajoki-medborgarinstitut"),
+                                                         _u("municipality/232")}
+    assert g.value(site, PROV.wasGeneratedBy) == _u("activity/locate-organisations")
+    assert g.value(_u("organisation/gradia"), ORG.hasSite) is None  # not known: not made up
+
+
+def test_link_report_and_strict() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["link", "--report"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "line 11: 'Vindala' → vimpeli (municipality 934 in kunta_1_20200101 (sv))" in out
+    assert "organisations.csv:6: opintopolku-institution-oid 1.2.246.562.10.56082444961: the OID of the " \
+           "institution 'Petäjä-opisto'" in out
+    assert "  vuoksi (Koulutuskuntayhtymä Vuoksi)" in out
+    assert "flexible-education-models (flexibla utbildningsmodeller)\n" in out
+    assert "Unresolved: 25." in out
+    assert runner.invoke(main, ["link", "--strict"]).exit_code == 1
+
+
+def test_export_csv_reads_back_as_the_graph(shipped_built: BuiltGraph, settings: Settings, tmp_path: Path) -> None:
+    g = shipped_built.graph
+    result = CliRunner().invoke(main, ["export", "csv", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    files = export_csv(g, URIRef(ID + "theme"))
+    for name, data in files.items():
+        assert (tmp_path / name).read_bytes() == data
+    meta = json.loads((tmp_path / "csv-metadata.json").read_text(encoding="utf-8"))
+    for table in meta["tables"]:
+        with (tmp_path / table["url"]).open(encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh))
+        assert header == [c["name"] for c in table["tableSchema"]["columns"]]
+        assert all(c["dc:description"] for c in table["tableSchema"]["columns"])
+    assert [t["url"] for t in meta["tables"]] == list(TABLES)
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (tmp_path / name).open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    memberships = {(r["collaboration"], r["organisation"]) for r in rows("memberships.csv")}
+    assert memberships == {(str(g.value(m, ORG.organization)), str(g.value(m, ORG.member)))
+                           for m in g.subjects(RDF.type, ORG.Membership)}
+    for r in rows("organisations.csv"):
+        org = URIRef(r["iri"])
+        ids = {str(g.value(i, SKOS.notation)) for i in g.objects(org, ADMS.identifier)
+               if str(g.value(i, DCTERMS.type)).endswith("/business-id")}
+        assert set(r["business_id"].split()) == ids, r["iri"]
+        assert r["kuntanumero"] == str(g.value(org, DCTERMS.identifier) or "")
+    pilots = {r["iri"]: r for r in rows("pilots.csv")}
+    assert len(pilots) == 13
+    assert pilots[ID + "pilot/mellersta-finland"]["regions_2026"] == "06 13"
+    assert pilots[ID + "pilot/mellersta-finland"]["cross_regional_2026"] == "true"
+    contacts = rows("contacts.csv")
+    assert {(r["name"], r["title"]) for r in contacts} >= {("Pekka Simberg", "direktör"), ("Pekka Simberg", "rektor")}
+    themes = {r["iri"]: r for r in rows("themes.csv")}
+    assert themes[ID + "theme/online-teaching"]["yso_exact"] == "http://www.yso.fi/onto/yso/p6621"
