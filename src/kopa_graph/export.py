@@ -122,9 +122,12 @@ def _contacts(g: Graph) -> Iterable[Row]:
 
 def _themes(g: Graph, theme_scheme: URIRef) -> Iterable[Row]:
     for t in g.subjects(SKOS.inScheme, theme_scheme):
-        yield {"iri": str(t), **{f"label_{lang}": _lit(g, t, SKOS.prefLabel, lang) for lang in ("sv", "fi", "en")}, "broader": _iris(g, t, SKOS.broader),
-               **{f"yso_{rel}": _iris(g, t, SKOS[f"{rel}Match"]) for rel in ("exact", "close", "broad", "narrow",
-                                                                             "related")}}
+        row = {"iri": str(t)}
+        row.update({f"label_{lang}": _lit(g, t, SKOS.prefLabel, lang) for lang in ("sv", "fi", "en")})
+        row["broader"] = _iris(g, t, SKOS.broader)
+        row.update({f"yso_{rel}": _iris(g, t, SKOS[f"{rel}Match"])
+                    for rel in ("exact", "close", "broad", "narrow", "related")})
+        yield row
 
 
 TABLES: dict[str, tuple[str, list[Column]]] = {
