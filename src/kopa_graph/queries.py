@@ -1,0 +1,191 @@
+"""Named SPARQL helpers: one ``.rq`` file per question, in ``kopa_graph/queries/``.
+
+Each file starts with a header of ``# key: value`` lines::
+
+    # title: Pilots of a municipality
+    # description: Which pilots a municipality takes part in.
+    # param: municipality | string | - | Borgå | Swedish or Finnish name, or the code
+    # column: pilot | the pilot's IRI
+
+``param`` is name | type (string, iri, integer) | default (``-`` for required,
+``?`` for optional and unbound) | example | description. Parameter values are
+bound to the query's variables of the same name (initial bindings), never
+pasted into the query text. Data IRIs are written under the default base
+``https://w3id.org/kopa/id/`` and moved to the configured base before the
+query runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kopa_graph.errors import InputError
+from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
+
+DEFAULT_ID_BASE = DEFAULT_BASE_IRI + "id/"
+PARAM_TYPES = ("string", "iri", "integer")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|column):\s*(.*)$")
+
+
+class QueryError(InputError):
+    """A helper or query cannot run as asked: unknown name, bad parameter, bad SPARQL."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None  # None: required; "" (written '?'): optional, left unbound
+    example: str
+    description: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class Helper:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    columns: tuple[tuple[str, str], ...]
+    text: str
+
+
+def _parse(name: str, text: str) -> Helper:
+    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "column": []}
+    for line in text.splitlines():
+        m = _HEADER_RE.match(line)
+        if m:
+            fields[m.group(1)].append(m.group(2).strip())
+        elif line.strip() and not line.startswith("#"):
+            break
+    params = []
+    for p in fields["param"]:
+        parts = [x.strip() for x in p.split("|")]
+        if len(parts) != 5 or parts[1] not in PARAM_TYPES:
+            raise ValueError(f"{name}.rq: bad param line {p!r}: name | type | default | example | description")
+        default = None if parts[2] == "-" else "" if parts[2] == "?" else parts[2]
+        params.append(Param(parts[0], parts[1], default, parts[3], parts[4]))
+    columns = []
+    for c in fields["column"]:
+        col, _, desc = c.partition("|")
+        columns.append((col.strip(), desc.strip()))
+    if not fields["title"] or not fields["description"] or not columns:
+        raise ValueError(f"{name}.rq: the header needs title, description and at least one column")
+    return Helper(name, fields["title"][0], " ".join(fields["description"]), tuple(params), tuple(columns), text)
+
+
+@lru_cache(maxsize=1)
+def helpers() -> dict[str, Helper]:
+    """Every named helper, by name."""
+    folder = resources.files("kopa_graph") / "queries"
+    out = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            out[name] = _parse(name, entry.read_text(encoding="utf-8"))
+    return out
+
+
+def helper(name: str) -> Helper:
+    found = helpers().get(name)
+    if found is None:
+        near = difflib.get_close_matches(name, list(helpers()), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise QueryError(f"no query helper named {name!r}{hint} (kopa-graph query --list shows them all)")
+    return found
+
+
+def _value(h: Helper, p: Param, raw: object) -> Node:
+    text = str(raw)
+    if p.type == "integer":
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise QueryError(f"{h.name}: parameter {p.name!r} must be a whole number, got {text!r}")
+        return Literal(int(text))
+    if p.type == "iri":
+        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*", text):
+            raise QueryError(f"{h.name}: parameter {p.name!r} must be an IRI, got {text!r}")
+        return URIRef(text)
+    return Literal(text)
+
+
+def bindings(h: Helper, params: dict[str, object]) -> dict[str, Node]:
+    """Typed initial bindings for ``params``; errors name the parameter and show the expected ones."""
+    known = {p.name: p for p in h.params}
+    expected = ", ".join(f"{p.name} ({p.type}{'' if p.required else ', optional'})" for p in h.params) or "none"
+    for key in params:
+        if key not in known:
+            raise QueryError(f"{h.name}: unknown parameter {key!r}; it takes: {expected}")
+    out: dict[str, Node] = {}
+    for p in h.params:
+        if p.name in params:
+            out[p.name] = _value(h, p, params[p.name])
+        elif p.required:
+            raise QueryError(f"{h.name}: missing parameter {p.name!r} ({p.description}, for example "
+                             f"-p {p.name}={p.example}); it takes: {expected}")
+        elif p.default:
+            out[p.name] = _value(h, p, p.default)
+    return out
+
+
+def rebase(text: str, settings: Settings) -> str:
+    return text.replace(DEFAULT_ID_BASE, settings.id_base) if settings.id_base != DEFAULT_ID_BASE else text
+
+
+def check_safe(text: str) -> Any:
+    """Parse ``text``; refuse what would make the engine fetch or read anything (SERVICE, FROM, LOAD)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except Exception as exc:  # pyparsing.ParseException and friends
+        try:
+            parseUpdate(text)
+        except Exception:  # noqa: BLE001 - not an update either: report the query's syntax error
+            line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+            where = f" at line {line}, column {col}" if line else ""
+            raise QueryError(f"SPARQL syntax error{where}: {getattr(exc, 'msg', exc)}") from None
+        raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: only queries run here "
+                         "(SELECT, ASK, CONSTRUCT, DESCRIBE)") from None
+    query = parsed[1]
+    if "datasetClause" in query:  # (CompValue.get answers the key's name when it is missing)
+        raise QueryError("FROM and FROM NAMED are refused: a query runs on the graph it is given, nothing else")
+    algebra = translateQuery(parsed)
+    if "ServiceGraphPattern" in repr(algebra.algebra):
+        raise QueryError("SERVICE is refused: kopa-graph never sends a query elsewhere")
+    return algebra
+
+
+def run_sparql(graph: Graph, text: str, init: dict[str, Node] | None = None) -> Result:
+    """Run any query on ``graph`` (after :func:`check_safe`)."""
+    algebra = check_safe(text)
+    return graph.query(algebra, initBindings=init or {})
+
+
+def run_helper(graph: Graph, name: str, settings: Settings | None = None, **params: object) -> Result:
+    h = helper(name)
+    return run_sparql(graph, rebase(h.text, settings or Settings()), bindings(h, params))
+
+
+def run_query(graph: Graph, name: str, settings: Settings | None = None, plain: bool = False,
+              **params: object) -> list[dict[str, Any]]:
+    """Rows of a named helper as dicts of rdflib terms (or of plain Python values with ``plain=True``)."""
+    result = run_helper(graph, name, settings, **params)
+    rows = []
+    for row in result:
+        d = {str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]
+        rows.append({k: (v.toPython() if plain else v) for k, v in d.items()})
+    return rows
