@@ -217,6 +217,120 @@ def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None
             click.echo(f"wrote {path}")
 
 
+def _graph(settings: Settings, data_dir: Path | None, graph_file: Path | None):  # type: ignore[no-untyped-def]
+    """The graph to ask: an RDF file, or the validated graph of the source data."""
+    from kopa_graph.engine import parse_file
+    from kopa_graph.pipeline import build_and_validate
+
+    return parse_file(graph_file) if graph_file else build_and_validate(data_dir, settings)[0].graph
+
+
+_DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+                            help="Folder of source data to build the graph from [default: the shipped data/].")
+_GRAPH_OPTION = click.option("--graph", "graph_file", type=click.Path(path_type=Path, dir_okay=False),
+                             help="Ask this RDF file (for example out/kopa.ttl) instead of building from --data.")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_helpers", is_flag=True, help="List the helpers with a one-line description.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the helper.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
+              show_default=True, help="table for people; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.")
+@click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
+              help="Language of the labels a table shows instead of IRIs.")
+@_DATA_OPTION
+@_GRAPH_OPTION
+@click.pass_context
+def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str, lang: str,
+          data_dir: Path | None, graph_file: Path | None) -> None:
+    """Run a named query helper (kopa-graph query --list shows them)."""
+    from kopa_graph.queries import QueryError, helper, helpers, run_helper
+    from kopa_graph.results import format_result
+
+    with _errors():
+        if list_helpers or not name:
+            width = max(len(n) for n in helpers())
+            for h in helpers().values():
+                click.echo(f"{h.name.ljust(width)}  {h.title}")
+            return
+        h = helper(name)
+        values: dict[str, object] = {}
+        for p in params:
+            key, sep, value = p.partition("=")
+            if not sep:
+                raise QueryError(f"{name}: parameters are key=value, got {p!r}")
+            values[key.strip()] = value
+        settings = _settings(ctx)
+        graph = _graph(settings, data_dir, graph_file)
+        click.echo(format_result(run_helper(graph, h.name, settings, **values), fmt, graph, lang), nl=False)
+
+
+@main.command()
+@click.argument("query_text", metavar="QUERY")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "json-ld",
+                                                    "n-triples"]),
+              help="SELECT/ASK: table (default), csv, tsv, json, xml; CONSTRUCT/DESCRIBE: turtle (default), "
+                   "json-ld, n-triples.")
+@click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
+              help="Language of the labels a table shows instead of IRIs.")
+@_DATA_OPTION
+@_GRAPH_OPTION
+@click.pass_context
+def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data_dir: Path | None,
+           graph_file: Path | None) -> None:
+    """Run any SPARQL query (the text, or @file.rq) on the graph.
+
+    SERVICE, FROM and updates are refused: nothing is fetched or changed.
+    """
+    from kopa_graph.engine import serialize
+    from kopa_graph.errors import InputError
+    from kopa_graph.namespaces import prefixes_for
+    from kopa_graph.queries import run_sparql
+    from kopa_graph.results import format_result
+
+    with _errors():
+        if query_text.startswith("@"):
+            try:
+                query_text = Path(query_text[1:]).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"{query_text[1:]}: cannot read the query: {exc.strerror}") from None
+        settings = _settings(ctx)
+        graph = _graph(settings, data_dir, graph_file)
+        result = run_sparql(graph, query_text)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            out = result.graph
+            name = {"json-ld": "json-ld", "n-triples": "n-triples"}.get(fmt or "turtle", "turtle")
+            click.echo(serialize(out, name, prefixes_for(settings.id_base), settings.id_base).decode("utf-8"), nl=False)
+        else:
+            click.echo(format_result(result, fmt if fmt in ("table", "csv", "tsv", "json", "xml") else "table",
+                                     graph, lang), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="For reading (text), for a web page or issue (markdown), or for programs (json).")
+@_DATA_OPTION
+@click.pass_context
+def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
+    """Each total the article states beside what the data shows, and the data's quality.
+
+    For each difference: the organisations involved and the likely reason.
+    Data quality: SHACL warnings, names resolved through the alias table,
+    organisations without identifiers.
+    """
+    from kopa_graph.claimsreport import alias_resolutions, build_report, render_json, render_text
+    from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.resources import default_data_dir
+
+    with _errors():
+        settings = _settings(ctx)
+        built, validation = build_and_validate(data_dir, settings)
+        warnings = [f"{w.focus}: {w.message}" for w in validation.warnings]
+        rep = build_report(built.graph, settings, warnings, alias_resolutions(data_dir or default_data_dir()))
+        click.echo(render_json(rep) if fmt == "json" else render_text(rep, markdown=fmt == "markdown"), nl=False)
+
+
 @main.command()
 @click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
               help="Language of the labels (Swedish uses the texts as the article writes them).")

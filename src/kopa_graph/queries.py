@@ -154,7 +154,7 @@ def check_safe(text: str) -> Any:
     except Exception as exc:  # pyparsing.ParseException and friends
         try:
             parseUpdate(text)
-        except Exception:  # noqa: BLE001 - not an update either: report the query's syntax error
+        except Exception:
             line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
             where = f" at line {line}, column {col}" if line else ""
             raise QueryError(f"SPARQL syntax error{where}: {getattr(exc, 'msg', exc)}") from None
