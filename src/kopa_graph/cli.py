@@ -298,7 +298,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
         result = run_sparql(graph, query_text)
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
+        if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
             out = result.graph
             name = {"json-ld": "json-ld", "n-triples": "n-triples"}.get(fmt or "turtle", "turtle")
             click.echo(serialize(out, name, prefixes_for(settings.id_base), settings.id_base).decode("utf-8"), nl=False)

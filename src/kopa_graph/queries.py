@@ -172,7 +172,7 @@ def check_safe(text: str) -> Any:
 def run_sparql(graph: Graph, text: str, init: dict[str, Node] | None = None) -> Result:
     """Run any query on ``graph`` (after :func:`check_safe`)."""
     algebra = check_safe(text)
-    return graph.query(algebra, initBindings=init or {})
+    return graph.query(algebra, initBindings=init or {})  # type: ignore[arg-type]
 
 
 def run_helper(graph: Graph, name: str, settings: Settings | None = None, **params: object) -> Result:
@@ -187,5 +187,5 @@ def run_query(graph: Graph, name: str, settings: Settings | None = None, plain: 
     rows = []
     for row in result:
         d = {str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]
-        rows.append({k: (v.toPython() if plain else v) for k, v in d.items()})
+        rows.append({k: (v.toPython() if plain else v) for k, v in d.items()})  # type: ignore[union-attr]
     return rows
