@@ -332,6 +332,27 @@ def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
 
 
 @main.command()
+@click.argument("out_dir", metavar="OUT", type=click.Path(path_type=Path, file_okay=False))
+@_DATA_OPTION
+@click.option("--licence", default="https://creativecommons.org/licenses/by/4.0/", show_default=True,
+              help="Licence IRI of the published dataset (dct:license).")
+@click.option("--publisher", default="kopa-graph contributors", show_default=True,
+              help="Name of the publisher in the dataset description.")
+@click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
+@click.pass_context
+def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str, publisher: str,
+         sparql_endpoint: str | None) -> None:
+    """Write the static linked-data site: a page and three RDF files per
+    resource, the index, downloads, the dataset description (DCAT, VoID),
+    ontology and shapes pages, sitemap.xml and web-server rules."""
+    from kopa_graph.sitebuild import build_site
+
+    with _errors():
+        result = build_site(out_dir, _settings(ctx), data_dir, licence, publisher, sparql_endpoint)
+        click.echo(f"Wrote {result.pages} pages for {result.resources} resources to {result.out}.")
+
+
+@main.command()
 @click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
               help="Language of the labels (Swedish uses the texts as the article writes them).")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),

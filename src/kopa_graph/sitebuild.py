@@ -1,0 +1,206 @@
+"""``kopa-graph site OUT``: the static linked-data site.
+
+The site is written into a fresh folder beside OUT and swapped into place only
+when complete, so a failed run leaves the previous site as it was; the same
+graph always gives the same tree.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kopa_graph import conneg, sitepages
+from kopa_graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Distribution, describe
+from kopa_graph.engine import serialize
+from kopa_graph.errors import NotConformant, OutputError
+from kopa_graph.export import export_csv
+from kopa_graph.iris import IRIs
+from kopa_graph.jsonld import jsonld
+from kopa_graph.model import THEMES
+from kopa_graph.namespaces import RDF, SCHEMA, prefixes_for
+from kopa_graph.ntriples import term_key
+from kopa_graph.pipeline import build_and_validate, serialize_release
+from kopa_graph.resources import ontology_path, shapes_paths
+from kopa_graph.settings import Settings
+from kopa_graph.sitegraphics import index_body
+from kopa_graph.sitelabels import label_graph
+from kopa_graph.validate import load_ontology, load_shapes, render_text, validate_graph
+
+STYLE = """body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 70rem; padding: 0 1rem; }
+header { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ccc; padding: .5rem 0; }
+ul.langs { display: inline-flex; gap: .75rem; list-style: none; margin: 0; padding: 0; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border-bottom: 1px solid #eee; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+code { font-size: .9em; } figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
+"""
+RDF_FORMATS = (("ttl", "turtle", "text/turtle"), ("jsonld", "json-ld", "application/ld+json"),
+               ("nt", "n-triples", "application/n-triples"))
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    out: Path
+    pages: int
+    resources: int
+
+
+class _Writer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.paths: list[str] = []
+
+    def put(self, path: str, data: bytes | str) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.paths.append(path)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed: the same bytes every run
+            info.external_attr = 0o644 << 16
+            z.writestr(info, files[name])
+    return buf.getvalue()
+
+
+def build_site(out: Path, settings: Settings, data_dir: Path | None = None, licence: str = DEFAULT_LICENCE,
+               publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None) -> SiteResult:
+    """Write the site for the validated graph of ``data_dir`` into ``out``."""
+    built, _ = build_and_validate(data_dir, settings)
+    g = built.graph
+    out = Path(out)
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the site folder: {exc.strerror}") from None
+    try:
+        w = _Writer(tmp)
+        count = _write_site(w, g, settings, licence, publisher, sparql_endpoint)
+        old = parent / f".{out.name}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"{out}: cannot write the site: {exc.strerror}; the previous site is unchanged") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return SiteResult(out, len([p for p in w.paths if p.endswith(".html")]), count)
+
+
+def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
+                sparql_endpoint: str | None) -> int:
+    id_base = settings.id_base
+    prefixes = prefixes_for(id_base)
+    article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
+    downloads = serialize_release(g, settings)
+    csv_zip = _zip(export_csv(g, IRIs(settings).scheme(THEMES)))
+    dists = [Distribution(f"download/{name}", mt, len(downloads[name]), title) for name, mt, title in (
+        ("kopa.ttl", "text/turtle", "The graph in Turtle"), ("kopa.jsonld", "application/ld+json",
+                                                              "The graph in JSON-LD"),
+        ("kopa.nt", "application/n-triples", "The graph in N-Triples"))]
+    dists.append(Distribution("download/kopa-csv.zip", "application/zip", len(csv_zip),
+                              "The pilots, organisations, memberships, contacts and themes as CSV"))
+    description = describe(g, settings, dists, str(article), licence, publisher, sparql_endpoint)
+    shapes = load_shapes(settings)
+    report = validate_graph(description, settings, shapes=shapes, ontology=load_ontology())
+    if not report.conforms:
+        raise NotConformant(report, "The dataset description does not conform:\n" + render_text(report, shapes=shapes))
+    for name, data in downloads.items():
+        w.put(f"download/{name}", data)
+    w.put("download/kopa-csv.zip", csv_zip)
+    for ext, fmt, _ in RDF_FORMATS:
+        w.put(f"void.{ext}", serialize(description, fmt, prefixes, id_base))
+    w.put(".well-known/void", serialize(description, "turtle", prefixes, id_base))
+    site_graph = g + description
+    labels = site_graph + load_ontology() + label_graph()
+    resources = sorted({s for s in site_graph.subjects() if isinstance(s, URIRef) and str(s).startswith(id_base)},
+                       key=term_key)
+    pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
+    site = sitepages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
+    for iri in resources:
+        _resource(w, site, iri, pages[iri], prefixes, id_base)
+        w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+    _article_pages(w, g, str(article))
+    for lang in sitepages.LANGS:
+        w.put(f"index{sitepages.lang_suffix(lang)}.html", index_body(site, lang, dists))
+    _ontology_and_shapes(w, site)
+    w.put("style.css", STYLE)
+    w.put("_config/conneg.js", conneg.njs_module())
+    w.put("_config/406.html", conneg.not_acceptable_page())
+    w.put(".htaccess", conneg.htaccess())
+    pages_html = sorted(p for p in w.paths if p.endswith(".html") and not p.startswith("_config/"))
+    w.put("sitemap.xml", "".join([
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+        *(f"  <url><loc>{sitepages.esc(settings.base_iri + p)}</loc></url>\n" for p in pages_html),
+        "</urlset>\n"]))
+    return len(resources)
+
+
+def _resource(w: _Writer, site: sitepages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str) -> None:
+    desc = Graph(bind_namespaces="none")
+    for p, o in site.graph.predicate_objects(iri):
+        desc.add((iri, p, o))
+    stem = path.rsplit("/", 1)[-1]
+    for ext, fmt, _ in RDF_FORMATS:
+        w.put(f"{path}.{ext}", serialize(desc, fmt, prefixes, id_base))
+    embedded = jsonld(desc, id_base).decode("utf-8").replace("</", "<\\/")
+    for lang in sitepages.LANGS:
+        here = f"{path}{sitepages.lang_suffix(lang)}.html"
+        title, tag = site.label(iri, lang)
+        body = sitepages.resource_body(site, iri, lang, here, desc) + "\n" + sitepages.formats_html(lang, stem)
+        switch = {code: f"{stem}{sitepages.lang_suffix(code)}.html" for code in sitepages.LANGS}
+        alternates = [(mt, f"{stem}.{ext}") for ext, _, mt in RDF_FORMATS]
+        w.put(here, sitepages.page(title, tag, lang, here, body, alternates, embedded, switch))
+
+
+def _article_pages(w: _Writer, g: Graph, article_url: str) -> None:
+    from kopa_graph.resources import default_data_dir  # the article text shipped with the data
+
+    text = (default_data_dir() / "sources" / "kopa-pilotforsok-sv.txt").read_text(encoding="utf-8")
+    w.put("source/kopa-pilotforsok-sv.txt", text)
+    rows = "\n".join(f'      <tr id="L{n}"><td><a href="#L{n}">{n}</a></td><td lang="sv">{sitepages.esc(line)}</td></tr>'
+                     for n, line in enumerate(text.splitlines(), start=1))
+    for lang in sitepages.LANGS:
+        here = f"source/article{sitepages.lang_suffix(lang)}.html"
+        body = (f'    <h1 lang="sv">Pilotförsök inom nätverksprojektet Utbildning som tjänst (KOPA)</h1>\n'
+                f'    <p><a href="{sitepages.esc(article_url)}">{sitepages.esc(article_url)}</a></p>\n'
+                f"    <table>\n{rows}\n    </table>")
+        switch = {code: f"article{sitepages.lang_suffix(code)}.html" for code in sitepages.LANGS}
+        w.put(here, sitepages.page("KOPA: " + article_url.rsplit("/", 1)[-1], None, lang, here, body,
+                                   [("text/plain", "kopa-pilotforsok-sv.txt")], None, switch))
+
+
+def _ontology_and_shapes(w: _Writer, site: sitepages.Site) -> None:
+    from kopa_graph.sitegraphics import ontology_body, shapes_body
+
+    w.put("ontology/kopa.ttl", ontology_path().read_bytes())
+    for path in shapes_paths():
+        w.put(f"shapes/{path.name}", path.read_bytes())
+    onto = Graph().parse(ontology_path(), format="turtle")
+    for lang in sitepages.LANGS:
+        here = f"ontology/index{sitepages.lang_suffix(lang)}.html"
+        switch = {code: f"index{sitepages.lang_suffix(code)}.html" for code in sitepages.LANGS}
+        w.put(here, sitepages.page("kopa ontology", "en", lang, here, ontology_body(onto, lang),
+                                   [("text/turtle", "kopa.ttl")], None, switch))
+        here = f"shapes/index{sitepages.lang_suffix(lang)}.html"
+        w.put(here, sitepages.page("kopa-graph SHACL shapes", "en", lang, here, shapes_body(lang),
+                                   [("text/turtle", "kopa-shapes.ttl")], None, switch))
