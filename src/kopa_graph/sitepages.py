@@ -15,9 +15,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
+from kopa_graph.ntriples import term_key
 
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
-from kopa_graph.ntriples import term_key
 
 LANGS = ("sv", "fi", "en")
 LANG_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English"}
