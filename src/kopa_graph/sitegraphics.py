@@ -59,7 +59,7 @@ def _network_svg(site: Site, lang: str) -> str:
               f'{esc(site.label(o, lang)[0])}</text>' for o in orgs]
     desc = "; ".join(f"{site.label(p, lang)[0]}: " + ", ".join(site.label(o, lang)[0] for o in _members(site, p))
                      for p in pilots)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 {height}" role="img" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="800" height="{height:.0f}" viewBox="0 0 800 {height}" role="img" '
             f'aria-labelledby="network-title network-desc"><title id="network-title">{esc(t["network"])}</title>'
             f'<desc id="network-desc">{esc(desc)}</desc>' + "".join(lines + nodes) + "</svg>")
 
@@ -70,7 +70,7 @@ def _matrix_svg(site: Site, lang: str) -> str:
     themes = sorted({t for p in pilots for t in g.objects(p, DCTERMS.subject) if isinstance(t, URIRef)},
                     key=lambda t: site.label(t, lang)[0])
     cell, left, top = 22, 200, 260
-    width, height = left + cell * len(themes) + 20, top + cell * len(pilots) + 10
+    width, height = left + cell * len(themes) + 220, top + cell * len(pilots) + 10  # room for the slanted labels
     t = TEXT[lang]
     parts = []
     for j, th in enumerate(themes):
@@ -87,7 +87,7 @@ def _matrix_svg(site: Site, lang: str) -> str:
                          f'fill="{"#2a6f97" if filled else "#f1f3f5"}"/>')
     desc = "; ".join(f"{site.label(p, lang)[0]}: " + ", ".join(site.label(th, lang)[0] for th in themes
                                                                if (p, DCTERMS.subject, th) in g) for p in pilots)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="matrix-title matrix-desc"><title id="matrix-title">{esc(t["matrix"])}</title>'
             f'<desc id="matrix-desc">{esc(desc)}</desc>' + "".join(parts) + "</svg>")
 

@@ -1,0 +1,3 @@
+# The dataset description: distribution without size.
+# expect: kopash:DatasetDescription-distribution <dataset/kopa>
+DELETE WHERE { ?d dcat:byteSize ?s }

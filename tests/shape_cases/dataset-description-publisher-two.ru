@@ -1,0 +1,3 @@
+# The dataset description: publisher two.
+# expect: kopash:DatasetDescription-publisher <dataset/kopa>
+INSERT DATA { <dataset/kopa> dct:publisher <agent/other> }

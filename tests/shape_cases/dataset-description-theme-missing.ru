@@ -1,0 +1,3 @@
+# The dataset description: theme missing.
+# expect: kopash:DatasetDescription-theme <dataset/kopa>
+DELETE WHERE { <dataset/kopa> dcat:theme ?t }

@@ -1,0 +1,273 @@
+"""The static site: its tree, links, pages, embedded JSON-LD, dataset
+description, determinism, and content negotiation in a real nginx and a real
+Chromium on loopback."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import html5lib
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from conftest import SMALL, describe_diff
+from kopa_graph import Settings, conneg
+from kopa_graph.engine import parse_bytes
+from kopa_graph.formats import FORMATS
+from kopa_graph.namespaces import DCAT, RDF, VOID
+from kopa_graph.sitebuild import build_site
+
+REQUIRE = bool(os.environ.get("KOPA_REQUIRE_PEERS"))
+NGINX_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "www"
+    build_site(out, Settings(), SMALL)
+    return out
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "_config" not in p.parts)
+
+
+def test_tree(site: Path) -> None:
+    for name in ("index.html", "index.fi.html", "index.en.html", "sitemap.xml", "style.css", ".htaccess",
+                 "void.ttl", ".well-known/void", "download/kopa.ttl", "download/kopa.jsonld", "download/kopa.nt",
+                 "download/context.jsonld", "download/kopa-csv.zip", "ontology/index.html", "ontology/kopa.ttl",
+                 "shapes/index.html", "shapes/kopa-shapes.ttl", "source/article.html", "_config/conneg.js",
+                 "_config/406.html"):
+        assert (site / name).is_file(), name
+    for ext in ("html", "fi.html", "en.html", "ttl", "jsonld", "nt", "var"):
+        assert (site / f"doc/pilot/alfa.{ext}").is_file(), ext
+
+
+def _links(document: object) -> list[str]:
+    out = []
+    for el in document.iter():  # type: ignore[attr-defined]
+        for attr in ("href", "src"):
+            value = el.get(attr)
+            if value:
+                out.append(value)
+    return out
+
+
+def test_every_page_is_html5_and_every_internal_link_resolves(site: Path) -> None:
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    broken = []
+    for page in _pages(site):
+        document = parser.parse(page.read_bytes())
+        for link in _links(document):
+            if re.match(r"^[a-z]+:", link) or link.startswith("//"):
+                continue
+            target = (page.parent / link.split("#", 1)[0]).resolve()
+            if link.split("#", 1)[0] and not target.is_file():
+                broken.append(f"{page.relative_to(site)} → {link}")
+    assert not broken, broken[:20]
+
+
+def test_embedded_jsonld_is_the_resources_turtle(site: Path) -> None:
+    for page in sorted((site / "doc").rglob("*.html")):
+        if page.name.endswith((".fi.html", ".en.html")):
+            continue
+        m = re.search(r'<script type="application/ld\+json">\n(.*?)\n  </script>', page.read_text(encoding="utf-8"),
+                      re.S)
+        assert m, page
+        embedded = parse_bytes(m.group(1).replace("<\\/", "</").encode("utf-8"), FORMATS["json-ld"], str(page))
+        turtle = parse_bytes(page.with_suffix(".ttl").read_bytes(), FORMATS["turtle"], str(page))
+        assert len(turtle) > 0
+        assert isomorphic(embedded, turtle), describe_diff(turtle, embedded)
+
+
+def test_languages_and_text_alternatives(site: Path) -> None:
+    for page in _pages(site):
+        text = page.read_text(encoding="utf-8")
+        lang = re.search(r'<html lang="(\w+)">', text)
+        assert lang and lang.group(1) in ("sv", "fi", "en"), page
+        assert set(re.findall(r'\slang="([^"]*)"', text)) <= {"sv", "fi", "en"}, page
+    for name in ("index.html", "index.fi.html", "index.en.html"):
+        text = (site / name).read_text(encoding="utf-8")
+        assert text.count('<svg ') == 2
+        assert text.count("<title id=") == 2 and text.count("<desc id=") == 2 and text.count("<figcaption>") == 2
+    fi = (site / "index.fi.html").read_text(encoding="utf-8")
+    assert '<html lang="fi">' in fi and "Koulutus palveluna (KOPA) -pilotit" in fi
+
+
+def test_dataset_description(site: Path) -> None:
+    g = Graph().parse(site / "void.ttl", format="turtle")
+    ds = next(g.subjects(RDF.type, VOID.Dataset))
+    assert (ds, RDF.type, DCAT.Dataset) in g
+    sizes = {}
+    for dist in g.objects(ds, DCAT.distribution):
+        url = str(g.value(dist, DCAT.downloadURL))
+        sizes[url.rsplit("/", 1)[-1]] = int(g.value(dist, DCAT.byteSize))
+    for name, size in sizes.items():
+        assert (site / "download" / name).stat().st_size == size, name
+    data = Graph().parse(site / "download" / "kopa.ttl", format="turtle")
+    assert g.value(ds, VOID.triples) == Literal(len(data))
+    assert (ds, URIRef("http://purl.org/dc/terms/conformsTo"), URIRef("https://w3id.org/kopa/shapes")) in g
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<url>") == len([p for p in _pages(site)])
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_runs_give_identical_trees(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "www"
+    build_site(again, Settings(), SMALL)
+    assert _tree(again) == _tree(site)
+    build_site(again, Settings(), SMALL)  # over an existing site: replaced whole
+    assert _tree(again) == _tree(site)
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (None, "html"), ("*/*", "html"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld"),
+    ("application/n-triples", "nt"), ("text/turtle;q=0.5, application/ld+json;q=0.9", "jsonld"),
+    ("text/*", "html"), ("text/html;q=0, */*;q=0.1", "ttl"), ("application/json", "jsonld"),
+    ("image/png", None), ("text/turtle;q=0", None), ("text/html;q=0.2, text/turtle;q=0.2", "html"),
+])
+def test_negotiation_choice(accept: str | None, expected: str | None) -> None:
+    chosen = conneg.choose(accept)
+    assert (chosen.extension if chosen else None) == expected
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def nginx(site: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    if not (shutil.which("nginx") and NGINX_MODULE.exists()):
+        if REQUIRE:
+            pytest.fail("nginx with its JavaScript module is required (apt-get install nginx libnginx-mod-http-js)")
+        pytest.skip("nginx with its JavaScript module is not installed")
+    work = tmp_path_factory.mktemp("nginx")
+    (work / "tmp").mkdir()
+    port = _free_port()
+    root = work / "www"
+    shutil.copytree(site, root)
+    conf = work / "nginx.conf"
+    user = "root" if os.geteuid() == 0 else None  # workers must read the test's private temporary folder
+    conf.write_text(conneg.nginx_conf(str(root), port, module=str(NGINX_MODULE), user=user), encoding="utf-8")
+    proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work), "-g", "daemon off;"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"nginx did not start: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
+            time.sleep(0.05)
+    yield port, root
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _get(port: int, path: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    c.request("GET", path, headers={"Accept": accept} if accept else {})
+    r = c.getresponse()
+    body = r.read()
+    headers = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    return r.status, headers, body
+
+
+def test_nginx_303_from_id_to_doc(nginx) -> None:  # type: ignore[no-untyped-def]
+    port, _ = nginx
+    status, headers, _ = _get(port, "/id/pilot/alfa", "text/turtle")
+    assert status == 303
+    assert headers["location"].endswith("/doc/pilot/alfa")
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/html", "text/turtle", "application/ld+json",
+                                    "application/n-triples", "text/turtle;q=0.5, application/ld+json;q=0.9",
+                                    "text/*", "application/json", "text/html;q=0, */*;q=0.1"])
+def test_nginx_negotiates_as_conneg_chooses(nginx, accept: str | None) -> None:  # type: ignore[no-untyped-def]
+    port, root = nginx
+    status, headers, body = _get(port, "/doc/pilot/alfa", accept)
+    chosen = conneg.choose(accept)
+    assert chosen is not None
+    assert status == 200
+    assert headers["content-type"].split(";")[0] == chosen.media_type
+    assert "Accept" in headers["vary"]
+    assert '</doc/pilot/alfa.ttl>; rel="alternate"; type="text/turtle"' in headers["link"]
+    assert body == (root / f"doc/pilot/alfa.{chosen.extension}").read_bytes()
+
+
+def test_nginx_406_lists_what_is_available(nginx) -> None:  # type: ignore[no-untyped-def]
+    port, _ = nginx
+    status, _, body = _get(port, "/doc/pilot/alfa", "image/png")
+    assert status == 406
+    assert b"text/turtle" in body and b"application/ld+json" in body
+
+
+def test_nginx_explicit_extensions(nginx) -> None:  # type: ignore[no-untyped-def]
+    port, root = nginx
+    for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"),
+                       ("html", "text/html")):
+        status, headers, body = _get(port, f"/doc/pilot/alfa.{ext}", "image/png")
+        assert status == 200 and headers["content-type"].split(";")[0] == media, ext
+        assert body == (root / f"doc/pilot/alfa.{ext}").read_bytes()
+
+
+def test_chromium_shows_the_index_and_a_pilot(nginx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    browser = shutil.which("chromium")
+    if browser is None:
+        if REQUIRE:
+            pytest.fail("chromium is required (apt-get install chromium)")
+        pytest.skip("chromium is not installed")
+    port, _ = nginx
+    artefacts = Path(os.environ.get("KOPA_ARTEFACTS", tmp_path))
+    artefacts.mkdir(parents=True, exist_ok=True)
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+
+    def dom(path: str) -> str:
+        out = subprocess.run([*flags, "--dump-dom", f"http://127.0.0.1:{port}{path}"], capture_output=True,
+                             timeout=60, check=True)
+        return out.stdout.decode("utf-8")
+
+    index = dom("/index.html")
+    assert "<title>Pilotförsöken inom Utbildning som tjänst (KOPA)</title>" in index
+    table = index.split('<table id="pilots">', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 3  # the header and the fixture's two pilots
+    switch = re.search(r'<a href="(index\.fi\.html)" lang="fi"', index)
+    assert switch, "the language switch links to the Finnish page"
+    finnish = dom("/" + switch.group(1))
+    assert '<html lang="fi">' in finnish and "Koulutus palveluna (KOPA) -pilotit" in finnish
+    pilot = dom("/doc/pilot/alfa")
+    assert "<h1>Alfa</h1>" in pilot
+    for name, path in (("index", "/index.html"), ("pilot-alfa", "/doc/pilot/alfa.html")):
+        shot = artefacts / f"{name}.png"
+        subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1200,1600", f"http://127.0.0.1:{port}{path}"],
+                       capture_output=True, timeout=60, check=True)
+        assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("accept", "file"), [("text/html", "ontology/index.html"),
+                                              ("text/turtle", "ontology/kopa.ttl"),
+                                              ("application/n-triples", "ontology/kopa.ttl")])
+def test_nginx_ontology_hash_iris_dereference(nginx, accept: str, file: str) -> None:  # type: ignore[no-untyped-def]
+    port, root = nginx
+    status, headers, body = _get(port, "/ontology", accept)
+    assert status == 200 and "Accept" in headers["vary"]
+    assert body == (root / file).read_bytes()
