@@ -353,6 +353,64 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@_DATA_OPTION
+@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run (then 503).")
+@click.option("--memory-mb", default=2048, show_default=True, type=int, help="Address-space limit of a query worker.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Most result rows (then 413).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, workers: int, timeout: float,
+          memory_mb: int, max_rows: int) -> None:
+    """Serve the validated graph: a read-only SPARQL endpoint (/sparql), the
+    query helpers (/queries), linked data (/id/..., /doc/...) and /health."""
+    from kopa_graph.server import serve as run_serve
+
+    with _errors():
+        run_serve(host, port, _settings(ctx), data_dir, workers=workers, timeout=timeout, memory_mb=memory_mb,
+                  max_rows=max_rows)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="The SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:7878/store).")
+@click.option("--graph", "graph_iri", help="Named graph to replace [default: the dataset IRI].")
+@click.option("--user", help="User for HTTP Basic authentication.")
+@click.option("--password-env", help="Name of the environment variable holding the password.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@_DATA_OPTION
+@click.pass_context
+def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
+            dry_run: bool, data_dir: Path | None) -> None:
+    """Push the validated graph and its description to a triplestore (SPARQL
+    1.1 Graph Store Protocol: PUT into a named graph, then read it back).
+
+    Exit 4 when the endpoint refuses, fails or holds a different graph.
+    """
+    import os
+
+    from kopa_graph.dataset import dataset_iri
+    from kopa_graph.errors import InputError
+    from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.publish import publish as run_publish
+
+    settings = _settings(ctx)
+    with _errors():
+        password = None
+        if password_env:
+            password = os.environ.get(password_env)
+            if password is None:
+                raise InputError(f"the environment variable {password_env} is not set")
+        graph = build_and_validate(data_dir, settings)[0].graph
+        result = run_publish(graph, endpoint, graph_iri or str(dataset_iri(settings)), user, password, dry_run)
+        if dry_run:
+            click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
+        else:
+            click.echo(f"Published {result.triples} triples to {result.url}; read back: the same graph"
+                       + (f" ({result.note})." if result.note else "."))
+
+
+@main.command()
 @click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
               help="Language of the labels (Swedish uses the texts as the article writes them).")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),

@@ -189,3 +189,19 @@ def run_query(graph: Graph, name: str, settings: Settings | None = None, plain: 
         d = {str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]
         rows.append({k: (v.toPython() if plain else v) for k, v in d.items()})  # type: ignore[union-attr]
     return rows
+
+
+def with_values(text: str, init: dict[str, Node]) -> str:
+    """``text`` with each binding as a ``VALUES`` block at the start of the outermost WHERE group.
+
+    The values are written by the N-Triples serialiser (escaped), so a value
+    cannot end the literal or the block; this is how a helper runs on an engine
+    without initial bindings.
+    """
+    from kopa_graph.ntriples import nt_term
+
+    m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+    if m is None or not init:
+        return text
+    block = "".join(f" VALUES ?{name} {{ {nt_term(value)} }}" for name, value in sorted(init.items()))
+    return text[: m.end()] + block + text[m.end():]

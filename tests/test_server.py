@@ -1,0 +1,302 @@
+"""kopa-graph serve on loopback, driven by real clients; publish into a real
+Oxigraph server and compare."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph
+
+from conftest import SMALL
+from kopa_graph import Settings, build_graph, load_source_data
+from kopa_graph.publish import PublishError, publish
+
+REQUIRE = bool(os.environ.get("KOPA_REQUIRE_PEERS"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(port: int, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return build_graph(load_source_data(SMALL), Settings()).graph
+
+
+@pytest.fixture(scope="module")
+def server(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from kopa_graph.server import create_app
+    from kopa_graph.sitebuild import build_site
+
+    site = tmp_path_factory.mktemp("served") / "www"
+    build_site(site, Settings(), SMALL)
+    app = create_app(graph, Settings(), workers=2, timeout=2.0, max_rows=50, site_dir=site)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    _wait(port)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+    app.state.kopa.pool.close()
+
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize(("accept", "media"), [("application/sparql-results+json", "application/sparql-results+json"),
+                                               ("application/sparql-results+xml", "application/sparql-results+xml"),
+                                               ("text/csv", "text/csv"), ("text/tab-separated-values",
+                                                                          "text/tab-separated-values"),
+                                               (None, "application/sparql-results+json")])
+def test_sparql_get_formats(server: str, graph: Graph, accept: str | None, media: str) -> None:
+    r = httpx.get(f"{server}/sparql", params={"query": COUNT}, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media
+    assert str(len(graph)) in r.text
+
+
+def test_sparql_post_form_and_direct_and_sparqlwrapper(server: str, graph: Graph) -> None:
+    r = httpx.post(f"{server}/sparql", data={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == str(len(graph))
+    r = httpx.post(f"{server}/sparql", content=COUNT, headers={"Content-Type": "application/sparql-query"})
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == str(len(graph))
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    w = SPARQLWrapper(f"{server}/sparql")
+    w.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { "
+               "<https://w3id.org/kopa/id/pilot/alfa> skos:prefLabel ?l }")
+    w.setReturnFormat(JSON)
+    assert w.query().convert()["results"]["bindings"][0]["l"]["value"] == "Alfa"  # type: ignore[index]
+
+
+def test_construct_as_turtle_jsonld_ntriples(server: str) -> None:
+    q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (?s = <https://w3id.org/kopa/id/pilot/beta>) }"
+    for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                        ("application/n-triples", "nt")):
+        r = httpx.get(f"{server}/sparql", params={"query": q}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+        assert len(Graph().parse(data=r.text, format=fmt)) > 5
+
+
+def test_service_description_and_cors_and_health(server: str, graph: Graph) -> None:
+    r = httpx.get(f"{server}/sparql")
+    assert r.status_code == 200 and "sd:Service" in r.text
+    g = Graph().parse(data=r.text, format="turtle")
+    assert len(g) > 5
+    r = httpx.options(f"{server}/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+    assert r.headers.get("access-control-allow-origin") == "*"
+    assert httpx.get(f"{server}/health").json() == {"status": "ok", "triples": len(graph)}
+
+
+def test_named_helpers_as_urls(server: str) -> None:
+    listing = httpx.get(f"{server}/queries").json()
+    assert "pilots-of-municipality" in {q["name"] for q in listing}
+    r = httpx.get(f"{server}/queries/pilots-of-municipality.json", params={"municipality": "Evijärvi"})
+    assert r.status_code == 200
+    assert sorted(b["pilot_name"]["value"] for b in r.json()["results"]["bindings"]) == ["Alfa", "Beta"]
+    r = httpx.get(f"{server}/queries/pilots-of-municipality.csv", params={"municipality": "evijärvi"})
+    assert r.text.startswith("pilot,pilot_name,organisation,role\r\n")
+    hostile = httpx.get(f"{server}/queries/pilots-of-municipality.json",
+                        params={"municipality": '"} UNION { ?pilot ?p ?o } #'})
+    assert hostile.status_code == 200 and hostile.json()["results"]["bindings"] == []
+    assert httpx.get(f"{server}/queries/pilots-of-municipality").status_code == 400
+    assert httpx.get(f"{server}/queries/no-such").status_code == 404
+
+
+def test_linked_data_dereferences_like_the_site(server: str) -> None:
+    r = httpx.get(f"{server}/id/pilot/alfa", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/doc/pilot/alfa"
+    for accept, media in (("text/turtle", "text/turtle"), ("text/html", "text/html"),
+                          ("application/ld+json", "application/ld+json")):
+        r = httpx.get(f"{server}/doc/pilot/alfa", headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+        assert "Accept" in r.headers["vary"] and 'rel="alternate"' in r.headers["link"]
+    assert httpx.get(f"{server}/doc/pilot/alfa", headers={"Accept": "image/png"}).status_code == 406
+    for evil in ("/doc/../../etc/passwd", "/doc/%2e%2e/%2e%2e/etc/passwd", "/doc/..%2f..%2fetc%2fpasswd"):
+        r = httpx.get(server + evil)
+        assert r.status_code == 404 and "root:" not in r.text
+
+
+@pytest.mark.parametrize("how", ["get", "form", "body", "put"])
+def test_updates_are_refused_and_data_unchanged(server: str, graph: Graph, how: str) -> None:
+    update = "DELETE WHERE { ?s ?p ?o }"
+    if how == "get":
+        r = httpx.get(f"{server}/sparql", params={"update": update})
+    elif how == "form":
+        r = httpx.post(f"{server}/sparql", data={"update": update})
+    elif how == "body":
+        r = httpx.post(f"{server}/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    else:
+        r = httpx.put(f"{server}/sparql?graph=x", content="<a:b> <a:c> <a:d> .")
+    assert 400 <= r.status_code < 500
+    assert "read-only" in r.text
+    assert httpx.get(f"{server}/health").json()["triples"] == len(graph)
+
+
+def test_service_and_from_never_fetch(server: str) -> None:
+    seen: list[int] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    closed = _free_port()
+    texts = []
+    for target in (f"http://127.0.0.1:{port}/sparql", f"http://127.0.0.1:{closed}/sparql"):
+        for q in (f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+                  f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}", f"LOAD <{target}>"):
+            r = httpx.get(f"{server}/sparql", params={"query": q})
+            assert r.status_code in (400, 403)
+            texts.append(r.text.replace(str(port), "PORT").replace(str(closed), "PORT"))
+    r = httpx.get(f"{server}/sparql", params={"query": "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"})
+    assert r.status_code == 400 and "root:" not in r.text
+    try:
+        conn, _ = listener.accept()
+        seen.append(1)
+        conn.close()
+    except TimeoutError:
+        pass
+    listener.close()
+    assert seen == []
+    assert texts[:3] == texts[3:], "the answers must not tell an open port from a closed one"
+
+
+def test_limits_and_honest_statuses(server: str) -> None:
+    r = httpx.get(f"{server}/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400 and "line 1, column" in r.json()["error"]
+    r = httpx.get(f"{server}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 413 and "more than 50 rows" in r.json()["error"]
+    r = httpx.post(f"{server}/sparql", content="#" + "x" * 200_000, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    results: dict[str, object] = {}
+
+    def runaway() -> None:
+        results["slow"] = httpx.get(f"{server}/sparql", params={"query": slow}, timeout=30)
+
+    t = threading.Thread(target=runaway)
+    t.start()
+    time.sleep(0.3)
+    started = time.time()
+    quick = httpx.get(f"{server}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    results["quick_seconds"] = time.time() - started
+    t.join(30)
+    assert quick.status_code == 200
+    slow_response = results["slow"]
+    assert slow_response.status_code == 503 and slow_response.headers["retry-after"]  # type: ignore[attr-defined]
+    assert "did not finish within 2 s" in slow_response.text  # type: ignore[attr-defined]
+    assert httpx.get(f"{server}/sparql", params={"query": COUNT}).status_code == 200  # the worker was replaced
+    for body in (r.text, slow_response.text):  # type: ignore[attr-defined]
+        assert "Traceback" not in body and "/work/" not in body and ".py" not in body
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("KOPA_OXIGRAPH_URL")
+    if url:
+        yield url.rstrip("/")
+        return
+    import sys
+
+    beside = Path(sys.executable).parent / "oxigraph"  # installed in the same environment as kopa-graph
+    binary = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if binary is None:
+        if REQUIRE:
+            pytest.fail("the oxigraph server is required (pip install oxigraph)")
+        pytest.skip("the oxigraph server is not installed")
+    port = _free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait(port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_publish_replaces_a_named_graph_and_reads_it_back(oxigraph: str, graph: Graph, server: str) -> None:
+    iri = "https://w3id.org/kopa/id/dataset/kopa"
+    first = publish(graph, f"{oxigraph}/store", iri)
+    assert first.verified and first.triples == len(graph)
+    assert first.note.startswith("the endpoint stores 3 literals of a type derived from xsd:integer")
+    again = publish(graph, f"{oxigraph}/store", iri)  # idempotent: a replace, not an append
+    assert again.verified
+    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?p ?l WHERE { GRAPH <" + iri + "> { "
+             "?p a <https://w3id.org/kopa/ontology#Pilot> ; skos:prefLabel ?l } } ORDER BY ?p")
+    there = httpx.post(f"{oxigraph}/query", content=query, headers={"Content-Type": "application/sparql-query",
+                                                                   "Accept": "application/sparql-results+json"})
+    here = httpx.get(f"{server}/sparql", params={"query": query.replace(f"GRAPH <{iri}> {{", "{")},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert there.json()["results"] == here.json()["results"]
+    count = httpx.post(f"{oxigraph}/query", content=f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
+                       headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    assert count.json()["results"]["bindings"][0]["n"]["value"] == str(len(graph))
+
+
+def test_publish_never_follows_redirects(graph: Graph) -> None:
+    import http.server
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        hits: list[str] = []
+
+        def do_PUT(self) -> None:
+            Redirect.hits.append(self.headers.get("Authorization", ""))
+            self.send_response(307)
+            self.send_header("Location", "http://127.0.0.2:9/steal")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Redirect)
+    t = threading.Thread(target=srv.handle_request, daemon=True)
+    t.start()
+    with pytest.raises(PublishError, match="redirects"):
+        publish(graph, f"http://127.0.0.1:{srv.server_port}/store", "https://example.org/g", "u", "p", retries=1)
+    srv.server_close()
+    assert len(Redirect.hits) == 1
+
+
+def test_publish_dry_run_and_unreachable(graph: Graph) -> None:
+    result = publish(graph, "http://127.0.0.1:9/store", "https://example.org/g", dry_run=True)
+    assert not result.verified and result.url == "http://127.0.0.1:9/store?graph=https%3A%2F%2Fexample.org%2Fg"
+    with pytest.raises(PublishError, match="after 2 attempts"):
+        publish(graph, f"http://127.0.0.1:{_free_port()}/store", "https://example.org/g", retries=2, timeout=2)
+
+
+def test_cli_publish_dry_run() -> None:
+    from click.testing import CliRunner
+
+    from kopa_graph.cli import main
+
+    r = CliRunner().invoke(main, ["publish", "--endpoint", "http://127.0.0.1:9/store", "--dry-run", "--data", str(SMALL)])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("would PUT ") and "graph=https%3A%2F%2Fw3id.org%2Fkopa%2Fid%2Fdataset%2Fkopa" in r.stdout
+
+
