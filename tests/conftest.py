@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -50,6 +51,16 @@ def small_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(SMALL, dest)
     return dest
+
+
+def need_peer(present: bool, what: str, install: str) -> None:
+    """A real peer program (rapper, nginx, Chromium, Oxigraph) a test runs against: skipped on a developer's
+    machine that lacks it, a failure in CI, which sets KOPA_REQUIRE_PEERS and installs every peer."""
+    if present:
+        return
+    if os.environ.get("KOPA_REQUIRE_PEERS"):
+        pytest.fail(f"{what} is required here ({install})")
+    pytest.skip(f"{what} is not installed ({install})")
 
 
 def describe_diff(expected: Graph, actual: Graph, limit: int = 40) -> str:

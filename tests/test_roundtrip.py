@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import ROOT, SMALL, describe_diff
+from conftest import ROOT, SMALL, describe_diff, need_peer
 from kopa_graph import Settings, serialize_release
 from kopa_graph.build import BuiltGraph
 from kopa_graph.engine import parse_bytes
@@ -88,11 +88,10 @@ def test_tricky_literals_survive_every_format(settings: Settings) -> None:
         assert isomorphic(back, g), f"{name}:\n" + describe_diff(g, back)
 
 
-@pytest.mark.skipif(shutil.which("rapper") is None and not os.environ.get("KOPA_REQUIRE_PEERS"),
-                    reason="rapper (raptor2-utils) is not installed")
 @pytest.mark.parametrize("name", ["kopa.ttl", "kopa.nt"])
 def test_rapper_parses_to_the_same_triples(release: dict[str, bytes], shipped_built: BuiltGraph, tmp_path: Path,
                                            name: str) -> None:
+    need_peer(shutil.which("rapper") is not None, "rapper", "apt-get install raptor2-utils")
     path = tmp_path / name
     path.write_bytes(release[name])
     syntax = {"kopa.ttl": "turtle", "kopa.nt": "ntriples"}[name]

@@ -16,11 +16,9 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL
+from conftest import SMALL, need_peer
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish import PublishError, publish
-
-REQUIRE = bool(os.environ.get("KOPA_REQUIRE_PEERS"))
 
 
 def _free_port() -> int:
@@ -227,10 +225,8 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     beside = Path(sys.executable).parent / "oxigraph"  # installed in the same environment as kopa-graph
     binary = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if binary is None:
-        if REQUIRE:
-            pytest.fail("the oxigraph server is required (pip install oxigraph)")
-        pytest.skip("the oxigraph server is not installed")
+    need_peer(binary is not None, "the oxigraph server", "pip install oxigraph, part of the test extras")
+    assert binary is not None
     port = _free_port()
     proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind",
                              f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

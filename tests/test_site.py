@@ -19,14 +19,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import SMALL, describe_diff
+from conftest import SMALL, describe_diff, need_peer
 from kopa_graph import Settings, conneg
 from kopa_graph.engine import parse_bytes
 from kopa_graph.formats import FORMATS
 from kopa_graph.namespaces import DCAT, RDF, VOID
 from kopa_graph.sitebuild import build_site
 
-REQUIRE = bool(os.environ.get("KOPA_REQUIRE_PEERS"))
 NGINX_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
 
 
@@ -152,10 +151,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def nginx(site: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    if not (shutil.which("nginx") and NGINX_MODULE.exists()):
-        if REQUIRE:
-            pytest.fail("nginx with its JavaScript module is required (apt-get install nginx libnginx-mod-http-js)")
-        pytest.skip("nginx with its JavaScript module is not installed")
+    need_peer(bool(shutil.which("nginx")) and NGINX_MODULE.exists(), "nginx with its JavaScript module",
+              "apt-get install nginx libnginx-mod-http-js")
     work = tmp_path_factory.mktemp("nginx")
     (work / "tmp").mkdir()
     port = _free_port()
@@ -230,10 +227,8 @@ def test_nginx_explicit_extensions(nginx) -> None:  # type: ignore[no-untyped-de
 
 def test_chromium_shows_the_index_and_a_pilot(nginx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     browser = shutil.which("chromium")
-    if browser is None:
-        if REQUIRE:
-            pytest.fail("chromium is required (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
+    need_peer(browser is not None, "chromium", "apt-get install chromium")
+    assert browser is not None
     port, _ = nginx
     artefacts = Path(os.environ.get("KOPA_ARTEFACTS", tmp_path))
     artefacts.mkdir(parents=True, exist_ok=True)

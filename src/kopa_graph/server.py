@@ -54,7 +54,7 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-async def _run(state: ServerState, text: str, request: Request) -> Response:
+async def _run(state: ServerState, text: str, request: Request, accept: str | None = None) -> Response:
     if len(text) > MAX_QUERY_LENGTH:
         return _error(413, f"the query is longer than {MAX_QUERY_LENGTH} characters")
     try:
@@ -62,7 +62,7 @@ async def _run(state: ServerState, text: str, request: Request) -> Response:
     except QueryError as exc:
         return _error(403 if "Update" in str(exc) else 400, str(exc))
     construct = algebra.algebra.name in ("ConstructQuery", "DescribeQuery")
-    accept = request.headers.get("accept")
+    accept = accept or request.headers.get("accept")
     chosen = conneg.choose(accept, _GRAPHS if construct else _RESULTS)
     if chosen is None and accept and "*/*" not in accept:
         return _error(406, "acceptable: " + ", ".join(r.media_type for r in (_GRAPHS if construct else _RESULTS)))
@@ -154,11 +154,7 @@ async def named_query(request: Request) -> Response:
     except QueryError as exc:
         return _error(404 if "no query helper" in str(exc) else 400, str(exc))
     text = with_values(rebase(h.text, state.settings), init)
-    if fmt_ext:
-        request.scope["headers"] = [(k, v) for k, v in request.scope["headers"] if k != b"accept"] + [
-            (b"accept", RESULT_FORMATS[fmt_ext].encode())]
-        request = Request(request.scope, request.receive)
-    return await _run(state, text, request)
+    return await _run(state, text, request, RESULT_FORMATS[fmt_ext] if fmt_ext else None)
 
 
 async def identify(request: Request) -> Response:
