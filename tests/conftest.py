@@ -74,3 +74,15 @@ def describe_diff(expected: Graph, actual: Graph, limit: int = 40) -> str:
 
     return f"only in expected ({len(only_expected)}):\n{lines(only_expected)}\n" \
            f"only in actual ({len(only_actual)}):\n{lines(only_actual)}"
+
+
+def break_beta(data: Path) -> None:
+    """Leave pilot beta with one member: loads fine, but does not conform."""
+    path = data / "pilots.yaml"
+    text = path.read_text(encoding="utf-8")
+    for item in ("        - {organisation: evijarvi, as_written: Evijärvi}\n        - {organisation: lappajarvi",):
+        assert item in text
+    text = text.replace("        - {organisation: evijarvi, as_written: Evijärvi}\n"
+                        "        - {organisation: lappajarvi, as_written: Lappajärvi}\n"
+                        "        - {organisation: honkajoki, as_written: Honkajoki}\n", "")
+    path.write_text(text, encoding="utf-8")

@@ -8,22 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SMALL
+from conftest import SMALL, break_beta
 from kopa_graph.cli import main
 
 runner = CliRunner()
-
-
-def _break_beta(data: Path) -> None:
-    """Leave pilot beta with one member: loads fine, but does not conform."""
-    path = data / "pilots.yaml"
-    text = path.read_text(encoding="utf-8")
-    for item in ("        - {organisation: evijarvi, as_written: Evijärvi}\n        - {organisation: lappajarvi",):
-        assert item in text
-    text = text.replace("        - {organisation: evijarvi, as_written: Evijärvi}\n"
-                        "        - {organisation: lappajarvi, as_written: Lappajärvi}\n"
-                        "        - {organisation: honkajoki, as_written: Honkajoki}\n", "")
-    path.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture()
@@ -54,7 +42,7 @@ def test_build_default_is_the_shipped_data(tmp_path: Path) -> None:
 
 def test_nonconforming_data_exits_1_names_the_place_and_writes_nothing(small_copy: Path, built: Path) -> None:
     before = {p.name: p.read_bytes() for p in built.iterdir()}
-    _break_beta(small_copy)
+    break_beta(small_copy)
     result = runner.invoke(main, ["build", "--data", str(small_copy), "--out", str(built)])
     assert result.exit_code == 1, result.output
     report = result.stderr

@@ -16,9 +16,9 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, need_peer
+from conftest import SMALL, break_beta, need_peer
 from kopa_graph import Settings, build_graph, load_source_data
-from kopa_graph.publish import PublishError, publish
+from kopa_graph.publish import PublishError, _integers, publish
 
 
 def _free_port() -> int:
@@ -44,15 +44,25 @@ def graph() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def server(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kopa_graph.sitebuild import build_site
+
+    www = tmp_path_factory.mktemp("served") / "www"
+    build_site(www, Settings(), SMALL)
+    return www
+
+
+@pytest.fixture(scope="module")
+def server(graph: Graph, site: Path) -> Iterator[str]:
+    yield from _serving(graph, site, workers=2, timeout=2.0, max_rows=50)
+
+
+def _serving(graph: Graph, site: Path, **limits: float) -> Iterator[str]:
     import uvicorn
 
     from kopa_graph.server import create_app
-    from kopa_graph.sitebuild import build_site
 
-    site = tmp_path_factory.mktemp("served") / "www"
-    build_site(site, Settings(), SMALL)
-    app = create_app(graph, Settings(), workers=2, timeout=2.0, max_rows=50, site_dir=site)
+    app = create_app(graph, Settings(), site_dir=site, **limits)  # type: ignore[arg-type]
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -193,6 +203,10 @@ def test_limits_and_honest_statuses(server: str) -> None:
     assert r.status_code == 413 and "more than 50 rows" in r.json()["error"]
     r = httpx.post(f"{server}/sparql", content="#" + "x" * 200_000, headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 413
+    r = httpx.post(f"{server}/sparql", content="#" + "x" * 20_000, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413 and "longer than 10000 characters" in r.json()["error"]
+    r = httpx.get(f"{server}/sparql", params={"query": "#" + "x" * 20_000})
+    assert r.status_code == 414 and "longer than 10000 characters" in r.json()["error"]
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     results: dict[str, object] = {}
 
@@ -213,6 +227,41 @@ def test_limits_and_honest_statuses(server: str) -> None:
     assert httpx.get(f"{server}/sparql", params={"query": COUNT}).status_code == 200  # the worker was replaced
     for body in (r.text, slow_response.text):  # type: ignore[attr-defined]
         assert "Traceback" not in body and "/work/" not in body and ".py" not in body
+
+
+def _doubling(times: int) -> str:
+    """A query whose string doubles ``times`` times: 16 bytes * 2**times."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(times))
+    return f'SELECT (STRLEN(?v{times}) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?v0) {binds} }}'
+
+
+def test_memory_limit_stops_the_query_and_others_are_answered(graph: Graph, site: Path) -> None:
+    served = _serving(graph, site, workers=2, timeout=20.0, memory_mb=400)
+    url = next(served)
+    try:
+        assert httpx.get(f"{url}/sparql", params={"query": _doubling(10)}).json()["results"]["bindings"][0]["n"][
+            "value"] == str(16 * 2**10)
+        results: dict[str, object] = {}
+
+        def hungry() -> None:  # 16 B * 2**28 = 4 GiB of string, far over 400 MB
+            results["hungry"] = httpx.get(f"{url}/sparql", params={"query": _doubling(28)}, timeout=60)
+
+        t = threading.Thread(target=hungry)
+        t.start()
+        probes = []
+        while t.is_alive():
+            started = time.time()
+            probe = httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=10)
+            probes.append((probe.status_code, time.time() - started))
+            time.sleep(0.05)
+        t.join()
+        hungry_response = results["hungry"]
+        assert hungry_response.status_code == 503, hungry_response.text  # type: ignore[attr-defined]
+        assert "more memory than the server allows (400 MB)" in hungry_response.json()["error"]  # type: ignore[attr-defined]
+        assert probes and all(status == 200 and seconds < 1.0 for status, seconds in probes), probes
+        assert httpx.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code == 200  # the worker was replaced
+    finally:
+        next(served, None)
 
 
 @pytest.fixture(scope="module")
@@ -236,11 +285,22 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.wait(10)
 
 
-def test_publish_replaces_a_named_graph_and_reads_it_back(oxigraph: str, graph: Graph, server: str) -> None:
+def test_publish_replaces_a_named_graph_and_reads_it_back(oxigraph: str, graph: Graph, server: str,
+                                                          site: Path) -> None:
+    from rdflib.compare import isomorphic
+
+    from kopa_graph.sitebuild import release_description
+
     iri = "https://w3id.org/kopa/id/dataset/kopa"
-    first = publish(graph, f"{oxigraph}/store", iri)
+    description = release_description(graph, Settings()).description
+    first = publish(graph, f"{oxigraph}/store", iri, description=description)
     assert first.verified and first.triples == len(graph)
     assert first.note.startswith("the endpoint stores 3 literals of a type derived from xsd:integer")
+    assert first.description_url == f"{oxigraph}/store?graph=https%3A%2F%2Fw3id.org%2Fkopa%2Fid%2Fdataset%2Fkopa%2Fdescription"
+    stored = Graph().parse(data=httpx.get(first.description_url, headers={"Accept": "application/n-triples"}).content,
+                           format="nt")
+    site_description = Graph().parse(site / "void.ttl")
+    assert isomorphic(_integers(stored), _integers(site_description)), "the store and the site describe it alike"
     again = publish(graph, f"{oxigraph}/store", iri)  # idempotent: a replace, not an append
     assert again.verified
     query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?p ?l WHERE { GRAPH <" + iri + "> { "
@@ -293,6 +353,60 @@ def test_cli_publish_dry_run() -> None:
 
     r = CliRunner().invoke(main, ["publish", "--endpoint", "http://127.0.0.1:9/store", "--dry-run", "--data", str(SMALL)])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("would PUT ") and "graph=https%3A%2F%2Fw3id.org%2Fkopa%2Fid%2Fdataset%2Fkopa" in r.stdout
+    first, second = r.stdout.splitlines()
+    assert first.startswith("would PUT 1225 triples") and first.endswith("graph=https%3A%2F%2Fw3id.org%2Fkopa%2Fid%2Fdataset%2Fkopa")
+    assert second.startswith("would PUT the dataset description (") and second.endswith("%2Fdescription")
+
+
+def test_cli_publish_to_a_real_store(oxigraph: str) -> None:
+    from click.testing import CliRunner
+
+    from kopa_graph.cli import main
+
+    iri = "https://example.org/graphs/kopa-cli"
+    r = CliRunner().invoke(main, ["publish", "--endpoint", f"{oxigraph}/store", "--graph", iri, "--data", str(SMALL),
+                                  "--sparql-endpoint", "https://example.org/sparql"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Published 1225 triples to ")
+    assert "Published the dataset description (" in r.stdout
+    ask = (f"ASK {{ GRAPH <{iri}/description> {{ ?d a <http://www.w3.org/ns/dcat#Dataset> ; "
+           "<http://rdfs.org/ns/void#sparqlEndpoint> <https://example.org/sparql> } }")
+    answer = httpx.post(f"{oxigraph}/query", content=ask, headers={"Content-Type": "application/sparql-query",
+                                                                    "Accept": "application/sparql-results+json"})
+    assert answer.json()["boolean"] is True
+
+
+def test_cli_publish_never_sends_a_nonconforming_graph(small_copy: Path) -> None:
+    import http.server
+
+    from click.testing import CliRunner
+
+    from kopa_graph.cli import main
+
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        hits: list[str] = []
+
+        def do_PUT(self) -> None:
+            Record.hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Record)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    break_beta(small_copy)
+    try:
+        r = CliRunner().invoke(main, ["publish", "--endpoint", f"http://127.0.0.1:{srv.server_port}/store",
+                                      "--data", str(small_copy)])
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert r.exit_code == 1, r.output
+    assert "https://w3id.org/kopa/id/pilot/beta" in r.stderr
+    assert Record.hits == [], "nothing is sent when the graph does not conform"
 
 

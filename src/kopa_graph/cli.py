@@ -377,11 +377,19 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @click.option("--graph", "graph_iri", help="Named graph to replace [default: the dataset IRI].")
 @click.option("--user", help="User for HTTP Basic authentication.")
 @click.option("--password-env", help="Name of the environment variable holding the password.")
+@click.option("--description-graph", "description_iri",
+              help="Named graph for the dataset description (DCAT/VoID) [default: the graph IRI + /description].")
+@click.option("--licence", default="https://creativecommons.org/licenses/by/4.0/", show_default=True,
+              help="Licence IRI of the published dataset (dct:license).")
+@click.option("--publisher", default="kopa-graph contributors", show_default=True,
+              help="Name of the publisher in the dataset description.")
+@click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
 @_DATA_OPTION
 @click.pass_context
 def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
-            dry_run: bool, data_dir: Path | None) -> None:
+            description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None, dry_run: bool,
+            data_dir: Path | None) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
 
@@ -393,6 +401,7 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
     from kopa_graph.errors import InputError
     from kopa_graph.pipeline import build_and_validate
     from kopa_graph.publish import publish as run_publish
+    from kopa_graph.sitebuild import release_description
 
     settings = _settings(ctx)
     with _errors():
@@ -402,12 +411,18 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             if password is None:
                 raise InputError(f"the environment variable {password_env} is not set")
         graph = build_and_validate(data_dir, settings)[0].graph
-        result = run_publish(graph, endpoint, graph_iri or str(dataset_iri(settings)), user, password, dry_run)
+        description = release_description(graph, settings, licence, publisher, sparql_endpoint).description
+        result = run_publish(graph, endpoint, graph_iri or str(dataset_iri(settings)), user, password, dry_run,
+                             description=description, description_iri=description_iri)
         if dry_run:
             click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
+            click.echo(f"would PUT the dataset description ({result.description_triples} triples) to "
+                       f"{result.description_url}")
         else:
             click.echo(f"Published {result.triples} triples to {result.url}; read back: the same graph"
                        + (f" ({result.note})." if result.note else "."))
+            click.echo(f"Published the dataset description ({result.description_triples} triples) to "
+                       f"{result.description_url}; read back: the same graph.")
 
 
 @main.command()

@@ -2,7 +2,8 @@
 
 One ``PUT`` into a named graph (an atomic, idempotent replace; ``POST`` would
 duplicate blank nodes), then a ``GET`` of the same graph, which must be the same
-graph (isomorphic). Writes never follow redirects, so credentials never go to
+graph (isomorphic); the same for the dataset description (DCAT/VoID, exactly
+as the site's ``void.ttl``) in a named graph of its own. Writes never follow redirects, so credentials never go to
 another host; transient failures are retried with backoff.
 
 Endpoints (the Graph Store path of each):
@@ -46,6 +47,8 @@ class PublishResult:
     bytes: int
     verified: bool
     note: str = ""
+    description_url: str | None = None  # where the dataset description went (its own named graph)
+    description_triples: int = 0
 
 
 def graph_url(endpoint: str, graph_iri: str) -> str:
@@ -55,20 +58,40 @@ def graph_url(endpoint: str, graph_iri: str) -> str:
     return f"{endpoint}{sep}graph={quote(graph_iri, safe='')}"
 
 
+def description_graph_iri(graph_iri: str) -> str:
+    """The named graph of the dataset description: the data graph's IRI + ``/description``."""
+    return graph_iri.rstrip("/") + "/description"
+
+
 def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None, password: str | None = None,
-            dry_run: bool = False, timeout: float = 30.0, retries: int = 3) -> PublishResult:
+            dry_run: bool = False, timeout: float = 30.0, retries: int = 3, description: Graph | None = None,
+            description_iri: str | None = None) -> PublishResult:
+    """PUT ``graph`` (and ``description``, into its own named graph) and read each back.
+
+    The data graph goes first: a description never announces data the store
+    does not hold. Each PUT is an atomic replace of its graph.
+    """
     body = ntriples(graph)
     url = graph_url(endpoint, graph_iri)
+    d_url = graph_url(endpoint, description_iri or description_graph_iri(graph_iri)) if description else None
+    d_triples = len(description) if description is not None else 0
     if dry_run:
-        return PublishResult(url, len(graph), len(body), False)
+        return PublishResult(url, len(graph), len(body), False, "", d_url, d_triples)
     import httpx
 
     auth = httpx.BasicAuth(user, password or "") if user else None
-    headers = {"Content-Type": "application/n-triples; charset=utf-8"}
     with httpx.Client(follow_redirects=False, timeout=timeout, auth=auth) as client:
-        _with_retries(lambda: client.put(url, content=body, headers=headers), "PUT", url, retries)
-        response = _with_retries(lambda: client.get(url, headers={"Accept": "application/n-triples"}), "GET", url,
-                                 retries)
+        note = _put_and_check(client, url, graph, body, retries)
+        if description is not None and d_url is not None:
+            _put_and_check(client, d_url, description, ntriples(description), retries)
+    return PublishResult(url, len(graph), len(body), True, note, d_url, d_triples)
+
+
+def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int) -> str:  # type: ignore[no-untyped-def]
+    headers = {"Content-Type": "application/n-triples; charset=utf-8"}
+    _with_retries(lambda: client.put(url, content=body, headers=headers), "PUT", url, retries)
+    response = _with_retries(lambda: client.get(url, headers={"Accept": "application/n-triples"}), "GET", url,
+                             retries)
     back = Graph()
     try:
         back.parse(data=response.content, format="nt")
@@ -84,7 +107,7 @@ def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None
         note = (f"the endpoint stores {retyped} literal{'s' * (retyped != 1)} of a type derived from xsd:integer "
                 "(such as xsd:nonNegativeInteger) as xsd:integer; the values are the same")
         log.warning("%s: %s", url, note)
-    return PublishResult(url, len(graph), len(body), True, note)
+    return note
 
 
 _INTEGER_TYPES = {XSD[t] for t in ("nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",

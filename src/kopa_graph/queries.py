@@ -149,6 +149,11 @@ def check_safe(text: str) -> Any:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    from kopa_graph.sparqlscan import scan
+
+    checked = scan(text)  # the same lexical check as the endpoint's, then rdflib's parse as a second opinion
+    if checked.refusal is not None:
+        raise QueryError(checked.refusal)
     try:
         parsed = parseQuery(text)
     except Exception as exc:  # pyparsing.ParseException and friends

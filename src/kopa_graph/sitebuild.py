@@ -106,10 +106,21 @@ def build_site(out: Path, settings: Settings, data_dir: Path | None = None, lice
     return SiteResult(out, len([p for p in w.paths if p.endswith(".html")]), count)
 
 
-def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
-                sparql_endpoint: str | None) -> int:
-    id_base = settings.id_base
-    prefixes = prefixes_for(id_base)
+@dataclass(frozen=True)
+class Release:
+    downloads: dict[str, bytes]  # kopa.ttl, kopa.jsonld, kopa.nt
+    csv_zip: bytes
+    distributions: list[Distribution]
+    description: Graph  # DCAT/VoID, validated
+
+
+def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LICENCE,
+                        publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None) -> Release:
+    """The release files (RDF downloads and the CSV zip) and the validated DCAT/VoID description of them.
+
+    The site writes these; ``publish`` sends the same description, so a
+    triplestore and the site describe the dataset identically.
+    """
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
     downloads = serialize_release(g, settings)
     csv_zip = _zip(export_csv(g, IRIs(settings).scheme(THEMES)))
@@ -124,6 +135,17 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     report = validate_graph(description, settings, shapes=shapes, ontology=load_ontology())
     if not report.conforms:
         raise NotConformant(report, "The dataset description does not conform:\n" + render_text(report, shapes=shapes))
+    return Release(downloads, csv_zip, dists, description)
+
+
+def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
+                sparql_endpoint: str | None) -> int:
+    id_base = settings.id_base
+    prefixes = prefixes_for(id_base)
+    article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
+    release = release_description(g, settings, licence, publisher, sparql_endpoint)
+    downloads, csv_zip, dists, description = (release.downloads, release.csv_zip, release.distributions,
+                                              release.description)
     for name, data in downloads.items():
         w.put(f"download/{name}", data)
     w.put("download/kopa-csv.zip", csv_zip)

@@ -11,10 +11,11 @@ worker: nothing is fetched (SERVICE, FROM, LOAD are refused).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
 import multiprocessing as mp
-import queue
-import threading
+import re
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -31,7 +32,7 @@ GRAPH_FORMATS = {"turtle": "text/turtle", "n-triples": "application/n-triples", 
 
 
 class QueryFailed(Exception):
-    """A query could not be answered; ``kind`` says why (timeout, too-many-rows, error, busy)."""
+    """A query could not be answered; ``kind`` says why (syntax, timeout, memory, too-many-rows, busy, error)."""
 
     def __init__(self, kind: str, message: str) -> None:
         self.kind = kind
@@ -45,9 +46,114 @@ class Answer:
     rows: int
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_BARE = {_XSD + "integer": re.compile(r"[+-]?\d+"), _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+         _XSD + "double": re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
+         _XSD + "boolean": re.compile(r"true|false")}
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _json_term(t: Any) -> dict[str, Any]:
+    kind = type(t).__name__
+    if kind == "NamedNode":
+        return {"type": "uri", "value": t.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": t.value}
+    if kind == "Triple":
+        return {"type": "triple", "value": {k: _json_term(getattr(t, k)) for k in ("subject", "predicate", "object")}}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype.value not in _PLAIN:
+        out["datatype"] = t.datatype.value
+    return out
+
+
+def _nt_term(t: Any, abbreviate: bool = False) -> str:
+    kind = type(t).__name__
+    if kind == "NamedNode":
+        return f"<{t.value}>"
+    if kind == "BlankNode":
+        return f"_:{t.value}"
+    if kind == "Triple":
+        return f"<<( {_nt_term(t.subject)} {_nt_term(t.predicate)} {_nt_term(t.object)} )>>"
+    text = '"' + t.value.translate(_NT_ESCAPES) + '"'
+    if t.language:
+        return f"{text}@{t.language}"
+    dt: str = t.datatype.value
+    if dt in _PLAIN:
+        return str(text)
+    bare = _BARE.get(dt)
+    if abbreviate and bare is not None and bare.fullmatch(t.value):
+        return str(t.value)
+    return f"{text}^^<{dt}>"
+
+
+def _xml_term(t: Any) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    kind = type(t).__name__
+    if kind == "NamedNode":
+        return f"<uri>{escape(t.value)}</uri>"
+    if kind == "BlankNode":
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if kind == "Triple":
+        return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}</predicate>"
+                f"<object>{_xml_term(t.object)}</object></triple>")
+    if t.language:
+        return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+    if t.datatype.value not in _PLAIN:
+        return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+    return f"<literal>{escape(t.value)}</literal>"
+
+
+def _csv_cell(t: Any) -> str:
+    if t is None:
+        return ""
+    kind = type(t).__name__
+    value = t.value if kind in ("NamedNode", "Literal") else "_:" + t.value if kind == "BlankNode" else _nt_term(t)
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return str(value)
+
+
+def solutions_body(names: list[str], rows: list[Any], fmt: str) -> bytes:
+    """Rows of pyoxigraph solutions in a W3C SPARQL 1.1 results format (as Oxigraph writes them)."""
+    if fmt == "json":
+        bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False,
+                          separators=(",", ":")).encode()
+    if fmt == "xml":
+        from xml.sax.saxutils import quoteattr
+
+        head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
+        results = "".join("<result>" + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+                                                for n, t in zip(names, row, strict=True) if t is not None)
+                          + "</result>" for row in rows)
+        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
+                f"<results>{results}</results></sparql>").encode()
+    if fmt == "csv":
+        lines = [",".join(names)] + [",".join(_csv_cell(t) for t in row) for row in rows]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    lines = ["\t".join("?" + n for n in names)]
+    lines += ["\t".join("" if t is None else _nt_term(t, abbreviate=True) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _syntax(message: str) -> str:
+    """Oxigraph's "error at 3:17: expected ..." as a message that names line and column."""
+    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if m is None:
+        return "SPARQL syntax error: " + message
+    return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}"
+
+
 def _serve(conn: Connection, ntriples: bytes, memory_mb: int) -> None:  # pragma: no cover - runs in a child
+    import os
     import resource
 
+    os.environ["RUST_BACKTRACE"] = "0"  # a query over the memory limit aborts the worker: one line, not a backtrace
     import pyoxigraph as ox
 
     limit = memory_mb * 1024 * 1024
@@ -65,13 +171,13 @@ def _serve(conn: Connection, ntriples: bytes, memory_mb: int) -> None:  # pragma
         try:
             result = store.query(text)
             if isinstance(result, ox.QuerySolutions):
-                rows = sum(1 for _ in itertools.islice(result, max_rows + 1))
-                if rows > max_rows:
+                names = [v.value for v in result.variables]
+                rows = list(itertools.islice(result, max_rows + 1))
+                if len(rows) > max_rows:
                     conn.send(("too-many-rows", f"the query returns more than {max_rows} rows; narrow it down "
                                                 "(LIMIT, FILTER)"))
                     continue
-                body = store.query(text).serialize(format=results[fmt])  # type: ignore[arg-type]
-                conn.send(("solutions", body, rows))
+                conn.send(("solutions", solutions_body(names, [list(r) for r in rows], fmt), len(rows)))
             elif isinstance(result, ox.QueryBoolean):
                 conn.send(("boolean", result.serialize(format=results[fmt]), 1))
             else:
@@ -81,8 +187,10 @@ def _serve(conn: Connection, ntriples: bytes, memory_mb: int) -> None:  # pragma
                     continue
                 rdf = ox.RdfFormat.TURTLE if graph_fmt == "turtle" else ox.RdfFormat.N_TRIPLES
                 conn.send(("graph", ox.serialize(triples, format=rdf), len(triples)))
+        except SyntaxError as exc:
+            conn.send(("syntax", _syntax(str(exc))))
         except MemoryError:
-            conn.send(("error", "the query needs more memory than the server allows"))
+            conn.send(("memory", f"the query needs more memory than the server allows ({memory_mb} MB)"))
         except Exception as exc:
             conn.send(("error", " ".join(str(exc).split())[:300]))
 
@@ -105,52 +213,73 @@ class _Worker:
         self.conn.close()
 
 
+def _wake(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_result(None)
+
+
 class QueryPool:
-    """Worker processes answering queries over one graph (given as N-Triples)."""
+    """Worker processes answering queries over one graph (given as N-Triples).
+
+    :meth:`run` is a coroutine: it waits for the worker's answer on the event
+    loop (no thread per request), and a worker over its time limit is killed
+    and replaced without blocking the loop.
+    """
 
     def __init__(self, ntriples: bytes, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT,
                  memory_mb: int = DEFAULT_MEMORY_MB, max_rows: int = DEFAULT_MAX_ROWS) -> None:
         self._ctx = mp.get_context("spawn")
         self._ntriples, self._memory = ntriples, memory_mb
         self.timeout, self.max_rows = timeout, max_rows
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._lock = threading.Lock()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: list[_Worker] = []
         for _ in range(max(1, workers)):
             w = _Worker(self._ctx, ntriples, memory_mb)
             self._all.append(w)
-            self._idle.put(w)
+            self._idle.put_nowait(w)
         self.triples = self._all[0].triples
 
-    def run(self, text: str, fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
+    async def run(self, text: str, fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
             raise QueryFailed("busy", "all query workers are busy; try again shortly") from None
         try:
             worker.conn.send((text, fmt, graph_fmt, self.max_rows))
-            if not worker.conn.poll(self.timeout):
-                self._replace(worker)
+            ready: asyncio.Future[None] = loop.create_future()
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, _wake, ready)
+            try:
+                await asyncio.wait_for(ready, max(0.0, self.timeout - (loop.time() - started)) + 0.001)
+            except TimeoutError:
+                await self._replace(worker)
                 worker = None  # type: ignore[assignment]
-                raise QueryFailed("timeout", f"the query did not finish within {self.timeout:g} s")
+                raise QueryFailed("timeout", f"the query did not finish within {self.timeout:g} s") from None
+            finally:
+                loop.remove_reader(fd)
             message = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
+            await self._replace(worker)
             worker = None  # type: ignore[assignment]
-            raise QueryFailed("error", "the query stopped its worker (out of memory?)") from None
+            raise QueryFailed("memory", f"the query needs more memory than the server allows ({self._memory} MB); "
+                                        "its worker was stopped") from None
         finally:
             if worker is not None:
-                self._idle.put(worker)
+                self._idle.put_nowait(worker)
         if message[0] in ("solutions", "boolean", "graph"):
             return Answer(message[0], message[1], message[2])
         raise QueryFailed(message[0], message[1])
 
-    def _replace(self, worker: _Worker) -> None:
+    async def _replace(self, worker: _Worker) -> None:
+        from anyio import to_thread
+
         worker.kill()
-        fresh = _Worker(self._ctx, self._ntriples, self._memory)
-        with self._lock:
-            self._all = [w for w in self._all if w is not worker] + [fresh]
-        self._idle.put(fresh)
+        self._all = [w for w in self._all if w is not worker]
+        fresh = await to_thread.run_sync(_Worker, self._ctx, self._ntriples, self._memory)
+        self._all.append(fresh)
+        self._idle.put_nowait(fresh)
 
     def close(self) -> None:
         for w in self._all:
