@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kopa_graph import Settings
 from kopa_graph.build import BuiltGraph
@@ -154,7 +154,7 @@ SPARQL_CASES = [c for c in _cases("invalid")
 @pytest.mark.parametrize("case", SPARQL_CASES, ids=lambda p: p.stem)
 def test_set_wise_sparql_agrees_with_pyshacl(case: Path, small_built: BuiltGraph, settings: Settings,
                                              shapes: Graph, ontology: Graph) -> None:
-    """The fast, set-wise SHACL-SPARQL evaluation gives what pySHACL's own gives.
+    """The fast, set-wise SHACL-SPARQL evaluation (on pyoxigraph, and on rdflib) gives what pySHACL's own gives.
 
     Only the case's own SPARQL shapes keep their targets: pySHACL's evaluation
     takes seconds per shape, and the others are compared in their own cases.
@@ -167,13 +167,15 @@ def test_set_wise_sparql_agrees_with_pyshacl(case: Path, small_built: BuiltGraph
             continue
         only.add(t)
     fast = validate_graph(g, settings, shapes=only, ontology=ontology, sparql="set")
+    on_rdflib = validate_graph(g, settings, shapes=only, ontology=ontology, sparql="set", sparql_engine="rdflib")
     slow = validate_graph(g, settings, shapes=only, ontology=ontology, sparql="pyshacl")
     assert fast.results, "the case must trip its shape"
 
     def key(report: ValidationReport) -> set[tuple[object, ...]]:
-        return {(r.shape, r.focus, r.severity, r.value, r.message) for r in report.results}
+        return {(r.shape, r.focus, r.severity, r.value, r.message, r.path, r.constraint) for r in report.results}
 
-    assert key(fast) == key(slow)
+    assert key(fast) == key(slow), "pyoxigraph, set-wise"
+    assert key(on_rdflib) == key(slow), "rdflib, set-wise"
 
 
 def test_generated_classification_shapes_are_current() -> None:
@@ -182,3 +184,51 @@ def test_generated_classification_shapes_are_current() -> None:
     shipped = (Path(__file__).resolve().parents[1] / "shapes" / "classifications.ttl").read_text(encoding="utf-8")
     assert shipped == generate(Path(__file__).resolve().parents[1] / "data"), \
         "shapes/classifications.ttl is out of date: run python -m kopa_graph.classshapes > shapes/classifications.ttl"
+
+
+def _full(report: ValidationReport) -> list[tuple[object, ...]]:
+    return sorted((str(r.shape), str(r.focus), r.severity, r.path, r.constraint, r.message, repr(r.value))
+                  for r in report.results)
+
+
+@pytest.mark.parametrize("case", _cases("invalid") + _cases("valid"), ids=lambda p: p.stem)
+def test_fast_core_validation_agrees_with_pyshacl(case: Path, small_built: BuiltGraph, settings: Settings,
+                                                   shapes: Graph, ontology: Graph) -> None:
+    """The default validation (core constraints on pyoxigraph, kopa_graph.shaclfast) reports exactly what
+    pySHACL reports for the same core constraints: every result, with its shape, focus, severity, path,
+    component, message and value, as many times."""
+    g = _apply(small_built, case)
+    fast = validate_graph(g, settings, shapes=shapes, ontology=ontology)
+    slow = validate_graph(g, settings, shapes=shapes, ontology=ontology, core="pyshacl")
+    assert _full(fast) == _full(slow)
+    assert fast.conforms == slow.conforms
+
+
+def test_fast_core_validation_agrees_on_the_shipped_data(settings: Settings, shapes: Graph, ontology: Graph) -> None:
+    from kopa_graph import build_graph, load_source_data
+    from kopa_graph.resources import default_data_dir
+
+    g = build_graph(load_source_data(default_data_dir()), settings).graph
+    fast = validate_graph(g, settings, shapes=shapes, ontology=ontology)
+    slow = validate_graph(g, settings, shapes=shapes, ontology=ontology, core="pyshacl")
+    assert fast.conforms and slow.conforms
+    assert _full(fast) == _full(slow)
+
+
+def test_a_shape_the_fast_path_does_not_know_goes_to_pyshacl(small_built: BuiltGraph, settings: Settings,
+                                                             shapes: Graph, ontology: Graph) -> None:
+    """Nothing is skipped silently: a constraint shaclfast does not implement (here sh:closed) makes the
+    whole core validation run on pySHACL, which reports it."""
+    from kopa_graph import shaclfast
+
+    extra = Graph()
+    for t in shapes:
+        extra.add(t)
+    shape = URIRef("https://w3id.org/kopa/shapes#ClosedPeriod")
+    extra.add((shape, RDF.type, SH.NodeShape))
+    extra.add((shape, SH.targetClass, URIRef("http://purl.org/dc/terms/PeriodOfTime")))
+    extra.add((shape, SH.closed, Literal(True)))
+    extra.add((shape, SH.message, Literal("closed", lang="en")))
+    assert shaclfast.supported(extra) == str(SH.closed)
+    report = validate_graph(small_built.graph, settings, shapes=extra, ontology=ontology)
+    assert any(r.shape == shape and r.constraint == "ClosedConstraintComponent" for r in report.results)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,42 +99,124 @@ def load_ontology() -> Graph:
 
 
 def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
-                   ontology: Graph | None = None, sparql: str = "set") -> ValidationReport:
+                   ontology: Graph | None = None, sparql: str = "set",
+                   sparql_engine: str = "oxigraph", core: str = "fast") -> ValidationReport:
     """Validate ``data`` (with the ontology mixed in) against the shapes.
 
-    ``sparql="set"`` (the default) evaluates the SHACL-SPARQL constraints with
-    one query each (:mod:`kopa_graph.sparqlshapes`) and the core constraints
-    with pySHACL; ``sparql="pyshacl"`` leaves all of it to pySHACL.
+    The default path runs on pyoxigraph: SHACL-SPARQL constraints one query
+    each (:mod:`kopa_graph.sparqlshapes`) and the core constraints one query
+    per property shape (:mod:`kopa_graph.shaclfast`). ``core="pyshacl"``
+    leaves the core constraints to pySHACL (so does a shapes graph with a
+    constraint the fast path does not know); ``sparql="pyshacl"`` leaves
+    everything to pySHACL; ``sparql_engine="rdflib"`` runs the SPARQL
+    constraints on rdflib. Every path gives the same results (tests compare
+    them on every shape fixture).
     """
-    import pyshacl  # heavy: imported only when validation runs
+    from kopa_graph import shaclfast
 
     shapes = shapes if shapes is not None else load_shapes(settings)
     ontology = ontology if ontology is not None else load_ontology()
+    if sparql not in ("set", "pyshacl"):
+        raise ValueError(f"sparql must be 'set' or 'pyshacl', not {sparql!r}")
+    if core not in ("fast", "pyshacl"):
+        raise ValueError(f"core must be 'fast' or 'pyshacl', not {core!r}")
+    all_shapes = shapes
     constraints: list[sparqlshapes.SparqlConstraint] = []
     if sparql == "set":
         shapes, constraints = sparqlshapes.split_shapes(shapes)
-    elif sparql != "pyshacl":
-        raise ValueError(f"sparql must be 'set' or 'pyshacl', not {sparql!r}")
+    unsupported = shaclfast.supported(shapes)
+    if core == "fast" and sparql == "set" and unsupported is None:
+        report_graph, results = _validate_fast(data, ontology, shapes, constraints, sparql_engine)
+    else:
+        if core == "fast" and unsupported is not None:
+            log.info("validation: the shapes use %s, which only pySHACL checks", unsupported)
+        report_graph = _pyshacl(data, shapes, ontology)
+        if constraints:
+            for c, row in sparqlshapes.evaluate([data, ontology], constraints, engine=sparql_engine):
+                sparqlshapes.add_to_report(report_graph, c, row, row["this"])
+        results = _results(report_graph, all_shapes)
+    results = sorted(results, key=Result.sort_key)
+    conforms = not any(r.severity == "Violation" for r in results)
+    log.info("validation: %d violations, %d other results", sum(r.severity == "Violation" for r in results),
+             sum(r.severity != "Violation" for r in results))
+    return ValidationReport(bool(conforms), results, report_graph)
+
+
+def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
+    import pyshacl  # heavy: imported only when pySHACL runs
+
     saved = rdflib.NORMALIZE_LITERALS  # pyshacl switches it off and may not restore it
     try:
-        conforms, report_graph, _ = pyshacl.validate(
+        _, report_graph, _ = pyshacl.validate(
             data, shacl_graph=shapes, ont_graph=ontology, inference="none", abort_on_first=False,
             allow_warnings=True, allow_infos=True, meta_shacl=False, advanced=True, js=False, debug=False,
         )
     finally:
         rdflib.NORMALIZE_LITERALS = saved
+    assert isinstance(report_graph, Graph)
+    return report_graph
+
+
+def _validate_fast(data: Graph, ontology: Graph, shapes: Graph, constraints: list[sparqlshapes.SparqlConstraint],
+                   sparql_engine: str) -> tuple[Graph, list[Result]]:
+    """Both kinds of constraints on one pyoxigraph store; the results and a W3C SHACL report graph."""
+    from kopa_graph.oxbridge import store_of
+    from kopa_graph.shaclfast import FastValidator
+
+    store = store_of([data, ontology])
+    report = Graph(bind_namespaces="none")
+    top = BNode()
+    report.add((top, RDF.type, SH.ValidationReport))
+    report.add((top, SH.conforms, Literal(True)))
+    results: list[Result] = []
+    for r in FastValidator(shapes, store, [data, ontology]).validate():
+        node = BNode()
+        report.add((top, SH.result, node))
+        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, r.focus), (SH.sourceShape, r.shape),
+                     (SH.resultSeverity, r.severity), (SH.sourceConstraintComponent, r.component),
+                     (SH.value, r.value), (SH.resultPath, r.path)):
+            if o is not None:
+                report.add((node, p, o))
+        for m in r.messages:
+            report.add((node, SH.resultMessage, m))
+        if r.path is not None:  # a complex path's structure, as pySHACL copies it into the report
+            _copy_path(shapes, r.path, report)
+        if r.severity == SH.Violation:
+            report.set((top, SH.conforms, Literal(False)))
+        results.append(Result(
+            focus=r.focus, shape=r.shape, severity=str(r.severity).rsplit("#", 1)[-1],
+            message=" / ".join(sorted(str(m) for m in r.messages)) or "(no message)",
+            path=render_path(report, r.path, shapes), value=r.value,
+            constraint=str(r.component).rsplit("#", 1)[-1]))
     if constraints:
-        union = Graph(bind_namespaces="none")
-        for g in (data, ontology):
-            for t in g:
-                union.add(t)
-        for c, row in sparqlshapes.evaluate(union, constraints):
-            sparqlshapes.add_to_report(report_graph, c, row, row["this"])
-    results = sorted(_results(report_graph, shapes), key=Result.sort_key)
-    conforms = not any(r.severity == "Violation" for r in results)
-    log.info("validation: %d violations, %d other results", sum(r.severity == "Violation" for r in results),
-             sum(r.severity != "Violation" for r in results))
-    return ValidationReport(bool(conforms), results, report_graph)
+        solutions: Iterator[tuple[sparqlshapes.SparqlConstraint, dict[str, Node]]]
+        if sparql_engine == "oxigraph":
+            solutions = ((c, row) for c in constraints for row in _select_on(store, c))
+        else:
+            solutions = sparqlshapes.evaluate([data, ontology], constraints, engine=sparql_engine)
+        for c, row in solutions:
+            sparqlshapes.add_to_report(report, c, row, row["this"])
+            messages = sparqlshapes.message(c, row)
+            results.append(Result(
+                focus=row["this"], shape=c.shape, severity=str(c.severity).rsplit("#", 1)[-1],
+                message=" / ".join(sorted(str(m) for m in messages)) or "(no message)",
+                value=row.get("value", row["this"]), constraint="SPARQLConstraintComponent"))
+    return report, results
+
+
+def _select_on(store: object, c: sparqlshapes.SparqlConstraint) -> list[dict[str, Node]]:
+    from kopa_graph.oxbridge import select
+
+    return select(store, sparqlshapes.join_query(c))  # type: ignore[arg-type]
+
+
+def _copy_path(shapes: Graph, path: Node, report: Graph) -> None:
+    if isinstance(path, URIRef):
+        return
+    for p, o in shapes.predicate_objects(path):
+        if (path, p, o) not in report:
+            report.add((path, p, o))
+            _copy_path(shapes, o, report)
 
 
 def _results(report: Graph, shapes: Graph) -> list[Result]:

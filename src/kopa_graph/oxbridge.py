@@ -1,0 +1,85 @@
+"""rdflib terms to pyoxigraph and back: the fast engine behind the graph seam.
+
+Blank nodes keep their labels (a store loaded from text would rename them),
+``xsd:string`` literals come back as rdflib's plain literals (RDF 1.1 makes
+them the same term; rdflib does not), and every other literal keeps its
+lexical form and datatype exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_ox(term: Node, _cache: dict[Node, Any] | None = None) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox(term: Any) -> Node:
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return BNode(term.value)
+    if kind == "Literal":
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"kopa-graph does not handle {kind} terms")
+
+
+def store_of(graphs: Iterable[Graph]) -> ox.Store:
+    """An in-memory pyoxigraph store holding the triples of ``graphs`` (their union)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    cache: dict[Node, Any] = {}
+
+    def conv(t: Node) -> Any:
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = to_ox(t)
+        return found
+
+    for g in graphs:
+        store.extend([ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in g])
+    return store
+
+
+def select(store: ox.Store, text: str) -> list[dict[str, Node]]:
+    """The solutions of a SELECT as dicts of rdflib terms (unbound variables left out)."""
+    import pyoxigraph as ox
+
+    result = store.query(text)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("select() runs SELECT queries only")
+    names = [v.value for v in result.variables]
+    return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in result]
+
+
+__all__ = ["from_ox", "select", "store_of", "to_ox"]

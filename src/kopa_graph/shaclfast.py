@@ -1,0 +1,367 @@
+"""SHACL core constraints, validated with pyoxigraph doing the graph work.
+
+pySHACL walks the graph through rdflib one focus node at a time: half a second
+on the real data, minutes at national size. Here each property shape costs one
+SPARQL query on pyoxigraph that returns every (focus node, value node) pair of
+its targets at once, and the constraints are checked on those pairs in Python,
+with the rules pySHACL applies (so the reports agree; a test compares them on
+every shape fixture and on the real data). Nested shapes (``sh:node``,
+``sh:or``, ``sh:qualifiedValueShape``) are checked for all their value nodes
+in one batch.
+
+Only the constraint components the project's shapes use are implemented; a
+shapes graph with any other one makes :func:`supported` false, and the caller
+falls back to pySHACL, so nothing is ever silently skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from kopa_graph.namespaces import RDF, RDFS, SH, XSD
+
+_ANY_LITERAL = {RDFS.Literal}
+#: The constraint parameters this validator understands (with the shape-level words it reads).
+KNOWN = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags, SH["in"],
+         SH.hasValue, SH.languageIn, SH.uniqueLang, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
+         SH.maxExclusive, SH.minLength, SH.maxLength, SH.node, SH["or"], SH.qualifiedValueShape,
+         SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.property, SH.path, SH.targetClass, SH.targetNode,
+         SH.targetSubjectsOf, SH.targetObjectsOf, SH.message, SH.severity, SH.deactivated, SH.name,
+         SH.description, SH.order, SH.group, SH.defaultValue, SH.sparql, RDF.type, RDFS.label, RDFS.comment,
+         SH.declare, SH.prefix, SH.namespace, SH.prefixes, SH.select, SH.inversePath, SH.alternativePath,
+         SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
+_SHAPE_WORDS = {SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
+                SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group,
+                SH.defaultValue, SH.sparql, RDF.type, RDFS.label, RDFS.comment, SH.flags,
+                SH.qualifiedMinCount, SH.qualifiedMaxCount}
+_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class FastResult:
+    focus: Node
+    shape: Node
+    component: URIRef
+    value: Node | None
+    path: Node | None
+    severity: URIRef
+    messages: tuple[Literal, ...]
+
+
+def supported(shapes: Graph) -> str | None:
+    """None when every constraint of ``shapes`` is one this validator checks; else the first that is not."""
+    for _s, p, o in shapes:
+        if str(p).startswith(str(SH)) and p not in KNOWN:
+            return str(p)
+        if p == SH.qualifiedValueShapesDisjoint and o == Literal(True):
+            return str(p)
+    return None
+
+
+def _sparql_path(shapes: Graph, path: Node) -> str:
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    first = shapes.value(path, RDF.first)
+    if first is not None:
+        return "/".join(f"({_sparql_path(shapes, p)})" for p in Collection(shapes, path))
+    for word, fmt in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"), (SH.oneOrMorePath, "({})+"),
+                      (SH.zeroOrOnePath, "({})?")):
+        inner = shapes.value(path, word)
+        if inner is not None:
+            return fmt.format(_sparql_path(shapes, inner))
+    alternatives = shapes.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(f"({_sparql_path(shapes, p)})" for p in Collection(shapes, alternatives)) + ")"
+    raise ValueError(f"unsupported SHACL path {path!r}")
+
+
+def _nt(term: Node) -> str:
+    from kopa_graph.ntriples import nt_term
+
+    return nt_term(term)
+
+
+#: Oxigraph stores literals of these types as xsd:integer (the same value); the data's own term is looked up.
+RETYPED = {XSD[t] for t in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                            "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+                            "unsignedShort", "unsignedByte")}
+
+
+@dataclass
+class FastValidator:
+    shapes: Graph
+    store: Any  # pyoxigraph.Store holding data + ontology
+    graphs: list[Graph] = field(default_factory=list)  # the same triples in rdflib, to undo Oxigraph's retyping
+    _members: dict[Node, set[Node]] = field(default_factory=dict)
+    _failing: dict[Node, dict[Node, bool]] = field(default_factory=dict)
+    _described: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)
+
+    # -- graph access -----------------------------------------------------------------
+    def _select(self, text: str) -> Iterator[list[Node | None]]:
+        from kopa_graph.oxbridge import from_ox
+
+        result = self.store.query(text)
+        for row in result:
+            yield [None if t is None else from_ox(t) for t in row]
+
+    def _class_members(self, cls: Node) -> set[Node]:
+        found = self._members.get(cls)
+        if found is None:
+            query = f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(cls)} }}"
+            found = self._members[cls] = {row[0] for row in self._select(query) if row[0] is not None}
+        return found
+
+    def _targets(self, shape: Node) -> list[Node]:
+        out: dict[Node | None, None] = {}
+        for cls in self.shapes.objects(shape, SH.targetClass):
+            out.update(dict.fromkeys(sorted(self._class_members(cls), key=str)))
+        for node in self.shapes.objects(shape, SH.targetNode):
+            out[node] = None
+        for p in self.shapes.objects(shape, SH.targetSubjectsOf):
+            out.update((r[0], None) for r in self._select(f"SELECT DISTINCT ?x WHERE {{ ?x {_nt(p)} ?o }}"))
+        for p in self.shapes.objects(shape, SH.targetObjectsOf):
+            out.update((r[0], None) for r in self._select(f"SELECT DISTINCT ?x WHERE {{ ?s {_nt(p)} ?x }}"))
+        return [n for n in out if n is not None]
+
+    def _values(self, path: Node, focus: list[Node]) -> dict[Node, list[Node]]:
+        out: dict[Node, list[Node]] = {f: [] for f in focus}
+        seen: set[tuple[Node, Node]] = set()
+        expr = _sparql_path(self.shapes, path)
+        for start in range(0, len(focus), _BATCH):
+            chunk = " ".join(_nt(f) for f in focus[start:start + _BATCH])
+            for this, value in self._select(f"SELECT ?this ?value WHERE {{ VALUES ?this {{ {chunk} }} "
+                                            f"?this {expr} ?value }}"):
+                if this is None or value is None:
+                    continue
+                for v in self._original(this, path, value):
+                    if (this, v) not in seen:
+                        seen.add((this, v))
+                        out[this].append(v)
+        return out
+
+    def _original(self, this: Node, path: Node, value: Node) -> list[Node]:
+        """The data's own literal(s) behind ``value`` where Oxigraph retyped an integer subtype."""
+        if not (isinstance(value, Literal) and value.datatype == XSD.integer and self.graphs):
+            return [value]
+        inverse = self.shapes.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
+        if not isinstance(path, URIRef) and not isinstance(inverse, URIRef):
+            return [value]
+        if inverse is not None:
+            return [value]  # a literal is never the subject an inverse path reaches
+        found: list[Node] = [o for g in self.graphs for o in g.objects(this, path)
+                             if isinstance(o, Literal) and o.datatype in RETYPED and o.eq(value)]
+        return found or [value]
+
+    # -- validation ---------------------------------------------------------------------
+    def validate(self) -> list[FastResult]:
+        results: list[FastResult] = []
+        shapes = {s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+                  for s in self.shapes.subjects(p)}
+        for shape in sorted(shapes, key=str):
+            if self.shapes.value(shape, SH.sparql) is not None and not self._has_core(shape):
+                continue  # SHACL-SPARQL only: evaluated by kopa_graph.sparqlshapes
+            focus = self._targets(shape)
+            if focus:
+                results.extend(self._shape(shape, focus))
+        return results
+
+    def _has_core(self, shape: Node) -> bool:
+        return any(p not in _SHAPE_WORDS for p in self.shapes.predicates(shape))
+
+    def _shape(self, shape: Node, focus: list[Node]) -> list[FastResult]:
+        if self.shapes.value(shape, SH.deactivated) == Literal(True):
+            return []
+        path = self.shapes.value(shape, SH.path)
+        values = self._values(path, focus) if path is not None else {f: [f] for f in focus}
+        results = list(self._components(shape, values, path))
+        if path is None:
+            for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
+                results.extend(self._shape(prop, focus))
+        return results
+
+    def _conforming(self, shape: Node, nodes: Iterable[Node]) -> dict[Node, bool]:
+        """Whether each node conforms to ``shape`` (memoised: a shape is asked about the same nodes often)."""
+        memo = self._failing.setdefault(shape, {})
+        todo = sorted({n for n in nodes if n not in memo}, key=str)
+        if todo:
+            failing = {r.focus for r in self._shape(shape, todo)}
+            for n in todo:
+                memo[n] = n not in failing
+        return memo
+
+    def _words(self, shape: Node) -> dict[Node, list[Node]]:
+        found = self._described.get(shape)
+        if found is None:
+            found = self._described[shape] = {}
+            for p, o in self.shapes.predicate_objects(shape):
+                found.setdefault(p, []).append(o)
+        return found
+
+    def _components(self, shape: Node, values: dict[Node, list[Node]], path: Node | None) -> Iterator[FastResult]:
+        g = self.shapes
+        words = self._words(shape)
+
+        def objects(word: Node) -> list[Node]:
+            return words.get(word, [])
+
+        def value(word: Node) -> Node | None:
+            found = words.get(word)
+            return found[0] if found else None
+
+        severity = URIRef(str(value(SH.severity) or SH.Violation))
+        messages = tuple(sorted(m for m in objects(SH.message) if isinstance(m, Literal)))
+
+        def result(focus: Node, component: URIRef, value: Node | None) -> FastResult:
+            return FastResult(focus, shape, component, value, path, severity, messages)
+
+        def each(component: URIRef, ok: Any) -> Iterator[FastResult]:
+            for f, vs in values.items():
+                for v in vs:
+                    if not ok(v):
+                        yield result(f, component, v)
+
+        for m in objects(SH.minCount):
+            for f, vs in values.items():
+                if len(vs) < _int(m):
+                    yield result(f, SH.MinCountConstraintComponent, None)
+        for m in objects(SH.maxCount):
+            for f, vs in values.items():
+                if len(vs) > _int(m):
+                    yield result(f, SH.MaxCountConstraintComponent, None)
+        for dt in objects(SH.datatype):
+            yield from each(SH.DatatypeConstraintComponent, lambda v, dt=dt: _datatype_ok(v, dt))
+        for cls in objects(SH["class"]):
+            members = self._class_members(cls)
+            yield from each(SH.ClassConstraintComponent, lambda v, members=members: v in members)
+        for kind in objects(SH.nodeKind):
+            yield from each(SH.NodeKindConstraintComponent, lambda v, kind=kind: _kind_ok(v, kind))
+        flags = str(value(SH.flags) or "")
+        for pattern in objects(SH.pattern):
+            rx = re.compile(str(pattern), _re_flags(flags))
+            yield from each(SH.PatternConstraintComponent,
+                            lambda v, rx=rx: not isinstance(v, BNode) and rx.search(str(v)) is not None)
+        for length, word, cmp in ((SH.minLength, SH.MinLengthConstraintComponent, lambda n, m: n >= m),
+                                  (SH.maxLength, SH.MaxLengthConstraintComponent, lambda n, m: n <= m)):
+            for m in objects(length):
+                yield from each(word, lambda v, m=m, cmp=cmp: not isinstance(v, BNode) and cmp(len(str(v)), _int(m)))
+        for lst in objects(SH["in"]):
+            allowed = set(Collection(g, lst))
+            yield from each(SH.InConstraintComponent, lambda v, allowed=allowed: v in allowed)
+        for wanted in objects(SH.hasValue):
+            for f, vs in values.items():
+                if wanted not in vs:
+                    yield result(f, SH.HasValueConstraintComponent, None)
+        for lst in objects(SH.languageIn):
+            langs = {str(x).lower() for x in Collection(g, lst)}
+            yield from each(SH.LanguageInConstraintComponent, lambda v, langs=langs: _lang_ok(v, langs))
+        if value(SH.uniqueLang) == Literal(True):
+            for f, vs in values.items():
+                counts: dict[str, int] = {}
+                for v in vs:
+                    if isinstance(v, Literal) and v.language:
+                        counts[v.language.lower()] = counts.get(v.language.lower(), 0) + 1
+                for _lang in sorted(k for k, n in counts.items() if n > 1):
+                    yield result(f, SH.UniqueLangConstraintComponent, None)
+        for word, component, want in ((SH.minInclusive, SH.MinInclusiveConstraintComponent, (0, 1)),
+                                      (SH.maxInclusive, SH.MaxInclusiveConstraintComponent, (0, -1)),
+                                      (SH.minExclusive, SH.MinExclusiveConstraintComponent, (1,)),
+                                      (SH.maxExclusive, SH.MaxExclusiveConstraintComponent, (-1,))):
+            for bound in objects(word):
+                yield from each(component, lambda v, b=bound, w=want: _compare(v, b) in w)
+        for inner in objects(SH.node):
+            ok = self._conforming(inner, (v for vs in values.values() for v in vs))
+            yield from each(SH.NodeConstraintComponent, lambda v, ok=ok: ok[v])
+        for lst in objects(SH["or"]):
+            options = list(Collection(g, lst))
+            all_values = [v for vs in values.values() for v in vs]
+            verdicts = [self._conforming(o, all_values) for o in options]
+            yield from each(SH.OrConstraintComponent, lambda v, verdicts=verdicts: any(ok[v] for ok in verdicts))
+        for q in objects(SH.qualifiedValueShape):
+            ok = self._conforming(q, (v for vs in values.values() for v in vs))
+            low, high = value(SH.qualifiedMinCount), value(SH.qualifiedMaxCount)
+            for f, vs in values.items():
+                n = sum(1 for v in vs if ok[v])
+                if low is not None and n < _int(low):
+                    yield result(f, SH.QualifiedMinCountConstraintComponent, None)
+                if high is not None and n > _int(high):
+                    yield result(f, SH.QualifiedMaxCountConstraintComponent, None)
+
+
+def _re_flags(flags: str) -> int:
+    out = 0
+    for ch, bit in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE)):
+        if ch in flags.lower():
+            out |= bit
+    return out
+
+
+def _datatype_ok(v: Node, dt: Node) -> bool:
+    """pySHACL's rule: the literal's datatype is ``dt`` (plain literals are xsd:string, tagged ones
+    rdf:langString) and, for the types rdflib knows, the lexical form is valid."""
+    if not isinstance(v, Literal):
+        return False
+    if dt in _ANY_LITERAL:
+        return True
+    if dt == RDFS.Datatype:
+        return v.datatype is not None
+    if v.datatype is None:
+        if v.language:
+            return dt == RDF.langString and isinstance(v.value, str)
+        return dt == XSD.string and isinstance(v.value, str)
+    if v.datatype != dt or getattr(v, "ill_typed", None) is True:
+        return False
+    value = v.value
+    checks: dict[Node, Any] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
+                               XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool}
+    kind = checks.get(dt)
+    if kind is None:
+        return True
+    if kind is int and isinstance(value, bool):
+        return False
+    return isinstance(value, kind)
+
+
+def _int(n: Node) -> int:
+    return int(str(n))
+
+
+def _kind_ok(v: Node, kind: Node) -> bool:
+    is_iri, is_blank, is_literal = isinstance(v, URIRef), isinstance(v, BNode), isinstance(v, Literal)
+    kinds: dict[Node, bool] = {SH.IRI: is_iri, SH.BlankNode: is_blank, SH.Literal: is_literal,
+                               SH.BlankNodeOrIRI: is_blank or is_iri, SH.BlankNodeOrLiteral: is_blank or is_literal,
+                               SH.IRIOrLiteral: is_iri or is_literal}
+    return kinds.get(kind, False)
+
+
+def _lang_ok(v: Node, langs: set[str]) -> bool:
+    if not isinstance(v, Literal) or not v.language:
+        return False
+    if "*" in langs:
+        return True
+    lang = v.language.lower()
+    return lang in langs or lang.split("-")[0] in langs
+
+
+def _compare(v: Node, bound: Node) -> int | None:
+    """-1, 0 or 1 as pySHACL compares a value with a range bound; None when they cannot be compared."""
+    if not isinstance(v, Literal) or not isinstance(bound, Literal):
+        return None
+    if isinstance(v.value, str) != isinstance(bound.value, str):
+        return None
+    try:
+        if v.eq(bound):
+            return 0
+        return 1 if v > bound else -1
+    except (TypeError, NotImplementedError):
+        return None
+
+
+__all__ = ["FastResult", "FastValidator", "supported"]
