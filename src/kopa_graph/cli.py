@@ -34,13 +34,22 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
+def _progress(ctx: click.Context):  # type: ignore[no-untyped-def]
+    """Stage-by-stage progress on standard error when it is a terminal, unless -q."""
+    from kopa_graph.progress import Progress
+
+    return Progress.for_terminal(quiet=bool(ctx.meta.get("kopa.quiet")))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kopa-graph")
 @click.option("--base-iri", envvar=BASE_IRI_ENV, default=DEFAULT_BASE_IRI, show_default=True,
               help=f"Base IRI of the data: every resource is {{base}}id/... (env {BASE_IRI_ENV}).")
-@click.option("-v", "--verbose", count=True, help="Say more (-v: progress, -vv: debug).")
+@click.option("-v", "--verbose", count=True, help="Say more (-v: what each stage did, -vv: debug).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress display (it shows only on a terminal: build, site and publish).")
 @click.pass_context
-def main(ctx: click.Context, base_iri: str, verbose: int) -> None:
+def main(ctx: click.Context, base_iri: str, verbose: int, quiet: bool) -> None:
     """Publish the KOPA pilots as a validated, linked knowledge graph.
 
     Exit codes: 0 ok, 1 the data does not conform to the shapes,
@@ -48,6 +57,7 @@ def main(ctx: click.Context, base_iri: str, verbose: int) -> None:
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.meta["kopa.quiet"] = quiet
     with _errors():
         ctx.obj = Settings(base_iri=base_iri)
 
@@ -67,7 +77,7 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path) -> None:
     from kopa_graph.pipeline import build as run_build
 
     with _errors():
-        result = run_build(data_dir, out_dir, _settings(ctx))
+        result = run_build(data_dir, out_dir, _settings(ctx), _progress(ctx))
         warnings = len(result.report.warnings)
         click.echo(f"Built {len(result.graph)} triples; conforms to the shapes"
                    + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else "") + ".")
@@ -348,7 +358,8 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
     from kopa_graph.sitebuild import build_site
 
     with _errors():
-        result = build_site(out_dir, _settings(ctx), data_dir, licence, publisher, sparql_endpoint)
+        result = build_site(out_dir, _settings(ctx), data_dir, licence, publisher, sparql_endpoint,
+                            progress=_progress(ctx))
         click.echo(f"Wrote {result.pages} pages for {result.resources} resources to {result.out}.")
 
 
@@ -410,10 +421,12 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             password = os.environ.get(password_env)
             if password is None:
                 raise InputError(f"the environment variable {password_env} is not set")
-        graph = build_and_validate(data_dir, settings)[0].graph
-        description = release_description(graph, settings, licence, publisher, sparql_endpoint).description
+        progress = _progress(ctx)
+        graph = build_and_validate(data_dir, settings, progress)[0].graph
+        with progress.stage("describe the dataset"):
+            description = release_description(graph, settings, licence, publisher, sparql_endpoint).description
         result = run_publish(graph, endpoint, graph_iri or str(dataset_iri(settings)), user, password, dry_run,
-                             description=description, description_iri=description_iri)
+                             description=description, description_iri=description_iri, progress=progress)
         if dry_run:
             click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
             click.echo(f"would PUT the dataset description ({result.description_triples} triples) to "

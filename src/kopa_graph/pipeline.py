@@ -19,6 +19,7 @@ from kopa_graph.jsonld import context_document
 from kopa_graph.load import load_source_data
 from kopa_graph.namespaces import prefixes_for
 from kopa_graph.outputs import write_files
+from kopa_graph.progress import QUIET, Progress
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
 from kopa_graph.validate import ValidationReport, load_shapes, render_text, validate_graph
@@ -37,29 +38,38 @@ class BuildResult:
     files: dict[str, Path]
 
 
-def build_and_validate(data_dir: Path | None, settings: Settings) -> tuple[BuiltGraph, ValidationReport]:
+def build_and_validate(data_dir: Path | None, settings: Settings,
+                       progress: Progress = QUIET) -> tuple[BuiltGraph, ValidationReport]:
     """Load ``data_dir`` (default: the shipped data), build and validate; raise if it does not conform."""
-    data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
-    built = build_graph(data, settings)
-    shapes = load_shapes(settings)
-    report = validate_graph(built.graph, settings, shapes=shapes)
+    with progress.stage("load the source data"):
+        data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
+    with progress.stage("build the graph"):
+        built = build_graph(data, settings)
+    with progress.stage(f"validate {len(built.graph)} triples"):
+        shapes = load_shapes(settings)
+        report = validate_graph(built.graph, settings, shapes=shapes)
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
     return built, report
 
 
-def serialize_release(graph: Graph, settings: Settings) -> dict[str, bytes]:
+def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUIET) -> dict[str, bytes]:
     """The published files of ``graph``, by file name."""
     prefixes = prefixes_for(settings.id_base)
-    files = {f"{STEM}{FORMATS[name].extension}": serialize(graph, name, prefixes, settings.id_base)
-             for name in PUBLISHED}
+    files = {}
+    for name in PUBLISHED:
+        file = f"{STEM}{FORMATS[name].extension}"
+        with progress.stage(f"write {file}"):
+            files[file] = serialize(graph, name, prefixes, settings.id_base)
     files[CONTEXT_FILE] = context_document(settings.id_base)
     return files
 
 
-def build(data_dir: Path | None, out_dir: Path, settings: Settings) -> BuildResult:
+def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:
     """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples."""
-    built, report = build_and_validate(data_dir, settings)
-    files = write_files(out_dir, serialize_release(built.graph, settings))
+    built, report = build_and_validate(data_dir, settings, progress)
+    release = serialize_release(built.graph, settings, progress)
+    with progress.stage(f"save to {out_dir}"):
+        files = write_files(out_dir, release)
     log.info("wrote %d triples to %s", len(built.graph), out_dir)
     return BuildResult(built.graph, report, files)

@@ -30,6 +30,7 @@ from rdflib.compare import isomorphic
 from kopa_graph.errors import KopaError
 from kopa_graph.namespaces import XSD
 from kopa_graph.ntriples import ntriples
+from kopa_graph.progress import QUIET, Progress
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def description_graph_iri(graph_iri: str) -> str:
 
 def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None, password: str | None = None,
             dry_run: bool = False, timeout: float = 30.0, retries: int = 3, description: Graph | None = None,
-            description_iri: str | None = None) -> PublishResult:
+            description_iri: str | None = None, progress: Progress = QUIET) -> PublishResult:
     """PUT ``graph`` (and ``description``, into its own named graph) and read each back.
 
     The data graph goes first: a description never announces data the store
@@ -81,9 +82,11 @@ def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None
 
     auth = httpx.BasicAuth(user, password or "") if user else None
     with httpx.Client(follow_redirects=False, timeout=timeout, auth=auth) as client:
-        note = _put_and_check(client, url, graph, body, retries)
+        with progress.stage(f"send {len(graph)} triples and read them back"):
+            note = _put_and_check(client, url, graph, body, retries)
         if description is not None and d_url is not None:
-            _put_and_check(client, d_url, description, ntriples(description), retries)
+            with progress.stage("send the dataset description and read it back"):
+                _put_and_check(client, d_url, description, ntriples(description), retries)
     return PublishResult(url, len(graph), len(body), True, note, d_url, d_triples)
 
 

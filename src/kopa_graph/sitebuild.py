@@ -28,6 +28,7 @@ from kopa_graph.model import THEMES
 from kopa_graph.namespaces import RDF, SCHEMA, prefixes_for
 from kopa_graph.ntriples import term_key
 from kopa_graph.pipeline import build_and_validate, serialize_release
+from kopa_graph.progress import QUIET, Progress
 from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import Settings
 from kopa_graph.sitegraphics import index_body
@@ -75,9 +76,10 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def build_site(out: Path, settings: Settings, data_dir: Path | None = None, licence: str = DEFAULT_LICENCE,
-               publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None) -> SiteResult:
+               publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None,
+               progress: Progress = QUIET) -> SiteResult:
     """Write the site for the validated graph of ``data_dir`` into ``out``."""
-    built, _ = build_and_validate(data_dir, settings)
+    built, _ = build_and_validate(data_dir, settings, progress)
     g = built.graph
     out = Path(out)
     parent = out.resolve().parent
@@ -88,7 +90,7 @@ def build_site(out: Path, settings: Settings, data_dir: Path | None = None, lice
         raise OutputError(f"{out}: cannot create the site folder: {exc.strerror}") from None
     try:
         w = _Writer(tmp)
-        count = _write_site(w, g, settings, licence, publisher, sparql_endpoint)
+        count = _write_site(w, g, settings, licence, publisher, sparql_endpoint, progress)
         old = parent / f".{out.name}.old"
         if old.exists():
             shutil.rmtree(old)
@@ -139,11 +141,12 @@ def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LIC
 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
-                sparql_endpoint: str | None) -> int:
+                sparql_endpoint: str | None, progress: Progress = QUIET) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
-    release = release_description(g, settings, licence, publisher, sparql_endpoint)
+    with progress.stage("downloads and the dataset description"):
+        release = release_description(g, settings, licence, publisher, sparql_endpoint)
     downloads, csv_zip, dists, description = (release.downloads, release.csv_zip, release.distributions,
                                               release.description)
     for name, data in downloads.items():
@@ -158,9 +161,10 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
                        key=term_key)
     pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
     site = sitepages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
-    for iri in resources:
+    for n, iri in enumerate(resources, 1):
         _resource(w, site, iri, pages[iri], prefixes, id_base)
         w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+        progress.count("resource pages", n, len(resources))
     _article_pages(w, g, str(article))
     for lang in sitepages.LANGS:
         w.put(f"index{sitepages.lang_suffix(lang)}.html", index_body(site, lang, dists))
