@@ -234,7 +234,7 @@ class _Builder:
     def claims(self) -> None:
         for position, c in enumerate(self.data.claims, start=1):
             s = self.subject(self.iri.claim(c.id), c.loc, KOPA.StatedTotal, SCHEMA.Claim)
-            self.add(s, KOPA.statedCount, Literal(c.count, datatype=XSD.nonNegativeInteger))
+            self.add(s, KOPA.statedCount, Literal(c.count, datatype=XSD.integer))
             counted = KOPA[c.counts_class] if c.counts_class else self.concept(ORG_TYPES, c.counts_type or "")
             self.add(s, KOPA.countOf, counted)
             self.add(s, SCHEMA.text, self.written(c.text))

@@ -435,7 +435,8 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             click.echo(f"Published {result.triples} triples to {result.url}; read back: the same graph"
                        + (f" ({result.note})." if result.note else "."))
             click.echo(f"Published the dataset description ({result.description_triples} triples) to "
-                       f"{result.description_url}; read back: the same graph.")
+                       f"{result.description_url}; read back: the same graph"
+                       + (f" ({result.description_note})." if result.description_note else "."))
 
 
 @main.command()

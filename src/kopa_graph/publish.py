@@ -50,6 +50,7 @@ class PublishResult:
     note: str = ""
     description_url: str | None = None  # where the dataset description went (its own named graph)
     description_triples: int = 0
+    description_note: str = ""
 
 
 def graph_url(endpoint: str, graph_iri: str) -> str:
@@ -84,10 +85,11 @@ def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None
     with httpx.Client(follow_redirects=False, timeout=timeout, auth=auth) as client:
         with progress.stage(f"send {len(graph)} triples and read them back"):
             note = _put_and_check(client, url, graph, body, retries)
+        d_note = ""
         if description is not None and d_url is not None:
             with progress.stage("send the dataset description and read it back"):
-                _put_and_check(client, d_url, description, ntriples(description), retries)
-    return PublishResult(url, len(graph), len(body), True, note, d_url, d_triples)
+                d_note = _put_and_check(client, d_url, description, ntriples(description), retries)
+    return PublishResult(url, len(graph), len(body), True, note, d_url, d_triples, d_note)
 
 
 def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int) -> str:  # type: ignore[no-untyped-def]
