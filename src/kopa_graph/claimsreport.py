@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kopa_graph.queries import run_query
+from kopa_graph.queries import prepare, run_query
 from kopa_graph.settings import Settings
 
 
@@ -57,11 +57,12 @@ def _reason(c: ClaimLine) -> str:
 def build_report(graph: Graph, settings: Settings, warnings: list[str] | None = None,
                  aliases: list[str] | None = None) -> Report:
     claims = []
-    for row in run_query(graph, "claims-vs-data", settings, plain=True):
+    prepared = prepare(graph)  # one snapshot for all the queries below
+    for row in run_query(prepared, "claims-vs-data", settings, plain=True):
         claim_id = str(row["claim"]).rsplit("/", 1)[-1]
         line = ClaimLine(claim_id, str(row["text"]), int(row["stated"]), int(row["in_data"]), int(row["difference"]))
         if line.difference:
-            for d in run_query(graph, "claim-detail", settings, plain=True, claim=claim_id):
+            for d in run_query(prepared, "claim-detail", settings, plain=True, claim=claim_id):
                 name = str(d.get("name") or d["organisation"])
                 via = d.get("via_name") or d.get("via")
                 if d["relation"] == "member":
@@ -73,7 +74,7 @@ def build_report(graph: Graph, settings: Settings, warnings: list[str] | None = 
         line.reason = _reason(line)
         claims.append(line)
     parents: dict[str, list[str]] = {}
-    for r in run_query(graph, "organisations-without-identifiers", settings, plain=True):
+    for r in run_query(prepared, "organisations-without-identifiers", settings, plain=True):
         key = f"{r['name']} ({str(r['organisation']).rsplit('/', 1)[-1]})"
         parents.setdefault(key, [])
         if r.get("parent_identifier"):

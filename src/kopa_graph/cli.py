@@ -255,7 +255,7 @@ _GRAPH_OPTION = click.option("--graph", "graph_file", type=click.Path(path_type=
 def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str, lang: str,
           data_dir: Path | None, graph_file: Path | None) -> None:
     """Run a named query helper (kopa-graph query --list shows them)."""
-    from kopa_graph.queries import QueryError, helper, helpers, run_helper
+    from kopa_graph.queries import QueryError, helper, helpers, prepare, run_helper
     from kopa_graph.results import format_result
 
     with _errors():
@@ -273,7 +273,7 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
             values[key.strip()] = value
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
-        click.echo(format_result(run_helper(graph, h.name, settings, **values), fmt, graph, lang), nl=False)
+        click.echo(format_result(run_helper(prepare(graph), h.name, settings, **values), fmt, graph, lang), nl=False)
 
 
 @main.command()
@@ -296,7 +296,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
     from kopa_graph.engine import serialize
     from kopa_graph.errors import InputError
     from kopa_graph.namespaces import prefixes_for
-    from kopa_graph.queries import run_sparql
+    from kopa_graph.queries import prepare, run_sparql
     from kopa_graph.results import format_result
 
     with _errors():
@@ -307,7 +307,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
                 raise InputError(f"{query_text[1:]}: cannot read the query: {exc.strerror}") from None
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
-        result = run_sparql(graph, query_text)
+        result = run_sparql(prepare(graph), query_text)
         if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
             out = result.graph
             name = {"json-ld": "json-ld", "n-triples": "n-triples"}.get(fmt or "turtle", "turtle")

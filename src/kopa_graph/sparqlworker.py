@@ -141,7 +141,7 @@ def solutions_body(names: list[str], rows: list[Any], fmt: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _syntax(message: str) -> str:
+def syntax_message(message: str) -> str:
     """Oxigraph's "error at 3:17: expected ..." as a message that names line and column."""
     m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
     if m is None:
@@ -188,7 +188,7 @@ def _serve(conn: Connection, ntriples: bytes, memory_mb: int) -> None:  # pragma
                 rdf = ox.RdfFormat.TURTLE if graph_fmt == "turtle" else ox.RdfFormat.N_TRIPLES
                 conn.send(("graph", ox.serialize(triples, format=rdf), len(triples)))
         except SyntaxError as exc:
-            conn.send(("syntax", _syntax(str(exc))))
+            conn.send(("syntax", syntax_message(str(exc))))
         except MemoryError:
             conn.send(("memory", f"the query needs more memory than the server allows ({memory_mb} MB)"))
         except Exception as exc:
