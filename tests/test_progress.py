@@ -67,6 +67,7 @@ def test_build_shows_each_stage_on_a_terminal(tmp_path: Path) -> None:
 
 def test_quiet_and_pipes_show_no_progress(tmp_path: Path) -> None:
     code, stdout, terminal = _build_on_a_terminal(tmp_path, "-q")
+    assert stdout.startswith("Built 1225 triples")
     assert code == 0 and "elapsed" not in terminal
     piped = subprocess.run([KOPA, "build", "--data", str(SMALL), "--out", str(tmp_path / "o2")], capture_output=True,
                            text=True, check=True)

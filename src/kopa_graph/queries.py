@@ -236,7 +236,7 @@ def _on_oxigraph(store: Any, text: str) -> Result:
         result = Result("SELECT")
         names = [Variable(v.value) for v in answer.variables]
         result.vars = names
-        result.bindings = [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None}
+        result.bindings = [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None}  # type: ignore[misc]
                            for row in answer]
         return result
     if isinstance(answer, ox.QueryBoolean):
