@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -9,8 +11,13 @@ from rdflib import URIRef
 from kopa_graph.model import Organisation
 from kopa_graph.settings import Settings
 
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]*")
 
+
+@lru_cache(maxsize=65536)
 def _seg(value: str) -> str:
+    if _PLAIN_SEGMENT.fullmatch(value):  # nearly every id: nothing to escape
+        return value
     return quote(value, safe="-._~")
 
 

@@ -81,19 +81,27 @@ class _TurtleTerms:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.base = base
         self.used: set[str] = set()
+        self._written: dict[URIRef, tuple[str, str | None]] = {}  # an IRI is written often: once is enough
 
     def iri(self, term: URIRef) -> str:
+        found = self._written.get(term)
+        if found is None:
+            found = self._written[term] = self._iri(term)
+        if found[1] is not None:
+            self.used.add(found[1])
+        return found[0]
+
+    def _iri(self, term: URIRef) -> tuple[str, str | None]:
         value = str(term)
         for prefix, ns in self.prefixes:
             if value.startswith(ns) and _PN_LOCAL.match(value[len(ns):]):
-                self.used.add(prefix)
-                return f"{prefix}:{value[len(ns):]}"
+                return f"{prefix}:{value[len(ns):]}", prefix
         if self.base and value.startswith(self.base):
             rest = value[len(self.base):]
             if rest and ":" not in rest.split("/")[0] and not _IRI_BAD.search(rest) and "#" not in rest \
                     and "?" not in rest and not rest.startswith(("/", ".")) and "/." not in rest:
-                return f"<{rest}>"
-        return iri(term)
+                return f"<{rest}>", None
+        return iri(term), None
 
     def term(self, term: Node) -> str:
         if isinstance(term, URIRef):

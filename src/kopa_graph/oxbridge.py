@@ -67,8 +67,21 @@ def store_of(graphs: Iterable[Graph]) -> ox.Store:
         return found
 
     for g in graphs:
-        store.extend([ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in g])
+        store.extend([ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in _triples(g)])
     return store
+
+
+def _triples(g: Graph) -> Iterable[tuple[Node, Node, Node]]:
+    """The triples of ``g``; read straight from rdflib's in-memory index when the graph has one (four
+    times faster than ``Graph.triples``, which resolves contexts for every triple)."""
+    spo = getattr(g.store, "_Memory__spo", None)
+    if type(g) is not Graph or not isinstance(spo, dict):
+        yield from g
+        return
+    for s, po in spo.items():
+        for p, objects in po.items():
+            for o in objects:
+                yield s, p, o
 
 
 def select(store: ox.Store, text: str) -> list[dict[str, Node]]:

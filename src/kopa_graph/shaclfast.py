@@ -43,6 +43,10 @@ _SHAPE_WORDS = {SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetSu
                 SH.defaultValue, SH.sparql, RDF.type, RDFS.label, RDFS.comment, SH.flags,
                 SH.qualifiedMinCount, SH.qualifiedMaxCount}
 _BATCH = 20_000
+_XSD_INTEGER, _XSD_STRING, _LANG_STRING, _RDFS_DATATYPE = XSD.integer, XSD.string, RDF.langString, RDFS.Datatype
+#: pySHACL's check that a literal's value is of the datatype's Python type (others: assumed fine).
+_VALUE_TYPES: dict[Node, Any] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
+                                 XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool}
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,24 @@ class FastValidator:
     _members: dict[Node, set[Node]] = field(default_factory=dict)
     _failing: dict[Node, dict[Node, bool]] = field(default_factory=dict)
     _described: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)
+    _terms: dict[Any, Node] = field(default_factory=dict)  # pyoxigraph term -> rdflib term, converted once
 
     # -- graph access -----------------------------------------------------------------
     def _select(self, text: str) -> Iterator[list[Node | None]]:
         from kopa_graph.oxbridge import from_ox
 
-        result = self.store.query(text)
-        for row in result:
-            yield [None if t is None else from_ox(t) for t in row]
+        terms = self._terms
+
+        def conv(t: Any) -> Node | None:
+            if t is None:
+                return None
+            found = terms.get(t)
+            if found is None:
+                found = terms[t] = from_ox(t)
+            return found
+
+        for row in self.store.query(text):
+            yield [conv(t) for t in row]
 
     def _class_members(self, cls: Node) -> set[Node]:
         found = self._members.get(cls)
@@ -131,15 +145,24 @@ class FastValidator:
             out.update((r[0], None) for r in self._select(f"SELECT DISTINCT ?x WHERE {{ ?s {_nt(p)} ?x }}"))
         return [n for n in out if n is not None]
 
-    def _values(self, path: Node, focus: list[Node]) -> dict[Node, list[Node]]:
+    def _values(self, path: Node, focus: list[Node], pattern: str | None = None) -> dict[Node, list[Node]]:
+        """The value nodes of each focus node; ``pattern`` (binding ?this) selects the same focus nodes in
+        the query itself, so a class's instances are not sent back as a VALUES block."""
         out: dict[Node, list[Node]] = {f: [] for f in focus}
         seen: set[tuple[Node, Node]] = set()
         expr = _sparql_path(self.shapes, path)
-        for start in range(0, len(focus), _BATCH):
-            chunk = " ".join(_nt(f) for f in focus[start:start + _BATCH])
-            for this, value in self._select(f"SELECT ?this ?value WHERE {{ VALUES ?this {{ {chunk} }} "
-                                            f"?this {expr} ?value }}"):
+        if pattern is not None:
+            queries = [f"SELECT ?this ?value WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {pattern} }} }} "
+                       f"?this {expr} ?value }}"]
+        else:
+            chunks = (" ".join(_nt(f) for f in focus[i:i + _BATCH]) for i in range(0, len(focus), _BATCH))
+            queries = [f"SELECT ?this ?value WHERE {{ VALUES ?this {{ {chunk} }} ?this {expr} ?value }}"
+                       for chunk in chunks]
+        for query in queries:
+            for this, value in self._select(query):
                 if this is None or value is None:
+                    continue
+                if this not in out:
                     continue
                 for v in self._original(this, path, value):
                     if (this, v) not in seen:
@@ -149,7 +172,7 @@ class FastValidator:
 
     def _original(self, this: Node, path: Node, value: Node) -> list[Node]:
         """The data's own literal(s) behind ``value`` where Oxigraph retyped an integer subtype."""
-        if not (isinstance(value, Literal) and value.datatype == XSD.integer and self.graphs):
+        if not (isinstance(value, Literal) and value.datatype == _XSD_INTEGER and self.graphs):
             return [value]
         inverse = self.shapes.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
         if not isinstance(path, URIRef) and not isinstance(inverse, URIRef):
@@ -170,21 +193,29 @@ class FastValidator:
                 continue  # SHACL-SPARQL only: evaluated by kopa_graph.sparqlshapes
             focus = self._targets(shape)
             if focus:
-                results.extend(self._shape(shape, focus))
+                results.extend(self._shape(shape, focus, self._target_pattern(shape)))
         return results
 
     def _has_core(self, shape: Node) -> bool:
         return any(p not in _SHAPE_WORDS for p in self.shapes.predicates(shape))
 
-    def _shape(self, shape: Node, focus: list[Node]) -> list[FastResult]:
+    def _target_pattern(self, shape: Node) -> str | None:
+        """A graph pattern binding ?this to the shape's focus nodes, when its only target is one class."""
+        words = self._words(shape)
+        classes = words.get(SH.targetClass, [])
+        if len(classes) != 1 or any(words.get(p) for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)):
+            return None
+        return f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(classes[0])} ."
+
+    def _shape(self, shape: Node, focus: list[Node], pattern: str | None = None) -> list[FastResult]:
         if self.shapes.value(shape, SH.deactivated) == Literal(True):
             return []
         path = self.shapes.value(shape, SH.path)
-        values = self._values(path, focus) if path is not None else {f: [f] for f in focus}
+        values = self._values(path, focus, pattern) if path is not None else {f: [f] for f in focus}
         results = list(self._components(shape, values, path))
         if path is None:
             for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
-                results.extend(self._shape(prop, focus))
+                results.extend(self._shape(prop, focus, pattern))
         return results
 
     def _conforming(self, shape: Node, nodes: Iterable[Node]) -> dict[Node, bool]:
@@ -310,18 +341,16 @@ def _datatype_ok(v: Node, dt: Node) -> bool:
         return False
     if dt in _ANY_LITERAL:
         return True
-    if dt == RDFS.Datatype:
+    if dt == _RDFS_DATATYPE:
         return v.datatype is not None
     if v.datatype is None:
         if v.language:
-            return dt == RDF.langString and isinstance(v.value, str)
-        return dt == XSD.string and isinstance(v.value, str)
+            return dt == _LANG_STRING and isinstance(v.value, str)
+        return dt == _XSD_STRING and isinstance(v.value, str)
     if v.datatype != dt or getattr(v, "ill_typed", None) is True:
         return False
     value = v.value
-    checks: dict[Node, Any] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
-                               XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool}
-    kind = checks.get(dt)
+    kind = _VALUE_TYPES.get(dt)
     if kind is None:
         return True
     if kind is int and isinstance(value, bool):
@@ -333,12 +362,14 @@ def _int(n: Node) -> int:
     return int(str(n))
 
 
+_KINDS: dict[Node, tuple[type, ...]] = {SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,),
+                                        SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
+                                        SH.IRIOrLiteral: (URIRef, Literal)}
+
+
 def _kind_ok(v: Node, kind: Node) -> bool:
-    is_iri, is_blank, is_literal = isinstance(v, URIRef), isinstance(v, BNode), isinstance(v, Literal)
-    kinds: dict[Node, bool] = {SH.IRI: is_iri, SH.BlankNode: is_blank, SH.Literal: is_literal,
-                               SH.BlankNodeOrIRI: is_blank or is_iri, SH.BlankNodeOrLiteral: is_blank or is_literal,
-                               SH.IRIOrLiteral: is_iri or is_literal}
-    return kinds.get(kind, False)
+    kinds = _KINDS.get(kind)
+    return kinds is not None and isinstance(v, kinds)
 
 
 def _lang_ok(v: Node, langs: set[str]) -> bool:
