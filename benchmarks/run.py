@@ -179,7 +179,8 @@ def _median(runs: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, floa
     return out
 
 
-def measure(size: str, pilots: int, repeat: int, pyshacl_timeout: float, keep: Path) -> dict[str, object]:
+def measure(size: str, pilots: int, repeat: int, pyshacl_timeout: float, keep: Path,
+            skip: frozenset[str] = frozenset()) -> dict[str, object]:
     sys.path.insert(0, str(HERE))
     import synth
 
@@ -194,12 +195,15 @@ def measure(size: str, pilots: int, repeat: int, pyshacl_timeout: float, keep: P
     for label, args in (("kopa-graph build (command)", [kopa, "build", "--data", str(data), "--out",
                                                         str(work / "out")]),
                         ("kopa-graph site (command)", [kopa, "site", str(work / "www"), "--data", str(data)])):
+        if label.split()[1] in skip:
+            continue
         runs = [_run_step("command:" + json.dumps(args), data, work) for _ in range(repeat)]
         results[label] = _median(runs)["command"]  # type: ignore[arg-type]
     results.update(_median([_run_step("baselines", data, work) for _ in range(repeat)]))  # type: ignore[misc]
-    shacl = _run_step("pyshacl", data, work, timeout=pyshacl_timeout)
-    results["pySHACL validate (parse excluded)"] = (shacl or {}).get("pySHACL validate (parse excluded)") or {
-        "seconds": float("inf"), "timeout": pyshacl_timeout}
+    if "pyshacl" not in skip:
+        shacl = _run_step("pyshacl", data, work, timeout=pyshacl_timeout)
+        results["pySHACL validate (parse excluded)"] = (shacl or {}).get("pySHACL validate (parse excluded)") or {
+            "seconds": float("inf"), "timeout": pyshacl_timeout}
     return {"size": size, "pilots": pilots, "results": results}
 
 
@@ -253,6 +257,7 @@ def main() -> int:
     ap.add_argument("--pyshacl-timeout", type=float, default=600)
     ap.add_argument("--markdown", type=Path, help="write the tables here (BENCHMARKS.md)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--skip", default="", help="comma-separated: site, build, pyshacl (slow at 1M)")
     ap.add_argument("--keep", type=Path, help="folder for the generated data and outputs [default: a temporary one]")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -275,7 +280,8 @@ def main() -> int:
     keep = args.keep or Path(tempfile.mkdtemp(prefix="kopa-bench-"))
     keep.mkdir(parents=True, exist_ok=True)
     try:
-        everything = [measure(size, SIZES[size], args.repeat, args.pyshacl_timeout, keep)
+        skip = frozenset(x for x in args.skip.split(",") if x)
+        everything = [measure(size, SIZES[size], args.repeat, args.pyshacl_timeout, keep, skip)
                       for size in args.sizes.split(",")]
     finally:
         if args.keep is None:

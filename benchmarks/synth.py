@@ -70,14 +70,24 @@ def _municipalities(shipped: Path) -> list[dict[str, str]]:
 
 
 def generate(out: Path, pilots: int, seed: int = 1, invalid: float = 0.0) -> None:
+    """Write the data folder ``out``; it appears whole or not at all (written beside it, then renamed)."""
+    out = Path(out)
+    partial = out.with_name(out.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    _generate(partial, pilots, seed, invalid)
+    if out.exists():
+        shutil.rmtree(out)
+    partial.rename(out)
+
+
+def _generate(out: Path, pilots: int, seed: int, invalid: float) -> None:
     from kopa_graph.load import load_source_data
     from kopa_graph.resources import default_data_dir
 
     rng = random.Random(seed)
     shipped = default_data_dir()
     real = load_source_data(shipped)
-    if out.exists():
-        shutil.rmtree(out)
     out.mkdir(parents=True)
     for name in COPIED:
         src = shipped / name
