@@ -71,7 +71,17 @@ def term_key(term: Node) -> tuple[int, str, str, str]:
 
 def ntriples(graph: Graph) -> bytes:
     """Canonical-style N-Triples, one triple per line, lines sorted."""
-    lines = sorted(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph)
+    from kopa_graph.oxbridge import triples
+
+    written: dict[Node, str] = {}  # a term is written once, however often it occurs
+
+    def w(t: Node) -> str:
+        found = written.get(t)
+        if found is None:
+            found = written[t] = nt_term(t)
+        return found
+
+    lines = sorted(f"{w(s)} {w(p)} {w(o)} .\n" for s, p, o in triples(graph))
     return "".join(lines).encode("utf-8")
 
 

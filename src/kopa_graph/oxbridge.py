@@ -67,11 +67,11 @@ def store_of(graphs: Iterable[Graph]) -> ox.Store:
         return found
 
     for g in graphs:
-        store.extend([ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in _triples(g)])
+        store.extend([ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in triples(g)])
     return store
 
 
-def _triples(g: Graph) -> Iterable[tuple[Node, Node, Node]]:
+def triples(g: Graph) -> Iterable[tuple[Node, Node, Node]]:
     """The triples of ``g``; read straight from rdflib's in-memory index when the graph has one (four
     times faster than ``Graph.triples``, which resolves contexts for every triple)."""
     spo = getattr(g.store, "_Memory__spo", None)
@@ -95,4 +95,4 @@ def select(store: ox.Store, text: str) -> list[dict[str, Node]]:
     return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in result]
 
 
-__all__ = ["from_ox", "select", "store_of", "to_ox"]
+__all__ = ["from_ox", "select", "store_of", "to_ox", "triples"]
