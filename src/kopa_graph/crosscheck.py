@@ -65,11 +65,10 @@ def check(data: SourceData, lines: list[str], r: FieldReader) -> None:
 
 
 def _ref(r: FieldReader, loc: Location, field: str, value: str, known: Iterable[str], what: str) -> bool:
-    known = list(known)
-    if not value or value in known:
-        return True
+    if not value or value in (known if isinstance(known, (dict, set, frozenset)) else set(known)):
+        return True  # a dict or set answers at once: this runs for every reference in the data
     r.problem(loc, field, f"unknown {what} {value!r}",
-              did_you_mean(value, known) or f"define it first, or use one of the known {what}s")
+              did_you_mean(value, list(known)) or f"define it first, or use one of the known {what}s")
     return False
 
 

@@ -48,6 +48,7 @@ class _Compactor:
     def __init__(self, context: Mapping[str, Any], id_base: str) -> None:
         self.prefixes: list[tuple[str, str]] = []
         self.terms: dict[str, _Term] = {}
+        self._compacted: dict[str, str] = {}
         ctx = {"kopaid": id_base, **context}
         for name, value in ctx.items():
             if isinstance(value, str) and value.endswith(("/", "#")):
@@ -67,6 +68,12 @@ class _Compactor:
         return curie
 
     def compact_iri(self, iri: str) -> str:
+        found = self._compacted.get(iri)
+        if found is None:
+            found = self._compacted[iri] = self._compact_iri(iri)
+        return found
+
+    def _compact_iri(self, iri: str) -> str:
         for name, ns in self.prefixes:
             if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
                 return f"{name}:{iri[len(ns):]}"
@@ -102,7 +109,9 @@ def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None)
     ctx = dict(context if context is not None else project_context())
     c = _Compactor(ctx, id_base)
     nodes: dict[Node, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in graph:
+    from kopa_graph.oxbridge import triples
+
+    for s, p, o in triples(graph):
         node = nodes[s]
         if p == RDF.type and isinstance(o, URIRef):
             node["@type"].append(c.compact_iri(str(o)))
@@ -113,7 +122,8 @@ def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None)
     for s in sorted(nodes, key=term_key):
         doc_node: dict[str, Any] = {"@id": c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}"}
         for name, values in nodes[s].items():
-            values = sorted(values, key=_canonical)
+            if len(values) > 1:
+                values = sorted(values, key=_canonical)
             doc_node[name] = values[0] if len(values) == 1 and name != "@type" else values
         out.append(doc_node)
     doc = {"@context": {"kopaid": id_base, **ctx}, "@graph": out}

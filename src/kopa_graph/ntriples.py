@@ -127,18 +127,21 @@ class _TurtleTerms:
 def turtle(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -> bytes:
     """Sorted, readable Turtle: one block per subject, ``a`` first, then predicates
     and objects in order; IRIs under ``base`` are written relative to it."""
+    from kopa_graph.oxbridge import triples
+
     terms = _TurtleTerms(prefixes, base)
     by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in graph:
+    for s, p, o in triples(graph):
         by_subject[s][p].append(o)
+    rdf_type = RDF.type
     blocks = []
     for s in sorted(by_subject, key=term_key):
         preds = by_subject[s]
-        order = sorted(preds, key=lambda p: (p != RDF.type, term_key(p)))
+        order = sorted(preds, key=lambda p: (p != rdf_type, term_key(p))) if len(preds) > 1 else list(preds)
         parts = []
         for p in order:
-            objects = sorted(preds[p], key=term_key)
-            ptext = "a" if p == RDF.type else terms.term(p)
+            objects = preds[p] if len(preds[p]) == 1 else sorted(preds[p], key=term_key)
+            ptext = "a" if p == rdf_type else terms.term(p)
             parts.append(ptext + " " + ",\n        ".join(terms.term(o) for o in objects))
         blocks.append(terms.term(s) + " " + " ;\n    ".join(parts) + " .\n")
     head = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()) if p in terms.used]

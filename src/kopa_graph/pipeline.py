@@ -5,7 +5,10 @@ Nothing is written unless the graph conforms to the shapes.
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +41,34 @@ class BuildResult:
     files: dict[str, Path]
 
 
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration.
+
+    Building a graph makes millions of objects that live until the end, and
+    the collector walks all of them again and again as they accumulate: at a
+    million triples that was half of the loading time and a quarter of the
+    building. Nothing the pipeline makes is cyclic garbage, and reference
+    counting still frees everything else at once.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_and_validate(data_dir: Path | None, settings: Settings,
                        progress: Progress = QUIET) -> tuple[BuiltGraph, ValidationReport]:
     """Load ``data_dir`` (default: the shipped data), build and validate; raise if it does not conform."""
+    with no_cyclic_gc():
+        return _build_and_validate(data_dir, settings, progress)
+
+
+def _build_and_validate(data_dir: Path | None, settings: Settings,
+                        progress: Progress) -> tuple[BuiltGraph, ValidationReport]:
     with progress.stage("load the source data"):
         data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
     with progress.stage("build the graph"):
@@ -67,9 +95,10 @@ def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUI
 
 def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:
     """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples."""
-    built, report = build_and_validate(data_dir, settings, progress)
-    release = serialize_release(built.graph, settings, progress)
-    with progress.stage(f"save to {out_dir}"):
-        files = write_files(out_dir, release)
+    with no_cyclic_gc():
+        built, report = build_and_validate(data_dir, settings, progress)
+        release = serialize_release(built.graph, settings, progress)
+        with progress.stage(f"save to {out_dir}"):
+            files = write_files(out_dir, release)
     log.info("wrote %d triples to %s", len(built.graph), out_dir)
     return BuildResult(built.graph, report, files)

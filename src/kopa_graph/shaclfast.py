@@ -171,7 +171,8 @@ class FastValidator:
         return out
 
     def _original(self, this: Node, path: Node, value: Node) -> list[Node]:
-        """The data's own literal(s) behind ``value`` where Oxigraph retyped an integer subtype."""
+        """The data's own literal(s) behind ``value``: Oxigraph writes integers canonically ("052" as 52)
+        and keeps the subtypes of xsd:integer as xsd:integer."""
         if not (isinstance(value, Literal) and value.datatype == _XSD_INTEGER and self.graphs):
             return [value]
         inverse = self.shapes.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
@@ -211,11 +212,95 @@ class FastValidator:
         if self.shapes.value(shape, SH.deactivated) == Literal(True):
             return []
         path = self.shapes.value(shape, SH.path)
+        if path is not None:
+            bad = self._prefilter(shape)
+            if bad is not None:
+                return self._filtered(shape, path, focus, pattern, bad)
         values = self._values(path, focus, pattern) if path is not None else {f: [f] for f in focus}
         results = list(self._components(shape, values, path))
         if path is None:
             for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
                 results.extend(self._shape(prop, focus, pattern))
+        return results
+
+    # -- the filtered path: SPARQL returns candidates only ----------------------------------
+    def _prefilter(self, shape: Node) -> str | None:
+        """A SPARQL condition on ?value true for every value node that may violate one of the shape's
+        value constraints (a superset: the exact check still runs on the rows it lets through); None when
+        a constraint of the shape has no such condition, and all value nodes are fetched instead."""
+        words = self._words(shape)
+        conditions = []
+        for word, objects in words.items():
+            if word in _COUNTED or word in _INERT:
+                continue
+            for o in objects:
+                condition = _candidate(word, o, self.shapes)
+                if condition is None:
+                    return None
+                conditions.append(condition)
+        return " || ".join(f"({c})" for c in conditions) if conditions else "false"
+
+    def _focus_queries(self, focus: list[Node], pattern: str | None, body: str, select: str,
+                       tail: str = "") -> list[str]:
+        if pattern is not None:
+            return [f"SELECT {select} WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {pattern} }} }} {body} }} {tail}"]
+        return [f"SELECT {select} WHERE {{ VALUES ?this {{ {' '.join(_nt(f) for f in focus[i:i + _BATCH])} }} "
+                f"{body} }} {tail}" for i in range(0, len(focus), _BATCH)]
+
+    def _filtered(self, shape: Node, path: Node, focus: list[Node], pattern: str | None,
+                  bad: str) -> list[FastResult]:
+        words = self._words(shape)
+        expr = _sparql_path(self.shapes, path)
+        severity = URIRef(str((words.get(SH.severity) or [SH.Violation])[0]))
+        messages = tuple(sorted(m for m in words.get(SH.message, []) if isinstance(m, Literal)))
+        focus_set = set(focus)
+        results: list[FastResult] = []
+
+        def result(f: Node, component: URIRef, value: Node | None) -> None:
+            results.append(FastResult(f, shape, component, value, path, severity, messages))
+
+        low = [_int(m) for m in words.get(SH.minCount, [])]
+        high = [_int(m) for m in words.get(SH.maxCount, [])]
+        if low or high:
+            agg = "COUNT(DISTINCT ?value)"  # HAVING sees the aggregate, not the projected ?n
+            having = " || ".join([f"{agg} < {m}" for m in low] + [f"{agg} > {m}" for m in high])
+            for q in self._focus_queries(focus, pattern, f"OPTIONAL {{ ?this {expr} ?value }}",
+                                         "?this (COUNT(DISTINCT ?value) AS ?n)", f"GROUP BY ?this HAVING ({having})"):
+                for this, n in self._select(q):
+                    if this in focus_set and n is not None:
+                        count = int(str(n))
+                        for m in low:
+                            if count < m:
+                                result(this, SH.MinCountConstraintComponent, None)
+                        for m in high:
+                            if count > m:
+                                result(this, SH.MaxCountConstraintComponent, None)
+        for wanted in words.get(SH.hasValue, []):
+            for q in self._focus_queries(focus, pattern, f"FILTER NOT EXISTS {{ ?this {expr} {_nt(wanted)} }}",
+                                         "?this"):
+                for (this,) in self._select(q):
+                    if this in focus_set:
+                        result(this, SH.HasValueConstraintComponent, None)
+        if words.get(SH.uniqueLang) == [Literal(True)]:
+            for q in self._focus_queries(focus, pattern, f"?this {expr} ?value FILTER (LANG(?value) != \"\") "
+                                         "BIND (LCASE(LANG(?value)) AS ?lang)", "?this ?lang",
+                                         "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)"):
+                for this, _lang in self._select(q):
+                    if this in focus_set:
+                        result(this, SH.UniqueLangConstraintComponent, None)
+        if bad != "false":
+            candidates: dict[Node, list[Node]] = {}
+            seen: set[tuple[Node, Node]] = set()
+            body = f"?this {expr} ?value FILTER ({bad})"
+            for q in self._focus_queries(focus, pattern, body, "DISTINCT ?this ?value"):
+                for this, value in self._select(q):
+                    if this not in focus_set or value is None:
+                        continue
+                    for v in self._original(this, path, value):  # the data's own lexical form
+                        if (this, v) not in seen:
+                            seen.add((this, v))
+                            candidates.setdefault(this, []).append(v)
+            results.extend(r for r in self._components(shape, candidates, path) if r.component not in _COUNT_RESULTS)
         return results
 
     def _conforming(self, shape: Node, nodes: Iterable[Node]) -> dict[Node, bool]:
@@ -324,6 +409,56 @@ class FastValidator:
                     yield result(f, SH.QualifiedMinCountConstraintComponent, None)
                 if high is not None and n > _int(high):
                     yield result(f, SH.QualifiedMaxCountConstraintComponent, None)
+
+
+#: Constraints checked by counting (their own queries on the filtered path), and words that constrain nothing.
+_COUNTED = {SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang}
+_COUNT_RESULTS = {SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent, SH.HasValueConstraintComponent,
+                  SH.UniqueLangConstraintComponent}
+_INERT = {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
+          RDF.type, RDFS.label, RDFS.comment, SH.deactivated, SH.flags}
+_LEXICAL: dict[Node, str] = {XSD.integer: "^[+-]?[0-9]+$", XSD.decimal: "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$",
+            XSD.boolean: "^(true|false|1|0)$"}
+_SIMPLE_PATTERN = re.compile(r"[A-Za-z0-9 #=,.:/_^$\[\]{}()+*?|-]*")
+
+
+def _candidate(word: Node, o: Node, shapes: Graph) -> str | None:
+    """The SPARQL condition on ?value that holds for every value the constraint (word, o) may reject."""
+    if word == SH.datatype:
+        if o == XSD.string:
+            return f"!(isLiteral(?value) && LANG(?value) = \"\" && DATATYPE(?value) = <{XSD.string}>)"
+        if o == RDF.langString:
+            return "!(isLiteral(?value) && LANG(?value) != \"\")"
+        if o in _LEXICAL:
+            return f"!(isLiteral(?value) && DATATYPE(?value) = <{o}> && REGEX(STR(?value), \"{_LEXICAL[o]}\"))"
+        return None
+    if word == SH["class"]:
+        return f"NOT EXISTS {{ ?value <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(o)} }}"
+    if word == SH.nodeKind:
+        tests: dict[Node, str] = {
+                 SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
+                 SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))",
+                 SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
+                 SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))"}
+        return f"!{tests[o]}" if o in tests else None
+    if word == SH["in"]:
+        members = list(Collection(shapes, o))
+        return "!(" + (" || ".join(f"sameTerm(?value, {_nt(m)})" for m in members) or "false") + ")"
+    if word == SH.languageIn:
+        langs = [str(x) for x in Collection(shapes, o)]
+        if any(not re.fullmatch(r"[A-Za-z0-9-]+|\*", x) for x in langs):
+            return None
+        return "!(isLiteral(?value) && (" + (" || ".join(f'langMatches(LANG(?value), "{x}")' for x in langs)
+                                             or "false") + "))"
+    if word == SH.pattern:
+        if shapes.value(None, SH.flags) is not None or not _SIMPLE_PATTERN.fullmatch(str(o)):
+            return None  # a regex dialect difference could hide a violation: every value is checked instead
+        return f'isBlank(?value) || !REGEX(STR(?value), "{o}")'
+    bounds: dict[Node, str] = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+    if word in bounds and isinstance(o, Literal) and isinstance(o.value, (int, Decimal)) \
+            and not isinstance(o.value, bool):
+        return f"!COALESCE(?value {bounds[word]} {o}, false)"
+    return None
 
 
 def _re_flags(flags: str) -> int:
