@@ -31,6 +31,7 @@ class BuiltGraph:
 
     graph: Graph
     origins: Mapping[URIRef, Location]
+    ntriples: bytes | None = None  # the graph's N-Triples, once the pipeline has written them
 
 
 def new_graph(settings: Settings) -> Graph:

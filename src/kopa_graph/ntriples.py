@@ -71,6 +71,11 @@ def term_key(term: Node) -> tuple[int, str, str, str]:
 
 def ntriples(graph: Graph) -> bytes:
     """Canonical-style N-Triples, one triple per line, lines sorted."""
+    return ntriples_noting_blanks(graph)[0]
+
+
+def ntriples_noting_blanks(graph: Graph) -> tuple[bytes, bool]:
+    """:func:`ntriples`, and whether the graph has blank nodes (whose labels a reader may change)."""
     from kopa_graph.oxbridge import triples
 
     written: dict[Node, str] = {}  # a term is written once, however often it occurs
@@ -82,7 +87,7 @@ def ntriples(graph: Graph) -> bytes:
         return found
 
     lines = sorted(f"{w(s)} {w(p)} {w(o)} .\n" for s, p, o in triples(graph))
-    return "".join(lines).encode("utf-8")
+    return "".join(lines).encode("utf-8"), any(isinstance(t, BNode) for t in written)
 
 
 class _TurtleTerms:

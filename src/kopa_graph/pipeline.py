@@ -9,7 +9,7 @@ import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import Graph
@@ -21,6 +21,7 @@ from kopa_graph.formats import FORMATS, PUBLISHED
 from kopa_graph.jsonld import context_document
 from kopa_graph.load import load_source_data
 from kopa_graph.namespaces import prefixes_for
+from kopa_graph.ntriples import ntriples_noting_blanks
 from kopa_graph.outputs import write_files
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.resources import default_data_dir
@@ -73,20 +74,27 @@ def _build_and_validate(data_dir: Path | None, settings: Settings,
         data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
     with progress.stage("build the graph"):
         built = build_graph(data, settings)
+    with progress.stage("write kopa.nt"):
+        nt, blanks = ntriples_noting_blanks(built.graph)
     with progress.stage(f"validate {len(built.graph)} triples"):
         shapes = load_shapes(settings)
-        report = validate_graph(built.graph, settings, shapes=shapes)
+        report = validate_graph(built.graph, settings, shapes=shapes, data_ntriples=None if blanks else nt)
+    built = replace(built, ntriples=nt)
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
     return built, report
 
 
-def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUIET) -> dict[str, bytes]:
-    """The published files of ``graph``, by file name."""
+def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUIET,
+                      ntriples: bytes | None = None) -> dict[str, bytes]:
+    """The published files of ``graph``, by file name (``ntriples``: its N-Triples, already written)."""
     prefixes = prefixes_for(settings.id_base)
     files = {}
     for name in PUBLISHED:
         file = f"{STEM}{FORMATS[name].extension}"
+        if name == "n-triples" and ntriples is not None:
+            files[file] = ntriples
+            continue
         with progress.stage(f"write {file}"):
             files[file] = serialize(graph, name, prefixes, settings.id_base)
     files[CONTEXT_FILE] = context_document(settings.id_base)
@@ -97,7 +105,7 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
     """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples."""
     with no_cyclic_gc():
         built, report = build_and_validate(data_dir, settings, progress)
-        release = serialize_release(built.graph, settings, progress)
+        release = serialize_release(built.graph, settings, progress, built.ntriples)
         with progress.stage(f"save to {out_dir}"):
             files = write_files(out_dir, release)
     log.info("wrote %d triples to %s", len(built.graph), out_dir)
