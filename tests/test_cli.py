@@ -189,3 +189,16 @@ def test_every_command_has_help(command: str) -> None:
 def test_usage_error_exits_2() -> None:
     result = runner.invoke(main, ["build", "--no-such-option"])
     assert result.exit_code == 2
+
+
+def test_help_loads_no_rdf_library() -> None:
+    """kopa-graph --help stays fast by design: the command line imports rdflib, pySHACL and pyoxigraph only
+    in the commands that need them (the speed itself is measured in benchmarks, not here)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy; sys.argv = ['kopa-graph', '--help']\n"
+            "try:\n    runpy.run_module('kopa_graph.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyoxigraph') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]", out

@@ -8,9 +8,8 @@ The library is the product; the ``kopa-graph`` command is a thin layer over it::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from kopa_graph.build import BuiltGraph, build_graph
 from kopa_graph.errors import (
     InputError,
     KopaError,
@@ -19,15 +18,39 @@ from kopa_graph.errors import (
     RDFLoadError,
     SourceDataError,
 )
-from kopa_graph.load import load_source_data
-from kopa_graph.pipeline import BuildResult, build, build_and_validate, serialize_release
 from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
-from kopa_graph.validate import ValidationReport, validate_graph
 
-try:
-    __version__ = version("kopa-graph")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from kopa_graph.build import BuiltGraph, build_graph
+    from kopa_graph.load import load_source_data
+    from kopa_graph.pipeline import BuildResult, build, build_and_validate, serialize_release
+    from kopa_graph.validate import ValidationReport, validate_graph
+
+#: Imported on first use (PEP 562), so that ``kopa-graph --help`` does not load rdflib.
+_LAZY = {"BuiltGraph": "build", "build_graph": "build", "load_source_data": "load", "BuildResult": "pipeline",
+         "build": "pipeline", "build_and_validate": "pipeline", "serialize_release": "pipeline",
+         "ValidationReport": "validate", "validate_graph": "validate"}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("kopa-graph")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+            value = "0+unknown"
+        globals()["__version__"] = value
+        return value
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kopa_graph' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"kopa_graph.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_BASE_IRI",

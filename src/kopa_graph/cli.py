@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from kopa_graph import __version__
 from kopa_graph.errors import KopaError, NotConformant
 from kopa_graph.settings import BASE_IRI_ENV, DEFAULT_BASE_IRI, Settings
 
@@ -42,7 +41,7 @@ def _progress(ctx: click.Context):  # type: ignore[no-untyped-def]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kopa-graph")
+@click.version_option(package_name="kopa-graph", prog_name="kopa-graph")  # looked up only when asked
 @click.option("--base-iri", envvar=BASE_IRI_ENV, default=DEFAULT_BASE_IRI, show_default=True,
               help=f"Base IRI of the data: every resource is {{base}}id/... (env {BASE_IRI_ENV}).")
 @click.option("-v", "--verbose", count=True, help="Say more (-v: what each stage did, -vv: debug).")
