@@ -202,3 +202,15 @@ def test_help_loads_no_rdf_library() -> None:
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyoxigraph') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]", out
+
+
+def test_public_names_survive_submodule_imports() -> None:
+    """kopa_graph's names load on first use; importing the submodule kopa_graph.build must not turn
+    kopa_graph.build (the function) into the module."""
+    import subprocess
+    import sys
+
+    code = ("import kopa_graph.build, kopa_graph\nfrom kopa_graph import build, build_graph, __version__\n"
+            "print(callable(build), build.__module__, build_graph.__module__, bool(__version__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "kopa_graph.pipeline", "kopa_graph.build", "True"]

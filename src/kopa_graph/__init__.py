@@ -8,6 +8,8 @@ The library is the product; the ``kopa-graph`` command is a thin layer over it::
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from kopa_graph.errors import (
@@ -30,6 +32,19 @@ if TYPE_CHECKING:
 _LAZY = {"BuiltGraph": "build", "build_graph": "build", "load_source_data": "load", "BuildResult": "pipeline",
          "build": "pipeline", "build_and_validate": "pipeline", "serialize_release": "pipeline",
          "ValidationReport": "validate", "validate_graph": "validate"}
+
+
+class _Package(types.ModuleType):
+    """The package module: importing the submodule ``kopa_graph.build`` must not replace the function
+    ``kopa_graph.build`` (the import system binds a submodule to its parent's attribute of that name)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return  # the function of that name is what `from kopa_graph import build` means
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
