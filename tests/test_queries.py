@@ -86,6 +86,9 @@ def test_both_engines_answer_alike(name: str, small_graph: Graph, shipped_built:
         fast = to_json(run_helper(prepare(graph), name, Settings(), **params))
         slow = to_json(run_helper(graph, name, Settings(), **params))
         assert json.loads(fast) == json.loads(slow)
+        for plain in (False, True):  # run_query reads pyoxigraph's solutions directly
+            assert run_query(prepare(graph), name, Settings(), plain=plain, **params) == \
+                run_query(graph, name, Settings(), plain=plain, **params)
 
 
 def test_facts_on_the_real_data(shipped_built: BuiltGraph) -> None:

@@ -259,12 +259,45 @@ def run_helper(graph: Graph | Prepared, name: str, settings: Settings | None = N
 def run_query(graph: Graph | Prepared, name: str, settings: Settings | None = None, plain: bool = False,
               **params: object) -> list[dict[str, Any]]:
     """Rows of a named helper as dicts of rdflib terms (or of plain Python values with ``plain=True``)."""
+    if isinstance(graph, Prepared) and graph.store is not None:
+        return _rows_on_oxigraph(graph, name, settings, plain, params)
     result = run_helper(graph, name, settings, **params)
     rows = []
     for row in result:
         d = {str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]
         rows.append({k: (v.toPython() if plain else v) for k, v in d.items()})  # type: ignore[union-attr]
     return rows
+
+
+def _rows_on_oxigraph(prepared: Prepared, name: str, settings: Settings | None, plain: bool,
+                      params: dict[str, object]) -> list[dict[str, Any]]:
+    """run_query's rows straight from pyoxigraph's solutions: no rdflib Result in between, and each
+    distinct term converted once."""
+    import pyoxigraph as ox
+
+    from kopa_graph.oxbridge import from_ox
+    from kopa_graph.sparqlworker import syntax_message
+
+    h = helper(name)
+    text = rebase(h.text, settings or Settings())
+    init = bindings(h, params)
+    try:
+        answer = prepared.store.query(with_values(text, init) if init else text)  # type: ignore[union-attr]
+    except SyntaxError as exc:  # pragma: no cover - the helpers are checked by the tests
+        raise QueryError(syntax_message(str(exc))) from None
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError(f"{name}: a helper is a SELECT query")
+    names = [v.value for v in answer.variables]
+    converted: dict[Any, Any] = {}
+
+    def conv(t: Any) -> Any:
+        found = converted.get(t)
+        if found is None:
+            term = from_ox(t)
+            found = converted[t] = term.toPython() if plain else term  # type: ignore[attr-defined]
+        return found
+
+    return [{n: conv(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
 
 
 def with_values(text: str, init: dict[str, Node]) -> str:
