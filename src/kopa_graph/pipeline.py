@@ -74,6 +74,7 @@ def _build_and_validate(data_dir: Path | None, settings: Settings,
         data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
     with progress.stage("build the graph"):
         built = build_graph(data, settings)
+    del data  # the source data is in the graph now: free it before validation doubles the graph in memory
     with progress.stage("write kopa.nt"):
         nt, blanks = ntriples_noting_blanks(built.graph)
     with progress.stage(f"validate {len(built.graph)} triples"):
