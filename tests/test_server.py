@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -316,28 +317,39 @@ def test_publish_replaces_a_named_graph_and_reads_it_back(oxigraph: str, graph: 
     assert count.json()["results"]["bindings"][0]["n"]["value"] == str(len(graph))
 
 
-def test_publish_never_follows_redirects(graph: Graph) -> None:
+@contextmanager
+def _endpoint(status: int, headers: dict[str, str] | None = None) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A Graph Store stand-in on loopback answering every PUT with ``status``; yields its URL and the
+    headers (and path) of each PUT it received."""
     import http.server
 
-    class Redirect(http.server.BaseHTTPRequestHandler):
-        hits: list[str] = []
+    hits: list[dict[str, str]] = []
 
+    class Handler(http.server.BaseHTTPRequestHandler):
         def do_PUT(self) -> None:
-            Redirect.hits.append(self.headers.get("Authorization", ""))
-            self.send_response(307)
-            self.send_header("Location", "http://127.0.0.2:9/steal")
+            hits.append({"path": self.path, **dict(self.headers.items())})
+            self.send_response(status)
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
             self.end_headers()
 
         def log_message(self, *args: object) -> None:
             pass
 
-    srv = http.server.HTTPServer(("127.0.0.1", 0), Redirect)
-    t = threading.Thread(target=srv.handle_request, daemon=True)
-    t.start()
-    with pytest.raises(PublishError, match="redirects"):
-        publish(graph, f"http://127.0.0.1:{srv.server_port}/store", "https://example.org/g", "u", "p", retries=1)
-    srv.server_close()
-    assert len(Redirect.hits) == 1
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}/store", hits
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_publish_never_follows_redirects(graph: Graph) -> None:
+    with _endpoint(307, {"Location": "http://127.0.0.2:9/steal"}) as (url, hits), \
+            pytest.raises(PublishError, match="redirects"):
+        publish(graph, url, "https://example.org/g", "u", "p", retries=1)
+    assert len(hits) == 1
 
 
 def test_publish_dry_run_and_unreachable(graph: Graph) -> None:
@@ -378,36 +390,15 @@ def test_cli_publish_to_a_real_store(oxigraph: str) -> None:
 
 
 def test_cli_publish_never_sends_a_nonconforming_graph(small_copy: Path) -> None:
-    import http.server
-
     from click.testing import CliRunner
 
     from kopa_graph.cli import main
 
-
-    class Record(http.server.BaseHTTPRequestHandler):
-        hits: list[str] = []
-
-        def do_PUT(self) -> None:
-            Record.hits.append(self.path)
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    srv = http.server.HTTPServer(("127.0.0.1", 0), Record)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
     break_beta(small_copy)
-    try:
-        r = CliRunner().invoke(main, ["publish", "--endpoint", f"http://127.0.0.1:{srv.server_port}/store",
-                                      "--data", str(small_copy)])
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    with _endpoint(204) as (url, hits):
+        r = CliRunner().invoke(main, ["publish", "--endpoint", url, "--data", str(small_copy)])
     assert r.exit_code == 1, r.output
     assert "https://w3id.org/kopa/id/pilot/beta" in r.stderr
-    assert Record.hits == [], "nothing is sent when the graph does not conform"
+    assert hits == [], "nothing is sent when the graph does not conform"
 
 

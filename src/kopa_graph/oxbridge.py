@@ -8,7 +8,7 @@ lexical form and datatype exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -17,7 +17,12 @@ from rdflib.term import Node
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+#: The types derived from xsd:integer: Oxigraph keeps their literals as xsd:integer (the same value).
+INTEGER_SUBTYPES = frozenset(URIRef(_XSD + t) for t in (
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte",
+    "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -51,6 +56,19 @@ def from_ox(term: Any) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"kopa-graph does not handle {kind} terms")
+
+
+def converter() -> Callable[[Any], Node]:
+    """:func:`from_ox` remembering what it converted: results repeat the same terms many times."""
+    done: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        found = done.get(term)
+        if found is None:
+            found = done[term] = from_ox(term)
+        return found
+
+    return convert
 
 
 def store_of(graphs: Iterable[Graph], ntriples: bytes | None = None) -> ox.Store:
@@ -99,4 +117,4 @@ def select(store: ox.Store, text: str) -> list[dict[str, Node]]:
     return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in result]
 
 
-__all__ = ["from_ox", "select", "store_of", "to_ox", "triples"]
+__all__ = ["INTEGER_SUBTYPES", "converter", "from_ox", "select", "store_of", "to_ox", "triples"]

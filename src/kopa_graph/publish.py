@@ -30,6 +30,7 @@ from rdflib.compare import isomorphic
 from kopa_graph.errors import KopaError
 from kopa_graph.namespaces import XSD
 from kopa_graph.ntriples import ntriples
+from kopa_graph.oxbridge import INTEGER_SUBTYPES
 from kopa_graph.progress import QUIET, Progress
 
 log = logging.getLogger(__name__)
@@ -115,23 +116,18 @@ def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int) ->
     return note
 
 
-_INTEGER_TYPES = {XSD[t] for t in ("nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
-                                   "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort",
-                                   "unsignedByte")}
-
-
 def _integers(g: Graph) -> Graph:
     """``g`` with every literal of a type derived from xsd:integer typed xsd:integer (what some stores keep)."""
     out = Graph()
     for s, p, o in g:
-        if isinstance(o, Literal) and o.datatype in _INTEGER_TYPES:
+        if isinstance(o, Literal) and o.datatype in INTEGER_SUBTYPES:
             o = Literal(str(o), datatype=XSD.integer)
         out.add((s, p, o))
     return out
 
 
 def _retyped(g: Graph) -> int:
-    return sum(1 for o in g.objects() if isinstance(o, Literal) and o.datatype in _INTEGER_TYPES)
+    return sum(1 for o in g.objects() if isinstance(o, Literal) and o.datatype in INTEGER_SUBTYPES)
 
 
 def _with_retries(call, what: str, url: str, retries: int):  # type: ignore[no-untyped-def]

@@ -29,7 +29,6 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kopa_graph.errors import InputError
-from kopa_graph.namespaces import XSD
 from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
 
 DEFAULT_ID_BASE = DEFAULT_BASE_IRI + "id/"
@@ -187,12 +186,10 @@ class Prepared:
     """
 
     def __init__(self, graph: Graph) -> None:
-        from kopa_graph.oxbridge import store_of
-        from kopa_graph.shaclfast import RETYPED
+        from kopa_graph.oxbridge import INTEGER_SUBTYPES, store_of
 
         self.graph = graph
-        subtypes = RETYPED - {XSD.integer}
-        self.exact = not any(isinstance(o, Literal) and o.datatype in subtypes for o in graph.objects())
+        self.exact = not any(isinstance(o, Literal) and o.datatype in INTEGER_SUBTYPES for o in graph.objects())
         self.store = store_of([graph]) if self.exact else None
 
     def __len__(self) -> int:
@@ -219,19 +216,26 @@ def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None 
     return target.query(algebra, initBindings=init or {})  # type: ignore[arg-type]
 
 
-def _on_oxigraph(store: Any, text: str) -> Result:
-    import pyoxigraph as ox
-    from rdflib.term import Variable
-
-    from kopa_graph.oxbridge import from_ox
-    from kopa_graph.sparqlworker import syntax_message
+def _answer(store: Any, text: str) -> Any:
+    """pyoxigraph's answer to ``text``; its errors as QueryError (syntax errors with line and column)."""
+    from kopa_graph.sparqlscan import syntax_message
 
     try:
-        answer = store.query(text)
+        return store.query(text)
     except SyntaxError as exc:
         raise QueryError(syntax_message(str(exc))) from None
     except (OSError, ValueError, RuntimeError) as exc:  # an evaluation error
         raise QueryError(f"the query could not be answered: {' '.join(str(exc).split())[:300]}") from None
+
+
+def _on_oxigraph(store: Any, text: str) -> Result:
+    import pyoxigraph as ox
+    from rdflib.term import Variable
+
+    from kopa_graph.oxbridge import converter
+
+    answer = _answer(store, text)
+    from_ox = converter()
     if isinstance(answer, ox.QuerySolutions):
         result = Result("SELECT")
         names = [Variable(v.value) for v in answer.variables]
@@ -275,29 +279,28 @@ def _rows_on_oxigraph(prepared: Prepared, name: str, settings: Settings | None, 
     distinct term converted once."""
     import pyoxigraph as ox
 
-    from kopa_graph.oxbridge import from_ox
-    from kopa_graph.sparqlworker import syntax_message
+    from kopa_graph.oxbridge import converter
 
     h = helper(name)
     text = rebase(h.text, settings or Settings())
     init = bindings(h, params)
-    try:
-        answer = prepared.store.query(with_values(text, init) if init else text)  # type: ignore[union-attr]
-    except SyntaxError as exc:  # pragma: no cover - the helpers are checked by the tests
-        raise QueryError(syntax_message(str(exc))) from None
+    answer = _answer(prepared.store, with_values(text, init) if init else text)
     if not isinstance(answer, ox.QuerySolutions):
         raise QueryError(f"{name}: a helper is a SELECT query")
     names = [v.value for v in answer.variables]
-    converted: dict[Any, Any] = {}
+    from_ox = converter()
+    plain_values: dict[Node, Any] = {}
 
-    def conv(t: Any) -> Any:
-        found = converted.get(t)
+    def value(t: Any) -> Any:
+        term = from_ox(t)
+        if not plain:
+            return term
+        found = plain_values.get(term)
         if found is None:
-            term = from_ox(t)
-            found = converted[t] = term.toPython() if plain else term  # type: ignore[attr-defined]
+            found = plain_values[term] = term.toPython()  # type: ignore[attr-defined]
         return found
 
-    return [{n: conv(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
+    return [{n: value(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
 
 
 def with_values(text: str, init: dict[str, Node]) -> str:

@@ -17,7 +17,7 @@ falls back to pySHACL, so nothing is ever silently skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,6 +27,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kopa_graph.namespaces import RDF, RDFS, SH, XSD
+from kopa_graph.oxbridge import INTEGER_SUBTYPES, converter
 
 _ANY_LITERAL = {RDFS.Literal}
 #: The constraint parameters this validator understands (with the shape-level words it reads).
@@ -93,10 +94,9 @@ def _nt(term: Node) -> str:
     return nt_term(term)
 
 
-#: Oxigraph stores literals of these types as xsd:integer (the same value); the data's own term is looked up.
-RETYPED = {XSD[t] for t in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                            "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
-                            "unsignedShort", "unsignedByte")}
+#: The integer literals whose lexical form Oxigraph may change (it writes integers canonically, and keeps
+#: the subtypes of xsd:integer as xsd:integer): the data's own term is looked up for these.
+RETYPED = INTEGER_SUBTYPES | {XSD.integer}
 
 
 @dataclass
@@ -107,24 +107,13 @@ class FastValidator:
     _members: dict[Node, set[Node]] = field(default_factory=dict)
     _failing: dict[Node, dict[Node, bool]] = field(default_factory=dict)
     _described: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)
-    _terms: dict[Any, Node] = field(default_factory=dict)  # pyoxigraph term -> rdflib term, converted once
+    _convert: Callable[[Any], Node] = field(default_factory=converter)  # each pyoxigraph term converted once
 
     # -- graph access -----------------------------------------------------------------
     def _select(self, text: str) -> Iterator[list[Node | None]]:
-        from kopa_graph.oxbridge import from_ox
-
-        terms = self._terms
-
-        def conv(t: Any) -> Node | None:
-            if t is None:
-                return None
-            found = terms.get(t)
-            if found is None:
-                found = terms[t] = from_ox(t)
-            return found
-
+        convert = self._convert
         for row in self.store.query(text):
-            yield [conv(t) for t in row]
+            yield [None if t is None else convert(t) for t in row]
 
     def _class_members(self, cls: Node) -> set[Node]:
         found = self._members.get(cls)
@@ -234,7 +223,7 @@ class FastValidator:
             if word in _COUNTED or word in _INERT:
                 continue
             for o in objects:
-                condition = _candidate(word, o, self.shapes)
+                condition = _candidate(word, o, self.shapes, bool(words.get(SH.flags)))
                 if condition is None:
                     return None
                 conditions.append(condition)
@@ -422,7 +411,7 @@ _LEXICAL: dict[Node, str] = {XSD.integer: "^[+-]?[0-9]+$", XSD.decimal: "^[+-]?(
 _SIMPLE_PATTERN = re.compile(r"[A-Za-z0-9 #=,.:/_^$\[\]{}()+*?|-]*")
 
 
-def _candidate(word: Node, o: Node, shapes: Graph) -> str | None:
+def _candidate(word: Node, o: Node, shapes: Graph, flags: bool = False) -> str | None:
     """The SPARQL condition on ?value that holds for every value the constraint (word, o) may reject."""
     if word == SH.datatype:
         if o == XSD.string:
@@ -451,7 +440,7 @@ def _candidate(word: Node, o: Node, shapes: Graph) -> str | None:
         return "!(isLiteral(?value) && (" + (" || ".join(f'langMatches(LANG(?value), "{x}")' for x in langs)
                                              or "false") + "))"
     if word == SH.pattern:
-        if shapes.value(None, SH.flags) is not None or not _SIMPLE_PATTERN.fullmatch(str(o)):
+        if flags or not _SIMPLE_PATTERN.fullmatch(str(o)):
             return None  # a regex dialect difference could hide a violation: every value is checked instead
         return f'isBlank(?value) || !REGEX(STR(?value), "{o}")'
     bounds: dict[Node, str] = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
@@ -526,7 +515,7 @@ def _compare(v: Node, bound: Node) -> int | None:
         if v.eq(bound):
             return 0
         return 1 if v > bound else -1
-    except (TypeError, NotImplementedError):
+    except (TypeError, NotImplementedError):  # rdflib cannot order these two: as pySHACL, not in range
         return None
 
 

@@ -109,4 +109,12 @@ def scan(text: str) -> Scan:
     return first
 
 
-__all__ = ["FETCHING", "FORMS", "UPDATES", "Scan", "scan"]
+def syntax_message(message: str) -> str:
+    """Oxigraph's "error at 3:17: expected ..." as a message that names line and column."""
+    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if m is None:
+        return "SPARQL syntax error: " + message
+    return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}"
+
+
+__all__ = ["FETCHING", "FORMS", "UPDATES", "Scan", "scan", "syntax_message"]

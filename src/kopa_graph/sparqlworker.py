@@ -141,20 +141,14 @@ def solutions_body(names: list[str], rows: list[Any], fmt: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def syntax_message(message: str) -> str:
-    """Oxigraph's "error at 3:17: expected ..." as a message that names line and column."""
-    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    if m is None:
-        return "SPARQL syntax error: " + message
-    return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}"
-
-
 def _serve(conn: Connection, ntriples: bytes, memory_mb: int) -> None:  # pragma: no cover - runs in a child
     import os
     import resource
 
     os.environ["RUST_BACKTRACE"] = "0"  # a query over the memory limit aborts the worker: one line, not a backtrace
     import pyoxigraph as ox
+
+    from kopa_graph.sparqlscan import syntax_message
 
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
