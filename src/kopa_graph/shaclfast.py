@@ -140,14 +140,7 @@ class FastValidator:
         out: dict[Node, list[Node]] = {f: [] for f in focus}
         seen: set[tuple[Node, Node]] = set()
         expr = _sparql_path(self.shapes, path)
-        if pattern is not None:
-            queries = [f"SELECT ?this ?value WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {pattern} }} }} "
-                       f"?this {expr} ?value }}"]
-        else:
-            chunks = (" ".join(_nt(f) for f in focus[i:i + _BATCH]) for i in range(0, len(focus), _BATCH))
-            queries = [f"SELECT ?this ?value WHERE {{ VALUES ?this {{ {chunk} }} ?this {expr} ?value }}"
-                       for chunk in chunks]
-        for query in queries:
+        for query in self._focus_queries(focus, pattern, f"?this {expr} ?value", "?this ?value"):
             for this, value in self._select(query):
                 if this is None or value is None:
                     continue
