@@ -6,7 +6,10 @@ usage; 3 an output could not be written.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +19,49 @@ import click
 
 from kopa_graph.errors import KopaError, NotConformant
 from kopa_graph.settings import BASE_IRI_ENV, DEFAULT_BASE_IRI, Settings
+
+#: Set by :func:`run`: the command owns this process, which ends when the command does.
+_OWN_PROCESS = False
+#: Commands that run until stopped: they keep the cyclic garbage collector.
+_LONG_RUNNING = frozenset({"serve"})
+
+
+def run() -> None:
+    """The ``kopa-graph`` console script: :func:`main` in a process of its own.
+
+    A command that ends soon runs without the cyclic garbage collector, and
+    the process ends without freeing its objects one by one: at a million
+    triples the collector's passes over the graph and the teardown took 15 s
+    of a 60 s build, for memory the operating system takes back at once.
+    Exit handlers still run and the output is flushed (mypy ends the same way).
+    ``serve`` keeps the collector and ends normally.
+    """
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+    try:
+        main(prog_name="kopa-graph")
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    if gc.isenabled():  # serve, or no command ran (--help, a usage error)
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (kopa-graph query ... | head)
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """What Python's own exit would make of ``sys.exit(code)``."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 @contextmanager
@@ -54,6 +100,8 @@ def main(ctx: click.Context, base_iri: str, verbose: int, quiet: bool) -> None:
     Exit codes: 0 ok, 1 the data does not conform to the shapes,
     2 bad input or usage, 3 an output could not be written.
     """
+    if _OWN_PROCESS and ctx.invoked_subcommand not in _LONG_RUNNING:
+        gc.disable()  # see run(): a command that ends soon never needs the cyclic collector
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     ctx.meta["kopa.quiet"] = quiet

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import Graph
 
 from kopa_graph.errors import RDFLoadError
 from kopa_graph.formats import Format, format_for_path
-from kopa_graph.jsonld import jsonld, parse_jsonld
-from kopa_graph.ntriples import ntriples, turtle
+from kopa_graph.jsonld import jsonld_chunks, parse_jsonld
+from kopa_graph.ntriples import ntriples_lines, turtle_chunks
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,16 @@ def _short(exc: Exception) -> str:
 
 def serialize(graph: Graph, fmt_name: str, prefixes: dict[str, str], id_base: str) -> bytes:
     """The bytes of ``graph`` in a published format; the same graph always gives the same bytes."""
+    return b"".join(serialize_chunks(graph, fmt_name, prefixes, id_base))
+
+
+def serialize_chunks(graph: Graph, fmt_name: str, prefixes: dict[str, str], id_base: str) -> Iterator[bytes]:
+    """:func:`serialize` in pieces, to be written one after another: a large graph's text is never
+    held in memory whole."""
     if fmt_name == "turtle":
-        return turtle(graph, {k: v for k, v in prefixes.items() if v != id_base}, base=id_base)
+        return turtle_chunks(graph, {k: v for k, v in prefixes.items() if v != id_base}, base=id_base)
     if fmt_name == "n-triples":
-        return ntriples(graph)
+        return iter(ntriples_lines(graph)[0])
     if fmt_name == "json-ld":
-        return jsonld(graph, id_base)
+        return jsonld_chunks(graph, id_base)
     raise ValueError(f"kopa-graph does not write {fmt_name!r}")

@@ -8,8 +8,7 @@ the same bytes in every process, whatever the hash seed.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -71,23 +70,32 @@ def term_key(term: Node) -> tuple[int, str, str, str]:
 
 def ntriples(graph: Graph) -> bytes:
     """Canonical-style N-Triples, one triple per line, lines sorted."""
-    return ntriples_noting_blanks(graph)[0]
+    return b"".join(ntriples_lines(graph)[0])
 
 
 def ntriples_noting_blanks(graph: Graph) -> tuple[bytes, bool]:
     """:func:`ntriples`, and whether the graph has blank nodes (whose labels a reader may change)."""
+    lines, blanks = ntriples_lines(graph)
+    return b"".join(lines), blanks
+
+
+def ntriples_lines(graph: Graph) -> tuple[list[bytes], bool]:
+    """The sorted lines of :func:`ntriples` (to write one by one, without joining a large graph's
+    text in memory), and whether the graph has blank nodes. UTF-8 keeps the order of code points, so
+    the lines sort as bytes exactly as they would as text."""
     from kopa_graph.oxbridge import triples
 
-    written: dict[Node, str] = {}  # a term is written once, however often it occurs
+    written: dict[Node, bytes] = {}  # a term is written once, however often it occurs
 
-    def w(t: Node) -> str:
+    def w(t: Node) -> bytes:
         found = written.get(t)
         if found is None:
-            found = written[t] = nt_term(t)
+            found = written[t] = nt_term(t).encode("utf-8")
         return found
 
-    lines = sorted(f"{w(s)} {w(p)} {w(o)} .\n" for s, p, o in triples(graph))
-    return "".join(lines).encode("utf-8"), any(isinstance(t, BNode) for t in written)
+    lines = [b"%s %s %s .\n" % (w(s), w(p), w(o)) for s, p, o in triples(graph)]
+    lines.sort()
+    return lines, any(isinstance(t, BNode) for t in written)
 
 
 class _TurtleTerms:
@@ -132,16 +140,20 @@ class _TurtleTerms:
 def turtle(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -> bytes:
     """Sorted, readable Turtle: one block per subject, ``a`` first, then predicates
     and objects in order; IRIs under ``base`` are written relative to it."""
-    from kopa_graph.oxbridge import triples
+    return b"".join(turtle_chunks(graph, prefixes, base))
+
+
+def turtle_chunks(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -> Iterator[bytes]:
+    """:func:`turtle` in pieces (the prefixes, then one subject's block at a time), to be written
+    without the whole text in memory."""
+    from kopa_graph.oxbridge import by_subject
 
     terms = _TurtleTerms(prefixes, base)
-    by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in triples(graph):
-        by_subject[s][p].append(o)
+    grouped = by_subject(graph)
     rdf_type = RDF.type
     blocks = []
-    for s in sorted(by_subject, key=term_key):
-        preds = by_subject[s]
+    for s in sorted(grouped, key=term_key):
+        preds = grouped[s]
         order = sorted(preds, key=lambda p: (p != rdf_type, term_key(p))) if len(preds) > 1 else list(preds)
         parts = []
         for p in order:
@@ -152,7 +164,9 @@ def turtle(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -
     head = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()) if p in terms.used]
     if base:
         head.insert(0, f"@base <{base}> .\n")
-    return ("".join(head) + "\n" + "\n".join(blocks)).encode("utf-8")
+    yield ("".join(head) + "\n").encode("utf-8")
+    for i, block in enumerate(blocks):
+        yield (block if i == 0 else "\n" + block).encode("utf-8")
 
 
 def sorted_triples(graph: Graph) -> Iterable[tuple[Node, Node, Node]]:

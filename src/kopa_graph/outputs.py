@@ -7,46 +7,84 @@ the old ones (a rename within one folder is atomic on POSIX).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kopa_graph.errors import OutputError
 
 
-def write_files(out_dir: Path, files: Mapping[str, bytes]) -> dict[str, Path]:
-    """Write ``files`` (relative path → bytes) into ``out_dir`` atomically; return their paths."""
-    out_dir = Path(out_dir)
-    try:
-        for folder in {(out_dir / name).parent for name in files} | {out_dir}:
-            folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the output folder: {_why(exc)}") from None
-    temps: dict[str, Path] = {}
-    try:
+def write_files(out_dir: Path, files: Mapping[str, bytes | Iterable[bytes]]) -> dict[str, Path]:
+    """Write ``files`` (relative path → bytes, or pieces of bytes) into ``out_dir`` atomically; return
+    their paths."""
+    with Staging(out_dir) as staging:
         for name, data in files.items():
-            target = out_dir / name
+            staging.put(name, data)
+        return staging.commit()
+
+
+class Staging:
+    """Outputs written one at a time to temporary files beside their targets, and renamed over the old
+    ones together by :meth:`commit`. Leaving the ``with`` block without committing (an error, an
+    interrupt) removes the temporary files and leaves the old outputs as they were.
+
+    Writing each file as soon as it is made, from pieces, means a large release never has to be
+    held in memory whole.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.temps: dict[str, Path] = {}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for leftover in self.temps.values():
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        self.temps.clear()
+
+    def put(self, name: str, data: bytes | Iterable[bytes]) -> Path:
+        """Write ``name`` (relative to the output folder) to its temporary file; return that file."""
+        target = self.out_dir / name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{target.parent}: cannot create the output folder: {_why(exc)}") from None
+        try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps[name] = Path(tmp)
+            self.temps[name] = Path(tmp)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                if isinstance(data, bytes | bytearray | memoryview):
+                    fh.write(data)
+                else:
+                    fh.writelines(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write the output: {_why(exc)}; "
+                              "the previous outputs are unchanged") from None
+        return self.temps[name]
+
+    def commit(self) -> dict[str, Path]:
+        """Rename every written file into place; return their paths."""
         done = {}
-        for name, path in temps.items():
-            os.chmod(path, 0o644)
-            os.replace(path, out_dir / name)
-            done[name] = out_dir / name
+        try:
+            for name, path in self.temps.items():
+                os.chmod(path, 0o644)
+                os.replace(path, self.out_dir / name)
+                done[name] = self.out_dir / name
+        except OSError as exc:
+            raise OutputError(f"{self.out_dir}: cannot write the outputs: {_why(exc)}; "
+                              "the previous outputs are unchanged") from None
+        finally:
+            for name in done:
+                del self.temps[name]
         return done
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the outputs: {_why(exc)}; "
-                          "the previous outputs are unchanged") from None
-    finally:
-        for leftover in temps.values():
-            if leftover.exists():
-                leftover.unlink()
 
 
 def _why(exc: OSError) -> str:

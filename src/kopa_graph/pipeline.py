@@ -15,14 +15,14 @@ from pathlib import Path
 from rdflib import Graph
 
 from kopa_graph.build import BuiltGraph, build_graph
-from kopa_graph.engine import serialize
+from kopa_graph.engine import serialize, serialize_chunks
 from kopa_graph.errors import NotConformant
 from kopa_graph.formats import FORMATS, PUBLISHED
 from kopa_graph.jsonld import context_document
 from kopa_graph.load import load_source_data
 from kopa_graph.namespaces import prefixes_for
-from kopa_graph.ntriples import ntriples_noting_blanks
-from kopa_graph.outputs import write_files
+from kopa_graph.ntriples import ntriples_lines
+from kopa_graph.outputs import Staging
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
@@ -68,18 +68,26 @@ def build_and_validate(data_dir: Path | None, settings: Settings,
         return _build_and_validate(data_dir, settings, progress)
 
 
-def _build_and_validate(data_dir: Path | None, settings: Settings,
-                        progress: Progress) -> tuple[BuiltGraph, ValidationReport]:
+def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Progress,
+                        staging: Staging | None = None) -> tuple[BuiltGraph, ValidationReport]:
+    """With ``staging``, the N-Triples go straight to their file there (and validation reads them from
+    it); without, they are kept in the result."""
     with progress.stage("load the source data"):
         data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
     with progress.stage("build the graph"):
         built = build_graph(data, settings)
     del data  # the source data is in the graph now: free it before validation doubles the graph in memory
-    with progress.stage("write kopa.nt"):
-        nt, blanks = ntriples_noting_blanks(built.graph)
+    nt: bytes | None = None
+    with progress.stage(f"write {STEM}.nt"):
+        lines, blanks = ntriples_lines(built.graph)
+        if staging is not None:
+            written: bytes | Path = staging.put(f"{STEM}.nt", lines)
+        else:
+            written = nt = b"".join(lines)
+        del lines
     with progress.stage(f"validate {len(built.graph)} triples"):
         shapes = load_shapes(settings)
-        report = validate_graph(built.graph, settings, shapes=shapes, data_ntriples=None if blanks else nt)
+        report = validate_graph(built.graph, settings, shapes=shapes, data_ntriples=None if blanks else written)
     built = replace(built, ntriples=nt)
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
@@ -103,11 +111,21 @@ def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUI
 
 
 def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:
-    """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples."""
-    with no_cyclic_gc():
-        built, report = build_and_validate(data_dir, settings, progress)
-        release = serialize_release(built.graph, settings, progress, built.ntriples)
+    """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples.
+
+    Each file is written to a temporary file as soon as it is made (never held in memory whole) and
+    all replace the earlier outputs together at the end; a failure anywhere leaves those untouched.
+    """
+    prefixes = prefixes_for(settings.id_base)
+    with no_cyclic_gc(), Staging(out_dir) as staging:
+        built, report = _build_and_validate(data_dir, settings, progress, staging)
+        for name in PUBLISHED:
+            file = f"{STEM}{FORMATS[name].extension}"
+            if file not in staging.temps:
+                with progress.stage(f"write {file}"):
+                    staging.put(file, serialize_chunks(built.graph, name, prefixes, settings.id_base))
+        staging.put(CONTEXT_FILE, context_document(settings.id_base))
         with progress.stage(f"save to {out_dir}"):
-            files = write_files(out_dir, release)
+            files = staging.commit()
     log.info("wrote %d triples to %s", len(built.graph), out_dir)
     return BuildResult(built.graph, report, files)

@@ -101,7 +101,7 @@ def load_ontology() -> Graph:
 def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
                    ontology: Graph | None = None, sparql: str = "set",
                    sparql_engine: str = "oxigraph", core: str = "fast",
-                   data_ntriples: bytes | None = None) -> ValidationReport:
+                   data_ntriples: bytes | Path | None = None) -> ValidationReport:
     """Validate ``data`` (with the ontology mixed in) against the shapes.
 
     The default path runs on pyoxigraph: SHACL-SPARQL constraints one query
@@ -112,8 +112,8 @@ def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
     everything to pySHACL; ``sparql_engine="rdflib"`` runs the SPARQL
     constraints on rdflib. Every path gives the same results (tests compare
     them on every shape fixture). ``data_ntriples``, the N-Triples of a
-    ``data`` without blank nodes, saves the fast path handing the graph to
-    pyoxigraph term by term.
+    ``data`` without blank nodes (or the file holding them), saves the fast
+    path handing the graph to pyoxigraph term by term.
     """
     from kopa_graph import shaclfast
 
@@ -161,7 +161,7 @@ def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
 
 
 def _validate_fast(data: Graph, ontology: Graph, shapes: Graph, constraints: list[sparqlshapes.SparqlConstraint],
-                   sparql_engine: str, data_ntriples: bytes | None = None) -> tuple[Graph, list[Result]]:
+                   sparql_engine: str, data_ntriples: bytes | Path | None = None) -> tuple[Graph, list[Result]]:
     """Both kinds of constraints on one pyoxigraph store; the results and a W3C SHACL report graph."""
     from kopa_graph.oxbridge import store_of
     from kopa_graph.shaclfast import FastValidator
