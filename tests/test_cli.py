@@ -214,3 +214,49 @@ def test_public_names_survive_submodule_imports() -> None:
             "print(callable(build), build.__module__, build_graph.__module__, bool(__version__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "kopa_graph.pipeline", "kopa_graph.build", "True"]
+
+
+def _script() -> str:
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).with_name("kopa-graph")
+    found = str(beside) if beside.exists() else shutil.which("kopa-graph")
+    assert found, "the kopa-graph console script is not installed (pip install -e .)"
+    return found
+
+
+def test_console_script_keeps_exit_codes_output_and_earlier_outputs(small_copy: Path, tmp_path: Path) -> None:
+    """The installed command (cli.run: no cyclic GC, no teardown) says and does what main() does."""
+    import subprocess
+
+    out = tmp_path / "out"
+    ok = subprocess.run([_script(), "-q", "build", "--data", str(small_copy), "--out", str(out)],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("Built ") and ok.stdout.rstrip().endswith("kopa.ttl"), ok.stdout
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl"]
+    break_beta(small_copy)
+    failed = subprocess.run([_script(), "build", "--data", str(small_copy), "--out", str(out)],
+                            capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("Does not conform: 1 violation"), failed.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "no temporary file left, nothing replaced"
+    missing = subprocess.run([_script(), "build", "--data", str(tmp_path / "nowhere")],
+                             capture_output=True, text=True, check=False)
+    assert missing.returncode == 2 and "the data folder does not exist" in missing.stderr
+    usage = subprocess.run([_script(), "build", "--no-such-option"], capture_output=True, text=True, check=False)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    assert subprocess.run([_script(), "--version"], capture_output=True, text=True, check=True).stdout.startswith(
+        "kopa-graph, version ")
+
+
+def test_commands_in_process_leave_the_garbage_collector_on(tmp_path: Path) -> None:
+    """Only the console script switches the cyclic collector off; main() called from Python does not."""
+    import gc
+
+    assert gc.isenabled()
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()

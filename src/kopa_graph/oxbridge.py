@@ -9,6 +9,7 @@ lexical form and datatype exactly.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,30 +45,67 @@ def to_ox(term: Node, _cache: dict[Node, Any] | None = None) -> Any:
 
 
 def from_ox(term: Any) -> Node:
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return URIRef(term.value)
-    if kind == "BlankNode":
-        return BNode(term.value)
-    if kind == "Literal":
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"kopa-graph does not handle {kind} terms")
+    """The rdflib term equal to the pyoxigraph ``term``."""
+    return _from_ox()(term)
+
+
+@lru_cache(maxsize=1)
+def _from_ox() -> Callable[[Any], Node]:
+    return _converter(None)
 
 
 def converter() -> Callable[[Any], Node]:
-    """:func:`from_ox` remembering what it converted: results repeat the same terms many times."""
-    done: dict[Any, Node] = {}
+    """:func:`from_ox` for one result: a literal of a datatype with a value (a number, a date) is parsed
+    once however often it occurs."""
+    return _converter({})
+
+
+def _converter(typed: dict[tuple[str, str], Literal] | None) -> Callable[[Any], Node]:
+    """:func:`from_ox` with the pyoxigraph classes and datatype IRIs looked up in advance, and IRIs and
+    plain or language-tagged literals made without rdflib's constructors.
+
+    Those constructors check what Oxigraph has checked already (an IRI's characters, a language tag's
+    form) and, for a string, find its Python value by a lookup that ends with the string itself; the
+    attributes set here are the ones they set (a test compares the two on many terms). Literals of
+    any other datatype go through :class:`rdflib.Literal`, which parses their value, remembered in
+    ``typed`` when given. (Remembering every term costs more than making it again: most terms in a
+    result occur once.)
+    """
+    import pyoxigraph as ox
+
+    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+    new_str = str.__new__
+    datatypes: dict[str, URIRef] = {}
 
     def convert(term: Any) -> Node:
-        found = done.get(term)
-        if found is None:
-            found = done[term] = from_ox(term)
-        return found
+        kind = type(term)
+        if kind is named:
+            return new_str(URIRef, term.value)
+        if kind is literal:
+            value: str = term.value
+            language: str | None = term.language
+            datatype: str = _LANG_STRING if language else term.datatype.value
+            if datatype in (_XSD_STRING, _LANG_STRING):
+                made: Literal = new_str(Literal, value)
+                made._language = language or None
+                made._datatype = None
+                made._value = value
+                made._ill_typed = None
+                return made
+            if typed is not None:
+                found = typed.get((value, datatype))
+                if found is not None:
+                    return found
+            iri = datatypes.get(datatype)
+            if iri is None:
+                iri = datatypes[datatype] = URIRef(datatype)
+            made = Literal(value, datatype=iri)
+            if typed is not None:
+                typed[value, datatype] = made
+            return made
+        if kind is blank:
+            return BNode(term.value)
+        raise TypeError(f"kopa-graph does not handle {kind.__name__} terms")
 
     return convert
 

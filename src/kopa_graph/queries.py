@@ -289,12 +289,12 @@ def _rows_on_oxigraph(prepared: Prepared, name: str, settings: Settings | None, 
         raise QueryError(f"{name}: a helper is a SELECT query")
     names = [v.value for v in answer.variables]
     from_ox = converter()
+    if not plain:
+        return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
     plain_values: dict[Node, Any] = {}
 
     def value(t: Any) -> Any:
         term = from_ox(t)
-        if not plain:
-            return term
         found = plain_values.get(term)
         if found is None:
             found = plain_values[term] = term.toPython()  # type: ignore[attr-defined]
