@@ -32,6 +32,10 @@ class BuiltGraph:
     graph: Graph
     origins: Mapping[URIRef, Location]
     ntriples: bytes | None = None  # the graph's N-Triples, once the pipeline has written them
+    article_file: str = ""  # the article's text, relative to the data folder
+    #: Names left out by the profile without personal data: to be removed from any text copied
+    #: verbatim (the article). Never written anywhere.
+    withheld: tuple[str, ...] = ()
 
 
 def new_graph(settings: Settings) -> Graph:
@@ -49,6 +53,8 @@ class _Builder:
         self.g = new_graph(settings)
         self.origins: dict[URIRef, Location] = {}
         self.lang = data.article.language
+        self.personal_data = settings.personal_data
+        self.withheld: set[str] = set()
 
     # -- helpers -------------------------------------------------------------
 
@@ -93,7 +99,8 @@ class _Builder:
             self.pilot(pilot)
         self.claims()
         RegistryLinker(self.g, self.iri, self.data, self.add).link()
-        return BuiltGraph(self.g, self.origins)
+        return BuiltGraph(self.g, self.origins, article_file=self.data.article.file,
+                          withheld=tuple(sorted(self.withheld)))
 
     def schemes(self) -> None:
         for scheme in self.data.schemes.values():
@@ -217,15 +224,20 @@ class _Builder:
             self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
         position = 0
         for c in pilot.contacts:
-            person = self.subject(self.iri.person(c.person), c.loc, FOAF.Person)
-            self.add(person, FOAF.name, Literal(c.name))
-            self.add(person, DCTERMS.source, self.line(pilot.contacts_line))
-            for n, title in enumerate(c.titles, start=1):
+            person = None
+            if not self.personal_data or c.withhold:
+                self.withheld.add(c.name)
+            else:
+                person = self.subject(self.iri.person(c.person), c.loc, FOAF.Person)
+                self.add(person, FOAF.name, Literal(c.name))
+                self.add(person, DCTERMS.source, self.line(pilot.contacts_line))
+            for title in c.titles:
                 position += 1
-                post = self.subject(self.iri.post(c.person, n), c.loc, ORG.Post, SCHEMA.ContactPoint)
+                post = self.subject(self.iri.post(pilot.id, position), c.loc, ORG.Post, SCHEMA.ContactPoint)
                 self.add(post, SKOS.prefLabel, self.written(title))
                 self.add(post, ORG.postIn, self.org(c.organisation))
-                self.add(post, ORG.heldBy, person)
+                if person is not None:
+                    self.add(post, ORG.heldBy, person)
                 self.add(post, KOPA.asWritten, self.written(c.organisation_as_written))
                 self.add(post, SCHEMA.position, Literal(position))
                 self.add(post, DCTERMS.source, self.line(pilot.contacts_line))

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -74,9 +75,15 @@ def _errors() -> Iterator[None]:
         sys.exit(exc.exit_code)
 
 
-def _settings(ctx: click.Context) -> Settings:
+def _settings(ctx: click.Context, no_personal_data: bool = False) -> Settings:
     settings: Settings = ctx.obj
-    return settings
+    return replace(settings, personal_data=False) if no_personal_data else settings
+
+
+_PERSONAL_DATA_OPTION = click.option(
+    "--no-personal-data", is_flag=True,
+    help="Leave out personal data: the posts, their titles and organisations stay; the contact people's "
+         "names and IRIs are left out of every output (README: Data protection).")
 
 
 def _progress(ctx: click.Context):  # type: ignore[no-untyped-def]
@@ -114,8 +121,9 @@ def main(ctx: click.Context, base_iri: str, verbose: int, quiet: bool) -> None:
               help="Folder of source data [default: the shipped data/].")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
               show_default=True, help="Folder to write kopa.ttl, kopa.jsonld, kopa.nt and context.jsonld to.")
+@_PERSONAL_DATA_OPTION
 @click.pass_context
-def build(ctx: click.Context, data_dir: Path | None, out_dir: Path) -> None:
+def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_data: bool) -> None:
     """Build the graph from the source data, validate it, and write it.
 
     Nothing is written unless the graph conforms to the shapes; outputs
@@ -124,7 +132,7 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path) -> None:
     from kopa_graph.pipeline import build as run_build
 
     with _errors():
-        result = run_build(data_dir, out_dir, _settings(ctx), _progress(ctx))
+        result = run_build(data_dir, out_dir, _settings(ctx, no_personal_data), _progress(ctx))
         warnings = len(result.report.warnings)
         click.echo(f"Built {len(result.graph)} triples; conforms to the shapes"
                    + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else "") + ".")
@@ -396,16 +404,17 @@ def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
 @click.option("--publisher", default="kopa-graph contributors", show_default=True,
               help="Name of the publisher in the dataset description.")
 @click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
+@_PERSONAL_DATA_OPTION
 @click.pass_context
 def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str, publisher: str,
-         sparql_endpoint: str | None) -> None:
+         sparql_endpoint: str | None, no_personal_data: bool) -> None:
     """Write the static linked-data site: a page and three RDF files per
     resource, the index, downloads, the dataset description (DCAT, VoID),
     ontology and shapes pages, sitemap.xml and web-server rules."""
     from kopa_graph.sitebuild import build_site
 
     with _errors():
-        result = build_site(out_dir, _settings(ctx), data_dir, licence, publisher, sparql_endpoint,
+        result = build_site(out_dir, _settings(ctx, no_personal_data), data_dir, licence, publisher, sparql_endpoint,
                             progress=_progress(ctx))
         click.echo(f"Wrote {result.pages} pages for {result.resources} resources to {result.out}.")
 
@@ -418,15 +427,16 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run (then 503).")
 @click.option("--memory-mb", default=2048, show_default=True, type=int, help="Address-space limit of a query worker.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Most result rows (then 413).")
+@_PERSONAL_DATA_OPTION
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, workers: int, timeout: float,
-          memory_mb: int, max_rows: int) -> None:
+          memory_mb: int, max_rows: int, no_personal_data: bool) -> None:
     """Serve the validated graph: a read-only SPARQL endpoint (/sparql), the
     query helpers (/queries), linked data (/id/..., /doc/...) and /health."""
     from kopa_graph.server import serve as run_serve
 
     with _errors():
-        run_serve(host, port, _settings(ctx), data_dir, workers=workers, timeout=timeout, memory_mb=memory_mb,
+        run_serve(host, port, _settings(ctx, no_personal_data), data_dir, workers=workers, timeout=timeout, memory_mb=memory_mb,
                   max_rows=max_rows)
 
 
@@ -444,10 +454,11 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
 @_DATA_OPTION
+@_PERSONAL_DATA_OPTION
 @click.pass_context
 def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
             description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None, dry_run: bool,
-            data_dir: Path | None) -> None:
+            data_dir: Path | None, no_personal_data: bool) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
 
@@ -461,7 +472,7 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
     from kopa_graph.publish import publish as run_publish
     from kopa_graph.sitebuild import release_description
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, no_personal_data)
     with _errors():
         password = None
         if password_env:

@@ -47,9 +47,12 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
                         ("fi", "Koulutus palveluna -verkostoprojektin (KOPA) pilotit"),
                         ("en", "The pilots of the network project Education as a Service (KOPA)")):
         add((ds, DCTERMS.title, Literal(title, lang=lang)))
+    contacts = ("contacts" if settings.personal_data else
+                "contact posts (published without personal data: the names of the people holding them are "
+                "left out)")
     add((ds, DCTERMS.description, Literal(
         "The 13 regional pilots of KOPA (2020–2021) as a validated, linked knowledge graph: organisations, "
-        "memberships, contacts, themes and education levels, with the source line of every fact and links to "
+        f"memberships, {contacts}, themes and education levels, with the source line of every fact and links to "
         "the national registries.", lang="en")))
     agent = URIRef(settings.id_base + "agent/publisher")
     add((ds, DCTERMS.publisher, agent))

@@ -97,6 +97,15 @@ class FieldReader:
             return ""
         return value
 
+    def flag(self, m: YMap, key: str, where: str) -> bool:
+        """An optional yes/no field: absent is False."""
+        value = m.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(m.loc_of(key), f"{where}.{key}", f"expected true or false, found {_kind(value)}",
+                         f"write '{key}: true' or leave the field out")
+            return False
+        return value
+
     def integer(self, m: YMap, key: str, where: str, minimum: int = 0) -> int:
         value = m.get(key)
         if isinstance(value, bool) or not isinstance(value, int):

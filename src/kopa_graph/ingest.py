@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kopa_graph.article import ArticleError, Block, Layout, Line, parse_layout
@@ -253,6 +253,7 @@ def ingest_article(article: Path, data: SourceData) -> Ingested:
     r = _Reader(layout, data, Resolver(data))
     pilot_ids = {p.name.casefold(): p.id for p in data.pilots}
     person_ids = {c.name: c.person for p in data.pilots for c in p.contacts}
+    withheld = {c.name for p in data.pilots for c in p.contacts if c.withhold}  # not in the article: kept
     used: set[str] = set()
     pilots = []
     for block in layout.blocks:
@@ -261,7 +262,10 @@ def ingest_article(article: Path, data: SourceData) -> Ingested:
         if pilot_id in used:
             raise r.fail(block.name, f"a second pilot named {block.name.text!r}; pilot names must differ")
         used.add(pilot_id)
-        pilots.append(_pilot(r, block, pilot_id, person_ids))
+        pilot = _pilot(r, block, pilot_id, person_ids)
+        if withheld:
+            pilot = replace(pilot, contacts=tuple(replace(c, withhold=c.name in withheld) for c in pilot.contacts))
+        pilots.append(pilot)
     claims = _claims(r)
     log.info("read %d pilots and %d stated totals from %s", len(pilots), len(claims), article)
     return Ingested(Path(article), tuple(pilots), claims, tuple(r.new.values()), tuple(r.resolutions))

@@ -47,8 +47,9 @@ class IRIs:
     def person(self, person_id: str) -> URIRef:
         return self._iri("person", person_id)
 
-    def post(self, person_id: str, n: int) -> URIRef:
-        return self._iri("post", person_id, str(n))
+    def post(self, pilot_id: str, n: int) -> URIRef:
+        """The ``n``-th post among a pilot's contacts: a post's IRI never carries who holds it."""
+        return self._iri("pilot", pilot_id, "contact", str(n))
 
     def theme_statement(self, pilot_id: str, theme_id: str) -> URIRef:
         return self._iri("pilot", pilot_id, "theme", theme_id)

@@ -278,12 +278,12 @@ def _keyword(k: YMap, where: str, r: FieldReader) -> Keyword:
 
 def _contact(c: YMap, where: str, r: FieldReader) -> Contact:
     w = f"{where}.contacts[]"
-    r.keys(c, w, ["person", "name", "titles", "organisation", "organisation_as_written"])
+    r.keys(c, w, ["person", "name", "titles", "organisation", "organisation_as_written"], ["withhold"])
     titles = r.text_list(c, "titles", w)
     if "titles" in c and not titles:
         r.problem(c.loc_of("titles"), f"{w}.titles", "no title given", "list the person's titles as written")
     return Contact(r.slug(c, "person", w), r.text(c, "name", w), titles, r.slug(c, "organisation", w),
-                   r.text(c, "organisation_as_written", w), c.loc)
+                   r.text(c, "organisation_as_written", w), c.loc, r.flag(c, "withhold", w))
 
 
 def _read_claims(doc: YMap, r: FieldReader) -> tuple[Claim, ...]:

@@ -101,6 +101,9 @@ class Contact:
     organisation: str
     organisation_as_written: str
     loc: Location
+    #: The person asked not to be published: their posts stay, their name and IRI are left out of
+    #: every output, as under ``--no-personal-data``. Not in the article: kept by ``ingest``.
+    withhold: bool = False
 
 
 @dataclass(frozen=True)

@@ -201,8 +201,9 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(graph: Graph, settings: Settings, workers: int = 2, timeout: float = 10.0, memory_mb: int = 2048,
-               max_rows: int = 10_000, site_dir: Path | None = None) -> Starlette:
-    """The ASGI application over ``graph`` (validated by the caller)."""
+               max_rows: int = 10_000, site_dir: Path | None = None, data_dir: Path | None = None) -> Starlette:
+    """The ASGI application over ``graph`` (validated by the caller); its pages are the static site in
+    ``site_dir``, or one built here from ``data_dir`` (the source data ``graph`` was built from)."""
     from kopa_graph.ntriples import ntriples
 
     pool = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows)
@@ -210,7 +211,7 @@ def create_app(graph: Graph, settings: Settings, workers: int = 2, timeout: floa
         from kopa_graph.sitebuild import build_site
 
         site_dir = Path(tempfile.mkdtemp(prefix="kopa-site-")) / "www"
-        build_site(site_dir, settings)
+        build_site(site_dir, settings, data_dir)
     app = Starlette(
         routes=[Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
                 Route("/queries", queries), Route("/queries/{name}", named_query),
@@ -229,7 +230,7 @@ def serve(host: str, port: int, settings: Settings, data_dir: Path | None = None
     from kopa_graph.pipeline import build_and_validate
 
     graph = build_and_validate(data_dir, settings)[0].graph
-    app = create_app(graph, settings, **limits)
+    app = create_app(graph, settings, data_dir=data_dir, **limits)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, limit_concurrency=64,
                 h11_max_incomplete_event_size=16384)
 

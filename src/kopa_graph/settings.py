@@ -22,6 +22,9 @@ class Settings:
     """What a run needs to know besides its inputs."""
 
     base_iri: str = DEFAULT_BASE_IRI
+    #: False: the publication profile without personal data (``--no-personal-data``): posts, their
+    #: titles and organisations stay; the people holding them (names, IRIs) are left out everywhere.
+    personal_data: bool = True
 
     def __post_init__(self) -> None:
         if not _BASE_RE.match(self.base_iri):

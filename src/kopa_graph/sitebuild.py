@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from kopa_graph.namespaces import RDF, SCHEMA, prefixes_for
 from kopa_graph.ntriples import term_key
 from kopa_graph.pipeline import build_and_validate, serialize_release
 from kopa_graph.progress import QUIET, Progress
-from kopa_graph.resources import ontology_path, shapes_paths
+from kopa_graph.resources import default_data_dir, ontology_path, shapes_paths
 from kopa_graph.settings import Settings
 from kopa_graph.sitegraphics import index_body
 from kopa_graph.sitelabels import label_graph
@@ -90,7 +91,10 @@ def build_site(out: Path, settings: Settings, data_dir: Path | None = None, lice
         raise OutputError(f"{out}: cannot create the site folder: {exc.strerror}") from None
     try:
         w = _Writer(tmp)
-        count = _write_site(w, g, settings, licence, publisher, sparql_endpoint, progress)
+        article_text = ((Path(data_dir) if data_dir else default_data_dir()) / built.article_file).read_text(
+            encoding="utf-8")
+        count = _write_site(w, g, settings, licence, publisher, sparql_endpoint, progress,
+                            redact(article_text, built.withheld))
         old = parent / f".{out.name}.old"
         if old.exists():
             shutil.rmtree(old)
@@ -140,8 +144,19 @@ def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LIC
     return Release(downloads, csv_zip, dists, description)
 
 
+def redact(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` replaced by a mark that keeps the lines (sources cite them)."""
+    for name in sorted(names, key=len, reverse=True):  # the longest first: a name inside another
+        text = text.replace(name, WITHHELD)
+    return text
+
+
+#: What replaces a name left out (``--no-personal-data``) in a text copied from a source.
+WITHHELD = "[…]"
+
+
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
-                sparql_endpoint: str | None, progress: Progress = QUIET) -> int:
+                sparql_endpoint: str | None, progress: Progress, article_text: str) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
@@ -165,7 +180,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         _resource(w, site, iri, pages[iri], prefixes, id_base)
         w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
         progress.count("resource pages", n, len(resources))
-    _article_pages(w, g, str(article))
+    _article_pages(w, article_text, str(article))
     for lang in sitepages.LANGS:
         w.put(f"index{sitepages.lang_suffix(lang)}.html", index_body(site, lang, dists))
     _ontology_and_shapes(w, site)
@@ -198,10 +213,7 @@ def _resource(w: _Writer, site: sitepages.Site, iri: URIRef, path: str, prefixes
         w.put(here, sitepages.page(title, tag, lang, here, body, alternates, embedded, switch))
 
 
-def _article_pages(w: _Writer, g: Graph, article_url: str) -> None:
-    from kopa_graph.resources import default_data_dir  # the article text shipped with the data
-
-    text = (default_data_dir() / "sources" / "kopa-pilotforsok-sv.txt").read_text(encoding="utf-8")
+def _article_pages(w: _Writer, text: str, article_url: str) -> None:
     w.put("source/kopa-pilotforsok-sv.txt", text)
     rows = "\n".join(f'      <tr id="L{n}"><td><a href="#L{n}">{n}</a></td><td lang="sv">{sitepages.esc(line)}</td></tr>'
                      for n, line in enumerate(text.splitlines(), start=1))

@@ -29,7 +29,9 @@ PILOTS_HEADER = """\
 #             listed in parentheses: level id in vocabularies/education-levels.yaml
 #             and as_written).
 #  contacts:  person (opaque, stable id: IRIs never carry a name), name, titles
-#             (one post per title), organisation, organisation_as_written.
+#             (one post per title), organisation, organisation_as_written;
+#             withhold: true leaves the person out of every output (their
+#             posts stay), for a person who asked not to be published.
 """
 
 CLAIMS_HEADER = """\
@@ -73,6 +75,8 @@ def _contact(c: Contact) -> str:
     titles = "[" + ", ".join(scalar(t) for t in c.titles) + "]"
     head = _flow([("person", c.person), ("name", c.name)])[:-1]
     tail = _flow([("organisation", c.organisation), ("organisation_as_written", c.organisation_as_written)])[1:]
+    if c.withhold:
+        tail = tail[:-1] + ", withhold: true}"
     return f"{head}, titles: {titles}, {tail}"
 
 

@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import json
 import multiprocessing as mp
+import os
 import re
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -253,6 +254,9 @@ class QueryPool:
                 raise QueryFailed("timeout", f"the query did not finish within {self.timeout:g} s") from None
             finally:
                 loop.remove_reader(fd)
+            # uvloop leaves a watched descriptor non-blocking: an answer longer than the pipe's buffer would
+            # then break off with EAGAIN. The answer is on its way; read it whole.
+            os.set_blocking(fd, True)
             message = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             await self._replace(worker)
