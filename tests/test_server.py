@@ -419,3 +419,104 @@ def test_cli_publish_never_sends_a_nonconforming_graph(small_copy: Path) -> None
     assert hits == [], "nothing is sent when the graph does not conform"
 
 
+
+
+@contextmanager
+def _faulty_proxy(upstream: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """A proxy on loopback in front of a real Graph Store. ``mode["now"]`` says what it does to each
+    request: ``pass`` (forward), ``refuse`` (close without answering), ``hang`` (never answer), ``error``
+    (answer 500) or ``midway`` (forward half of a PUT's body to the store, then drop both connections)."""
+    import http.client
+    import http.server
+    import urllib.parse
+
+    target = urllib.parse.urlsplit(upstream)
+    mode = {"now": "pass"}
+    counts: dict[str, int] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            counts[self.command] = counts.get(self.command, 0) + 1
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            now = mode["now"]
+            if now == "refuse" or (now == "midway" and self.command != "PUT"):
+                self.close_connection = True
+                return
+            if now == "hang":
+                time.sleep(3)
+                self.close_connection = True
+                return
+            if now == "error":
+                self.send_response(500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if now == "midway":
+                with socket.create_connection((target.hostname, target.port)) as raw:
+                    head = (f"PUT {self.path} HTTP/1.1\r\nHost: {target.netloc}\r\nContent-Type: "
+                            f"{self.headers['Content-Type']}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+                    raw.sendall(head + body[: len(body) // 2])
+                self.close_connection = True
+                return
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            answer = conn.getresponse()
+            data = answer.read()
+            self.send_response(answer.status)
+            for k, v in answer.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            conn.close()
+
+        do_GET = do_PUT = do_POST = do_DELETE = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{target.path}", mode
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.parametrize("fault", ["refuse", "hang", "error", "midway"])
+def test_publish_through_a_faulty_proxy_retries_then_fails_and_the_store_keeps_its_graph(
+        oxigraph: str, graph: Graph, fault: str, caplog: pytest.LogCaptureFixture) -> None:
+    from rdflib.compare import isomorphic
+
+    iri = f"https://example.org/faults/{fault}"
+    first = publish(graph, f"{oxigraph}/store", iri)
+    assert first.verified
+    changed = Graph()
+    for t in graph:
+        changed.add(t)
+    changed.remove((None, None, next(iter(graph.objects(None, None)))))
+    assert len(changed) < len(graph)
+    with _faulty_proxy(f"{oxigraph}/store") as (url, mode):
+        assert publish(graph, url, iri, retries=1).verified  # the proxy passes requests through when told
+        mode["now"] = fault
+        started = time.monotonic()
+        with caplog.at_level("WARNING"), pytest.raises(PublishError) as failed:
+            publish(changed, url, iri, retries=3, timeout=1.0)
+        took = time.monotonic() - started
+    message = str(failed.value)
+    assert "after 3 attempts" in message and "the endpoint's graph was not changed" in message
+    assert {"refuse": "cannot reach the endpoint", "hang": "cannot reach the endpoint (ReadTimeout)",
+            "error": "HTTP 500", "midway": "cannot reach the endpoint"}[fault] in message
+    retried = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    assert [m.rsplit("retrying in ", 1)[1] for m in retried] == ["0.5 s", "1.0 s"], "backoff doubles"
+    assert took >= 1.5
+    held = httpx.get(f"{oxigraph}/store", params={"graph": iri}, headers={"Accept": "application/n-triples"})
+    assert held.status_code == 200
+    assert isomorphic(Graph().parse(data=held.text, format="nt"), graph), "the store still holds the earlier graph"

@@ -1,7 +1,8 @@
 """The ``kopa-graph`` command: a few lines over each public function.
 
 Exit codes: 0 ok; 1 the data does not conform to the shapes; 2 bad input or
-usage; 3 an output could not be written.
+usage; 3 an output could not be written; 4 publish failed; 5 the validator
+itself failed.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def main(ctx: click.Context, base_iri: str, verbose: int, quiet: bool) -> None:
     """Publish the KOPA pilots as a validated, linked knowledge graph.
 
     Exit codes: 0 ok, 1 the data does not conform to the shapes,
-    2 bad input or usage, 3 an output could not be written.
+    2 bad input or usage, 3 an output could not be written, 4 publish
+    failed, 5 the validator itself failed.
     """
     if _OWN_PROCESS and ctx.invoked_subcommand not in _LONG_RUNNING:
         gc.disable()  # see run(): a command that ends soon never needs the cyclic collector
@@ -452,13 +454,18 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @click.option("--publisher", default="kopa-graph contributors", show_default=True,
               help="Name of the publisher in the dataset description.")
 @click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait for the endpoint on each request.")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Attempts per request when the endpoint is unreachable, times out or fails (5xx); "
+                   "the wait doubles from 0.5 s between them.")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
 @_DATA_OPTION
 @_PERSONAL_DATA_OPTION
 @click.pass_context
 def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
-            description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None, dry_run: bool,
-            data_dir: Path | None, no_personal_data: bool) -> None:
+            description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None,
+            timeout: float, retries: int, dry_run: bool, data_dir: Path | None, no_personal_data: bool) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
 
@@ -484,7 +491,8 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
         with progress.stage("describe the dataset"):
             description = release_description(graph, settings, licence, publisher, sparql_endpoint).description
         result = run_publish(graph, endpoint, graph_iri or str(dataset_iri(settings)), user, password, dry_run,
-                             description=description, description_iri=description_iri, progress=progress)
+                             timeout=timeout, retries=retries, description=description,
+                             description_iri=description_iri, progress=progress)
         if dry_run:
             click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
             click.echo(f"would PUT the dataset description ({result.description_triples} triples) to "

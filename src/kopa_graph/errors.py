@@ -99,3 +99,10 @@ class OutputError(KopaError):
     """An output file could not be written; earlier outputs are left as they were."""
 
     exit_code = 3
+
+
+class ValidatorError(KopaError):
+    """The validator could not finish (an exception inside it): the graph counts as not validated, so
+    nothing is written, and no state the validator changed is left behind."""
+
+    exit_code = 5

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph import sparqlshapes
-from kopa_graph.errors import Location
+from kopa_graph.errors import KopaError, Location, ValidatorError
 from kopa_graph.namespaces import RDF, SH
 from kopa_graph.ntriples import term_key
 from kopa_graph.resources import ontology_path, shapes_paths
@@ -115,14 +116,31 @@ def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
     ``data`` without blank nodes (or the file holding them), saves the fast
     path handing the graph to pyoxigraph term by term.
     """
-    from kopa_graph import shaclfast
-
     shapes = shapes if shapes is not None else load_shapes(settings)
     ontology = ontology if ontology is not None else load_ontology()
     if sparql not in ("set", "pyshacl"):
         raise ValueError(f"sparql must be 'set' or 'pyshacl', not {sparql!r}")
     if core not in ("fast", "pyshacl"):
         raise ValueError(f"core must be 'fast' or 'pyshacl', not {core!r}")
+    saved = rdflib.NORMALIZE_LITERALS  # pySHACL switches it off and may not restore it
+    try:
+        return _validate(data, shapes, ontology, sparql, sparql_engine, core, data_ntriples)
+    except KopaError:
+        raise
+    except Exception as exc:  # a failure inside a validator is never a pass
+        where = "".join(f" at {f.filename}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__)[-1:])
+        raise ValidatorError(
+            f"validation could not finish: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}{where}. "
+            "The graph counts as not validated and nothing was written. This is a fault in kopa-graph or "
+            "a validator, not in the data: please report it with the command and the data.") from exc
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
+
+
+def _validate(data: Graph, shapes: Graph, ontology: Graph, sparql: str, sparql_engine: str, core: str,
+              data_ntriples: bytes | Path | None) -> ValidationReport:
+    from kopa_graph import shaclfast
+
     all_shapes = shapes
     constraints: list[sparqlshapes.SparqlConstraint] = []
     if sparql == "set":

@@ -1,0 +1,131 @@
+"""A build that fails half-way leaves the previous outputs byte for byte, and no state behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from conftest import SMALL
+from kopa_graph.cli import main
+
+runner = CliRunner()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture()
+def released(tmp_path: Path) -> Path:
+    """An output folder holding a good earlier release."""
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_serializer_failing_on_one_literal_changes_nothing(released: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON-LD writer raises part-way (after Turtle and N-Triples are staged): nothing is replaced."""
+    import kopa_graph.jsonld as jsonld
+
+    before = _snapshot(released)
+    real = jsonld._Compactor.value
+    seen = []
+
+    def odd(self, obj, term):  # type: ignore[no-untyped-def]
+        seen.append(obj)
+        if len(seen) == 200:
+            raise ValueError(f"cannot write the literal {obj!r}")
+        return real(self, obj, term)
+
+    monkeypatch.setattr(jsonld._Compactor, "value", odd)
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(released)])
+    assert result.exit_code != 0 and isinstance(result.exception, ValueError)
+    assert len(seen) == 200
+    assert _snapshot(released) == before, "no output replaced, no temporary file left"
+
+
+@pytest.mark.parametrize("failing", ["fsync", "replace"])
+def test_a_write_error_changes_nothing_and_says_why(released: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    failing: str) -> None:
+    before = _snapshot(released)
+
+    def full_disk(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(f"kopa_graph.outputs.os.{failing}", full_disk)
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(released)])
+    assert result.exit_code == 3
+    assert "the disk is full (free some space and run again)" in result.stderr
+    assert "the previous outputs are unchanged" in result.stderr
+    assert _snapshot(released) == before
+
+
+@pytest.mark.parametrize("core", ["fast", "pyshacl"])
+def test_a_validator_exception_is_a_failure_and_leaves_no_global_state(
+        released: Path, monkeypatch: pytest.MonkeyPatch, core: str) -> None:
+    """pySHACL 0.40.1 switches rdflib.NORMALIZE_LITERALS off and may leave it so after a failure."""
+    from kopa_graph import validate
+
+    before = _snapshot(released)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        rdflib.NORMALIZE_LITERALS = False
+        raise RecursionError("maximum recursion depth exceeded")
+
+    if core == "fast":
+        monkeypatch.setattr("kopa_graph.shaclfast.FastValidator.validate", crash)
+    else:
+        monkeypatch.setattr("pyshacl.validate", crash)
+        real = validate.validate_graph
+        monkeypatch.setattr("kopa_graph.pipeline.validate_graph",
+                            lambda *a, **k: real(*a, **{**k, "core": "pyshacl", "sparql": "pyshacl"}))
+    assert rdflib.NORMALIZE_LITERALS is True
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(released)])
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith("validation could not finish: RecursionError: maximum recursion depth")
+    assert "nothing was written" in result.stderr
+    assert rdflib.NORMALIZE_LITERALS is True
+    assert _snapshot(released) == before
+
+
+def test_sigkill_at_any_moment_leaves_the_previous_release(tmp_path: Path) -> None:
+    """Kill -9 a real build at several moments: each time the outputs are the earlier release, whole."""
+    script = Path(sys.executable).with_name("kopa-graph")
+    assert script.exists()
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(Path(__file__).parents[1] / "benchmarks" / "synth.py"), str(data),
+                    "--pilots", "300"], check=True, capture_output=True)
+    out = tmp_path / "out"
+    subprocess.run([str(script), "-q", "build", "--data", str(SMALL), "--out", str(out)], check=True,
+                   capture_output=True)
+    before = _snapshot(out)
+    started = time.monotonic()
+    subprocess.run([str(script), "-q", "build", "--data", str(data), "--out", str(tmp_path / "timing")],
+                   check=True, capture_output=True)
+    whole = time.monotonic() - started
+    killed = 0
+    for fraction in (0.3, 0.6, 0.8, 0.9, 0.97):
+        proc = subprocess.Popen([str(script), "-q", "build", "--data", str(data), "--out", str(out)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(whole * fraction)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        now = {name: data for name, data in _snapshot(out).items() if not name.startswith(".")}
+        if proc.returncode == 0:  # it finished first: the new release, whole
+            assert now == {n: d for n, d in _snapshot(tmp_path / "timing").items()}
+            break
+        assert now == before, f"killed at {fraction:.0%} of a build: the outputs changed"
+    assert killed >= 3, "the build was too quick to be killed part-way"
