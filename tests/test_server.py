@@ -520,3 +520,13 @@ def test_publish_through_a_faulty_proxy_retries_then_fails_and_the_store_keeps_i
     held = httpx.get(f"{oxigraph}/store", params={"graph": iri}, headers={"Accept": "application/n-triples"})
     assert held.status_code == 200
     assert isomorphic(Graph().parse(data=held.text, format="nt"), graph), "the store still holds the earlier graph"
+
+
+def test_every_answer_carries_the_security_headers(server: str) -> None:
+    from kopa_graph import conneg
+
+    for path in ("/doc/pilot/alfa", "/doc/no/such", "/id/pilot/alfa", "/sparql?query=ASK%20%7B%7D", "/health",
+                 "/sparql?query=SELECT", "/queries"):
+        r = httpx.get(server + path, headers={"Accept": "text/html"}, follow_redirects=False)
+        for name, value in conneg.SECURITY_HEADERS:
+            assert r.headers.get(name) == value, (path, r.status_code, name)

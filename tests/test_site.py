@@ -20,10 +20,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import SMALL, describe_diff, need_peer
-from kopa_graph import Settings, conneg
+from kopa_graph import Settings, conneg, sitepages
 from kopa_graph.engine import parse_bytes
 from kopa_graph.formats import FORMATS
-from kopa_graph.namespaces import DCAT, RDF, VOID
+from kopa_graph.namespaces import DCAT, RDF, SKOS, VOID
 from kopa_graph.sitebuild import build_site
 
 NGINX_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
@@ -266,3 +266,30 @@ def test_nginx_ontology_hash_iris_dereference(nginx, accept: str, file: str) -> 
     status, headers, body = _get(port, "/ontology", accept)
     assert status == 200 and "Accept" in headers["vary"]
     assert body == (root / file).read_bytes()
+
+
+@pytest.mark.parametrize("path", ["/", "/doc/pilot/alfa", "/doc/pilot/alfa.ttl", "/id/pilot/alfa", "/no/such/page",
+                                  "/ontology"])
+def test_nginx_sends_the_security_headers_everywhere(nginx, path: str) -> None:  # type: ignore[no-untyped-def]
+    port, _ = nginx
+    _, headers, _ = _get(port, path, "text/html")
+    for name, value in conneg.SECURITY_HEADERS:
+        assert headers.get(name.lower()) == value, (path, name)
+
+
+def test_hostile_content_is_shown_as_text_and_never_made_a_link(tmp_path: Path) -> None:
+    """A literal with markup, and IRIs a browser would run or load, in the data: every page shows
+    them escaped, links only http(s) IRIs, and carries the Content-Security-Policy."""
+    g = Graph(bind_namespaces="none")
+    evil = URIRef("https://w3id.org/kopa/id/pilot/evil")
+    g.add((evil, SKOS.prefLabel, Literal('</script><script>alert(1)</script><!--<script>', lang="sv")))
+    for target in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+                   "file:///etc/passwd"):
+        g.add((evil, SKOS.related, URIRef(target)))
+    site = sitepages.Site(g, g, "https://w3id.org/kopa/", "https://example.org/article", lambda iri: None)
+    body = sitepages.resource_body(site, evil, "sv", "doc/pilot/evil.html", g)
+    page = sitepages.page("x", None, "sv", "doc/pilot/evil.html", body, [], '{"a": "\\u003c/script>"}')
+    assert "<script>alert" not in page and "&lt;/script&gt;&lt;script&gt;alert(1)" in page
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert not [h for h in hrefs if h.split(":", 1)[0].lower() in ("javascript", "data", "vbscript", "file")], hrefs
+    assert f'<meta http-equiv="Content-Security-Policy" content="{sitepages.esc(conneg.CSP_PAGE)}">' in page

@@ -197,7 +197,28 @@ async def health(request: Request) -> Response:
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("internal error")
-    return _error(500, "internal error")
+    return _error(500, "internal error", dict(conneg.SECURITY_HEADERS))  # answered outside the middleware
+
+
+class SecurityHeaders:
+    """ASGI middleware: every response carries :data:`kopa_graph.conneg.SECURITY_HEADERS` (the
+    Content-Security-Policy among them), errors and redirects included."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in conneg.SECURITY_HEADERS]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(graph: Graph, settings: Settings, workers: int = 2, timeout: float = 10.0, memory_mb: int = 2048,
@@ -216,7 +237,8 @@ def create_app(graph: Graph, settings: Settings, workers: int = 2, timeout: floa
         routes=[Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
                 Route("/queries", queries), Route("/queries/{name}", named_query),
                 Route("/id/{path:path}", identify), Route("/doc/{path:path}", document), Route("/health", health)],
-        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+        middleware=[Middleware(SecurityHeaders),
+                    Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                                allow_headers=["Accept", "Content-Type"])],
         exception_handlers={Exception: _internal_error},
     )

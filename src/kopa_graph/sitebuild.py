@@ -203,7 +203,9 @@ def _resource(w: _Writer, site: sitepages.Site, iri: URIRef, path: str, prefixes
     stem = path.rsplit("/", 1)[-1]
     for ext, fmt, _ in RDF_FORMATS:
         w.put(f"{path}.{ext}", serialize(desc, fmt, prefixes, id_base))
-    embedded = jsonld(desc, id_base).decode("utf-8").replace("</", "<\\/")
+    # "<" only ever stands in a JSON string here: as \u003c nothing in the data can end the script
+    # element or open a comment in it
+    embedded = jsonld(desc, id_base).decode("utf-8").replace("<", "\\u003c")
     for lang in sitepages.LANGS:
         here = f"{path}{sitepages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)

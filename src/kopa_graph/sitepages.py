@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kopa_graph.conneg import CSP_PAGE
 from kopa_graph.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kopa_graph.ntriples import term_key
 
@@ -135,6 +136,7 @@ def page(title: str, title_lang: str | None, lang: str, here: str, body: str, al
 <html lang="{lang}">
 <head>
   <meta charset="utf-8">
+  <meta http-equiv="Content-Security-Policy" content="{esc(CSP_PAGE)}">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title{tattr}>{esc(title)}</title>
   <link rel="stylesheet" href="{esc(rel(here, 'style.css'))}">
