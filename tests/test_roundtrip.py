@@ -123,3 +123,29 @@ def test_a_second_build_rewrites_identical_files(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     build(SMALL, tmp_path, Settings())
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_both_readers_give_the_same_graph_and_blank_nodes_stay_apart() -> None:
+    """Turtle and N-Triples are read by pyoxigraph (rdflib when a language tag has a capital): the same
+    triples as rdflib's own reader, and blank nodes of two documents never merge."""
+    from rdflib import BNode
+
+    ttl = (b'@prefix ex: <http://example.org/> .\nex:a ex:p "x"@sv, "005", "1.50"^^<http://www.w3.org/2001/'
+           b'XMLSchema#decimal>, [ ex:q _:b1 ], ( 1 2 ) ; ex:r <rel> .\n_:b1 ex:s "line\\nbreak" .\n')
+    ours = parse_bytes(ttl, FORMATS["turtle"], "/tmp/doc.ttl")
+    theirs = Graph().parse(data=ttl, format="turtle", publicID="file:///tmp/doc.ttl")
+    assert isomorphic(ours, theirs), describe_diff(theirs, ours)
+    assert dict(ours.namespaces())["ex"] == URIRef("http://example.org/")
+    both = parse_bytes(b"_:b1 <http://x/p> <http://x/o> .\n", FORMATS["n-triples"], "one.nt")
+    parse_bytes(b"_:b1 <http://x/p> <http://x/o> .\n", FORMATS["n-triples"], "two.nt", both)
+    assert len({s for s in both.subjects() if isinstance(s, BNode)}) == 2
+    upper = parse_bytes(b'<http://x/a> <http://x/p> "t"@fi-FI .\n', FORMATS["n-triples"], "upper.nt")
+    assert next(iter(upper.objects())).language == "fi-FI", "read as written"
+
+
+def test_syntax_errors_name_the_line_and_column() -> None:
+    from kopa_graph.errors import RDFLoadError
+
+    with pytest.raises(RDFLoadError, match=r"bad\.ttl: not valid turtle: Parser error between line 2 column 27"):
+        parse_bytes(b'<http://x/a> <http://x/p> "ok" .\n<http://x/a> <http://x/p> "open .\n', FORMATS["turtle"],
+                    "bad.ttl")

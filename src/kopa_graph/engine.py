@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -39,17 +40,96 @@ def parse_bytes(data: bytes, fmt: Format, where: str, graph: Graph | None = None
     g = graph if graph is not None else Graph(bind_namespaces="none")
     if fmt.name == "json-ld":
         return parse_jsonld(data, where, g)
-    if fmt.name == "rdf-xml" and _DOCTYPE.search(data):
-        raise RDFLoadError(f"{where}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
-                           "(entities can read files or expand without bound); remove the declaration")
+    if fmt.name == "rdf-xml":
+        _refuse_declarations(data, where)
+    base = Path(where).resolve().as_uri() if where else None
+    if fmt.name in _OXIGRAPH_READS and not _UPPER_LANGUAGE.search(data):
+        return _parse_on_oxigraph(data, fmt, where, base, g)
     try:
-        g.parse(data=data, format=fmt.rdflib, publicID=Path(where).resolve().as_uri() if where else None)
+        g.parse(data=data, format=fmt.rdflib, publicID=base)
     except Exception as exc:  # rdflib's parsers raise many kinds of errors
         raise RDFLoadError(f"{where}: not valid {fmt.name}: {_short(exc)}") from None
     return g
 
 
+#: Formats read by pyoxigraph's parsers (linear in the input: rdflib's N-Triples reader took 7 minutes
+#: over one 10 MB literal), the triples handed to rdflib term by term.
+_OXIGRAPH_READS = {"turtle": "TURTLE", "n-triples": "N_TRIPLES"}
+#: A language tag with a capital letter (``"..."@fi-FI``), or something that looks like one inside a
+#: string. Oxigraph writes language tags in lower case, rdflib keeps them as written and counts
+#: ``@fi-FI`` and ``@fi-fi`` as different literals: such a document is read by rdflib, so that it
+#: reads back as written.
+_UPPER_LANGUAGE = re.compile(rb"[\"']@[a-zA-Z0-9-]*[A-Z]")
+
+
+def _parse_on_oxigraph(data: bytes, fmt: Format, where: str, base: str | None, g: Graph) -> Graph:
+    """``data`` into ``g`` through pyoxigraph. Blank nodes get fresh labels, as rdflib's parsers give
+    them (two files read into one graph never share one); the document's prefixes are bound."""
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    from kopa_graph.oxbridge import converter
+
+    convert = converter()
+    blanks: dict[str, BNode] = {}
+
+    def term(t: object) -> Any:
+        if isinstance(t, ox.BlankNode):
+            found = blanks.get(t.value)
+            if found is None:
+                found = blanks[t.value] = BNode()
+            return found
+        return convert(t)
+
+    try:
+        parser = ox.parse(data, format=getattr(ox.RdfFormat, _OXIGRAPH_READS[fmt.name]), base_iri=base)
+        triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
+    except SyntaxError as exc:
+        raise RDFLoadError(f"{where}: not valid {fmt.name}: {_short(exc)}") from None
+    for prefix, namespace in sorted(parser.prefixes.items()):
+        g.bind(prefix, namespace, override=False)
+    for t in triples:
+        g.add(t)
+    return g
+
+
+_REFUSED = ("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entities can read files or expand without "
+            "bound); remove the declaration")
+
+
+class _Declared(Exception):
+    pass
+
+
+def _refuse_declarations(data: bytes, where: str) -> None:
+    """Refuse RDF/XML that declares a document type or entities, in any encoding the document may
+    declare (UTF-16 hides them from a search of the bytes): expat reads it, stopping at the first
+    declaration, before anything is expanded."""
+    from xml.parsers import expat
+
+    if _DOCTYPE.search(data):
+        raise RDFLoadError(f"{where}: {_REFUSED}")
+
+    def declared(*args: object) -> None:
+        raise _Declared
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = declared
+    parser.EntityDeclHandler = declared
+    parser.ExternalEntityRefHandler = declared  # type: ignore[assignment]
+    try:
+        parser.Parse(data, True)
+    except _Declared:
+        raise RDFLoadError(f"{where}: {_REFUSED}") from None
+    except expat.ExpatError:
+        return  # not well-formed: the RDF/XML parser says where
+
+
 def _short(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return ("it is nested more deeply than kopa-graph reads (Python's recursion limit); flatten the nesting "
+                "(name the inner nodes) or split the file")
     text = " ".join(str(exc).split())
     return text if len(text) < 400 else text[:400] + "…"
 

@@ -221,11 +221,17 @@ def parse_jsonld(data: bytes, where: str, graph: Graph) -> Graph:
     """Parse JSON-LD into ``graph`` without fetching anything."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
+        doc = _pin_contexts(doc, where)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RDFLoadError(f"{where}: not valid JSON: {exc}") from None
-    doc = _pin_contexts(doc, where)
+    except RecursionError:
+        raise RDFLoadError(f"{where}: the JSON is nested more deeply than kopa-graph reads (Python's recursion "
+                           "limit); flatten the nesting (give inner nodes an @id) or split the file") from None
     try:
         graph.parse(data=json.dumps(doc), format="json-ld")
+    except RecursionError:
+        raise RDFLoadError(f"{where}: the JSON-LD is nested more deeply than kopa-graph reads (Python's "
+                           "recursion limit); flatten the nesting (give inner nodes an @id)") from None
     except Exception as exc:  # rdflib raises many kinds here
         raise RDFLoadError(f"{where}: not valid JSON-LD: {exc}") from None
     return graph

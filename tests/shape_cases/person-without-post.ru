@@ -1,3 +1,3 @@
 # A person who holds no post.
 # expect: kopash:Person-post <person/p003>
-DELETE WHERE { <post/p003/1> org:heldBy ?p }
+DELETE WHERE { <pilot/beta/contact/2> org:heldBy ?p }

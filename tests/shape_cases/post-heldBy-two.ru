@@ -1,3 +1,3 @@
 # A post held by two people.
-# expect: kopash:Post-heldBy <post/p002/1>
-INSERT DATA { <post/p002/1> org:heldBy <person/p003> }
+# expect: kopash:Post-heldBy <pilot/beta/contact/1>
+INSERT DATA { <pilot/beta/contact/1> org:heldBy <person/p003> }

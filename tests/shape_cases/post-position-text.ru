@@ -1,5 +1,5 @@
 # A post whose place is text.
-# expect: kopash:Post-position <post/p002/1>
-DELETE WHERE { <post/p002/1> schema:position ?p }
+# expect: kopash:Post-position <pilot/beta/contact/1>
+DELETE WHERE { <pilot/beta/contact/1> schema:position ?p }
 ;
-INSERT DATA { <post/p002/1> schema:position "first" }
+INSERT DATA { <pilot/beta/contact/1> schema:position "first" }

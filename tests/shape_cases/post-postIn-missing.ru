@@ -1,3 +1,3 @@
 # A post in no organisation.
-# expect: kopash:Post-postIn <post/p002/1>
-DELETE WHERE { <post/p002/1> org:postIn ?o }
+# expect: kopash:Post-postIn <pilot/beta/contact/1>
+DELETE WHERE { <pilot/beta/contact/1> org:postIn ?o }

@@ -1,5 +1,5 @@
 # A post whose title is in Finnish, not as the article writes it.
-# expect: kopash:Post-prefLabel <post/p002/1>
-DELETE WHERE { <post/p002/1> skos:prefLabel ?t }
+# expect: kopash:Post-prefLabel <pilot/beta/contact/1>
+DELETE WHERE { <pilot/beta/contact/1> skos:prefLabel ?t }
 ;
-INSERT DATA { <post/p002/1> skos:prefLabel "kehittämispäällikkö"@fi }
+INSERT DATA { <pilot/beta/contact/1> skos:prefLabel "kehittämispäällikkö"@fi }

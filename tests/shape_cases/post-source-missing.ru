@@ -1,3 +1,3 @@
 # A post with no source line.
-# expect: kopash:Post-source <post/p002/1>
-DELETE WHERE { <post/p002/1> dct:source ?s }
+# expect: kopash:Post-source <pilot/beta/contact/1>
+DELETE WHERE { <pilot/beta/contact/1> dct:source ?s }
