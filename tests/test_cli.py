@@ -23,7 +23,7 @@ def built(tmp_path: Path) -> Path:
 
 
 def test_build_writes_the_three_formats_and_the_context(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir()) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl"]
+    assert sorted(p.name for p in built.iterdir()) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl", "manifest.json"]
 
 
 def test_build_reports_what_it_did(tmp_path: Path) -> None:
@@ -234,9 +234,9 @@ def test_console_script_keeps_exit_codes_output_and_earlier_outputs(small_copy: 
     ok = subprocess.run([_script(), "-q", "build", "--data", str(small_copy), "--out", str(out)],
                         capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.startswith("Built ") and ok.stdout.rstrip().endswith("kopa.ttl"), ok.stdout
+    assert ok.stdout.startswith("Built ") and ok.stdout.rstrip().endswith("manifest.json"), ok.stdout
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(before) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl"]
+    assert sorted(before) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl", "manifest.json"]
     break_beta(small_copy)
     failed = subprocess.run([_script(), "build", "--data", str(small_copy), "--out", str(out)],
                             capture_output=True, text=True, check=False)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import ROOT, SMALL, describe_diff, need_peer
@@ -82,10 +82,18 @@ def test_tricky_literals_survive_every_format(settings: Settings) -> None:
     for v in values:
         g.add((s, p, v))
     g.add((s, p, URIRef("http://example.org/ä?q=1&r=ö")))  # a non-ASCII IRI
+    blank, other = BNode(), BNode()  # blank nodes, one pointing to another
+    g.add((s, p, blank))
+    g.add((blank, p, Literal("NaN", datatype=XSD.double)))
+    g.add((blank, p, other))
+    g.add((other, p, Literal("1.0", datatype=XSD.decimal)))
     files = serialize_release(g, settings)
+    from kopa_graph.manifest import graph_hash
+
     for name, fmt in OUTPUTS.items():
         back = parse_bytes(files[name], FORMATS[fmt], name)
         assert isomorphic(back, g), f"{name}:\n" + describe_diff(g, back)
+        assert graph_hash(back) == graph_hash(g), name
 
 
 @pytest.mark.parametrize("name", ["kopa.ttl", "kopa.nt"])

@@ -32,6 +32,7 @@ class BuiltGraph:
     graph: Graph
     origins: Mapping[URIRef, Location]
     ntriples: bytes | None = None  # the graph's N-Triples, once the pipeline has written them
+    blank_nodes: bool = False  # whether the graph has blank nodes (known once the N-Triples are written)
     article_file: str = ""  # the article's text, relative to the data folder
     #: Names left out by the profile without personal data: to be removed from any text copied
     #: verbatim (the article). Never written anywhere.

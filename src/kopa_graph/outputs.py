@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -38,6 +39,7 @@ class Staging:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
         self.temps: dict[str, Path] = {}
+        self.digests: dict[str, tuple[str, int]] = {}  # name → (SHA-256, bytes) of what put() wrote
 
     def __enter__(self) -> Staging:
         return self
@@ -58,13 +60,15 @@ class Staging:
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             self.temps[name] = Path(tmp)
+            digest, size = hashlib.sha256(), 0
             with os.fdopen(fd, "wb") as fh:
-                if isinstance(data, bytes | bytearray | memoryview):
-                    fh.write(data)
-                else:
-                    fh.writelines(data)
+                for piece in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
+                    digest.update(piece)
+                    size += len(piece)
+                    fh.write(piece)
                 fh.flush()
                 os.fsync(fh.fileno())
+            self.digests[name] = (digest.hexdigest(), size)
         except OSError as exc:
             raise OutputError(f"{target}: cannot write the output: {_why(exc)}; "
                               "the previous outputs are unchanged") from None

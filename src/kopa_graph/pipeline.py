@@ -15,11 +15,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from kopa_graph.build import BuiltGraph, build_graph
+from kopa_graph.dataset import dataset_iri
 from kopa_graph.engine import serialize, serialize_chunks
 from kopa_graph.errors import NotConformant
 from kopa_graph.formats import FORMATS, PUBLISHED
 from kopa_graph.jsonld import context_document
 from kopa_graph.load import load_source_data
+from kopa_graph.manifest import graph_hash, manifest
 from kopa_graph.namespaces import prefixes_for
 from kopa_graph.ntriples import ntriples_lines
 from kopa_graph.outputs import Staging
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 #: Stem of the published files: kopa.ttl, kopa.jsonld, kopa.nt.
 STEM = "kopa"
 CONTEXT_FILE = "context.jsonld"
+MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Pro
     with progress.stage(f"validate {len(built.graph)} triples"):
         shapes = load_shapes(settings)
         report = validate_graph(built.graph, settings, shapes=shapes, data_ntriples=None if blanks else written)
-    built = replace(built, ntriples=nt)
+    built = replace(built, ntriples=nt, blank_nodes=blanks)
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
     return built, report
@@ -111,7 +114,8 @@ def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUI
 
 
 def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:
-    """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples.
+    """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples, the JSON-LD
+    context and ``manifest.json`` (each file's SHA-256, and the graph's RDFC-1.0 hash).
 
     Each file is written to a temporary file as soon as it is made (never held in memory whole) and
     all replace the earlier outputs together at the end; a failure anywhere leaves those untouched.
@@ -125,6 +129,10 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
                 with progress.stage(f"write {file}"):
                     staging.put(file, serialize_chunks(built.graph, name, prefixes, settings.id_base))
         staging.put(CONTEXT_FILE, context_document(settings.id_base))
+        nt_digest = staging.digests[f"{STEM}.nt"][0]
+        graph_digest = graph_hash(built.graph) if built.blank_nodes else nt_digest  # canonical N-Quads already
+        staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.graph), staging.digests,
+                                            str(dataset_iri(settings)), settings.personal_data))
         with progress.stage(f"save to {out_dir}"):
             files = staging.commit()
     log.info("wrote %d triples to %s", len(built.graph), out_dir)
