@@ -23,7 +23,8 @@ def built(tmp_path: Path) -> Path:
 
 
 def test_build_writes_the_three_formats_and_the_context(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir()) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl", "manifest.json"]
+    assert sorted(p.name for p in built.iterdir()) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl",
+                                                      "manifest.json"]
 
 
 def test_build_reports_what_it_did(tmp_path: Path) -> None:
