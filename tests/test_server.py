@@ -530,3 +530,77 @@ def test_every_answer_carries_the_security_headers(server: str) -> None:
         r = httpx.get(server + path, headers={"Accept": "text/html"}, follow_redirects=False)
         for name, value in conneg.SECURITY_HEADERS:
             assert r.headers.get(name) == value, (path, r.status_code, name)
+
+
+PATHOLOGICAL = {
+    "cartesian": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }",
+    "path-on-cycle": "SELECT (COUNT(*) AS ?n) WHERE { ?x (<http://www.w3.org/ns/org#member>|^<http://www.w3.org/ns/"
+                     "org#member>|<http://www.w3.org/ns/org#organization>|^<http://www.w3.org/ns/org#organization>)*/"
+                     "(<http://www.w3.org/ns/org#member>|^<http://www.w3.org/ns/org#member>)* ?y . ?y ?p ?z . "
+                     "?z ?q ?w }",
+    "concat": _doubling(40),
+    "regex": 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 BIND (CONCAT(STR(?o), STR(?o2), STR(?o), '
+             'STR(?o2)) AS ?t) FILTER (REGEX(?t, "^(a+)+(b+)+(.*)*(.*)*$")) }',
+}
+
+
+def test_pathological_queries_hit_a_limit_while_a_probe_keeps_answering(graph: Graph, site: Path) -> None:
+    """Each runaway query ends at the time or memory limit (503) or answers; meanwhile ASK {} from
+    another client is answered every time, each within a second."""
+    served = _serving(graph, site, workers=2, timeout=3.0, memory_mb=500, max_rows=1000)
+    url = next(served)
+    probes: list[tuple[int, float]] = []
+    stop = threading.Event()
+
+    def probe() -> None:
+        with httpx.Client(timeout=10) as client:
+            while not stop.is_set():
+                started = time.monotonic()
+                r = client.get(f"{url}/sparql", params={"query": "ASK {}"})
+                probes.append((r.status_code, time.monotonic() - started))
+                time.sleep(0.05)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    outcomes = {}
+    try:
+        for name, query in PATHOLOGICAL.items():
+            r = httpx.get(f"{url}/sparql", params={"query": query}, timeout=30)
+            outcomes[name] = (r.status_code, r.text[:120])
+            assert r.status_code in (200, 503), (name, r.status_code, r.text[:300])
+            if r.status_code == 503:
+                assert "within 3 s" in r.text or "more memory than the server allows (500 MB)" in r.text
+    finally:
+        stop.set()
+        thread.join(10)
+        next(served, None)
+    assert outcomes["cartesian"][0] == 503 and outcomes["concat"][0] == 503, outcomes
+    assert len(probes) > 20
+    assert all(status == 200 for status, _ in probes), probes
+    assert max(seconds for _, seconds in probes) < 1.0, max(seconds for _, seconds in probes)
+
+
+def test_oversized_requests_get_an_answer_not_a_crash(server: str) -> None:
+    """A 100 kB IRI, a 90 kB Accept header, a 200 kB header: each is refused, never a crash."""
+    import http.client
+    import urllib.parse
+
+    target = urllib.parse.urlsplit(server)
+    answers = []
+    for path, headers in (("/doc/pilot/" + "a" * 100_000, {}),
+                          ("/doc/pilot/alfa", {"Accept": "text/html;q=0.5, " * 5000}),
+                          ("/doc/pilot/alfa", {"X-Padding": "x" * 200_000})):
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+        try:
+            conn.request("GET", path, headers=headers)
+            r = conn.getresponse()
+            body = r.read()
+            answers.append(r.status)
+            assert r.status in (200, 400, 404, 406, 413, 414, 431), (path[:40], r.status)
+            assert b"Traceback" not in body
+        except (ConnectionError, http.client.RemoteDisconnected):
+            answers.append(0)  # the server closed the connection on an oversized head: refused
+        finally:
+            conn.close()
+    assert answers[0] in (0, 400, 404, 414) and answers[1:] == [431, 431], answers
+    assert httpx.get(f"{server}/health").status_code == 200, "the server is still up"

@@ -200,9 +200,14 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     return _error(500, "internal error", dict(conneg.SECURITY_HEADERS))  # answered outside the middleware
 
 
+#: The most header bytes a request may carry (names and values); more is 431.
+MAX_HEADER_BYTES = 32 * 1024
+
+
 class SecurityHeaders:
     """ASGI middleware: every response carries :data:`kopa_graph.conneg.SECURITY_HEADERS` (the
-    Content-Security-Policy among them), errors and redirects included."""
+    Content-Security-Policy among them), errors and redirects included; a request whose headers exceed
+    :data:`MAX_HEADER_BYTES` is answered 431 before any route sees it."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -211,6 +216,15 @@ class SecurityHeaders:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        size = sum(len(k) + len(v) for k, v in scope["headers"])
+        if size > MAX_HEADER_BYTES:
+            body = json.dumps({"error": f"the request's headers are {size} bytes; at most {MAX_HEADER_BYTES} "
+                                        "are read"}).encode()
+            await send({"type": "http.response.start", "status": 431, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                *self.headers]})
+            await send({"type": "http.response.body", "body": body})
             return
 
         async def with_headers(message: Any) -> None:
