@@ -55,3 +55,17 @@ def test_every_command_has_a_readme_section(command: str) -> None:
 
 def test_readme_build_output_is_the_real_one(shipped_built: BuiltGraph) -> None:
     assert f"Built {len(shipped_built.graph)} triples; conforms to the shapes." in README
+
+
+def test_security_md_names_tests_that_exist() -> None:
+    """SECURITY.md says which test holds each promise: every test it names must exist."""
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(?:tests/)?(test_\w+\.py)?::(\w+)`|`(?:tests/)?(test_\w+\.py)`", text)
+    assert len(named) > 15
+    current = ""
+    for file, function, whole in named:
+        file = file or whole or current
+        current = file
+        source = (ROOT / "tests" / file).read_text(encoding="utf-8")
+        if function:
+            assert f"def {function}(" in source, f"SECURITY.md names {file}::{function}, which does not exist"
