@@ -95,7 +95,7 @@ def _try_load(path: Path, r: FieldReader) -> YMap:
         return load_yaml(path)
     except SourceDataError as exc:
         r.problems.extend(exc.problems)
-        return YMap()
+        return YMap.empty(Location(path))
 
 
 def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
@@ -145,7 +145,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
 
 def _read_project(doc: YMap, r: FieldReader) -> tuple[Project, Article]:
     r.keys(doc, "", ["project", "article"])
-    p = r.mapping(doc.get("project"), doc.loc_of("project"), "project") or YMap()
+    p = r.mapping(doc.get("project"), doc.loc_of("project"), "project") or YMap.empty(doc.loc_of("project"))
     r.keys(p, "project", ["id", "name", "start", "end", "pages", "members"], ["alt_labels", "description"])
     members = []
     for item in r.items(p.get("members"), p.loc_of("members"), "project.members"):
@@ -164,7 +164,7 @@ def _read_project(doc: YMap, r: FieldReader) -> tuple[Project, Article]:
         members=tuple(members),
         loc=p.loc,
     )
-    a = r.mapping(doc.get("article"), doc.loc_of("article"), "article") or YMap()
+    a = r.mapping(doc.get("article"), doc.loc_of("article"), "article") or YMap.empty(doc.loc_of("article"))
     r.keys(a, "article", ["url", "file", "title", "language", "publisher"])
     article = Article(
         url=r.text(a, "url", "article"),

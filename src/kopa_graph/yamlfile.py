@@ -25,6 +25,13 @@ class YMap(dict[str, Any]):
     def loc_of(self, key: str) -> Location:
         return self.key_locs.get(key, self.loc)
 
+    @classmethod
+    def empty(cls, loc: Location) -> YMap:
+        """An empty mapping standing at ``loc`` (in place of one that is missing or malformed)."""
+        m = cls()
+        m.loc, m.key_locs = loc, {}
+        return m
+
 
 class YList(list[Any]):
     """A YAML sequence with its location."""
