@@ -23,9 +23,8 @@ FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                                        HealthCheck.data_too_large])
 
 # Edits a person's slip or a hostile file could make: cut, duplicate, insert, replace, reorder.
-_NOISE = st.text(st.sampled_from(list(" \t\n:-[]{},'\"#&*!|>%@`?\\0123456789abcxyzåäö") + ["\u0000", "\ufeff",
-                                                                                              "\u2028"]),
-                 max_size=12)
+_CHARS = [*" \t\n:-[]{},'\"#&*!|>%@`?\\0123456789abcxyzåäö", "\u0000", "\ufeff", "\u2028"]
+_NOISE = st.text(st.sampled_from(_CHARS), max_size=12)
 
 
 @st.composite
