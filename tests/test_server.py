@@ -604,3 +604,21 @@ def test_oversized_requests_get_an_answer_not_a_crash(server: str) -> None:
             conn.close()
     assert answers[0] in (0, 400, 404, 414) and answers[1:] == [431, 431], answers
     assert httpx.get(f"{server}/health").status_code == 200, "the server is still up"
+
+
+def test_mixed_load_keeps_the_server_up_and_health_answering(tmp_path: Path) -> None:
+    """benchmarks/mixed_load.py, short: good, slow, malformed and oversized requests from three clients
+    against a real `kopa-graph serve`; every answer is of its expected kind, /health answers every time."""
+    import json
+    import sys
+
+    report_file = tmp_path / "mixed.json"
+    proc = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "benchmarks" / "mixed_load.py"),
+                           "--seconds", "6", "--clients", "3", "--json", str(report_file)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert report_file.exists(), proc.stderr[-2000:]
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert proc.returncode == 0 and report["ok"], json.dumps(report, indent=2)
+    assert report["server_alive"] and report["unexpected"] == 0 and report["health"]["failures"] == 0
+    assert all(report["by_kind"][k]["requests"] > 0 for k in ("good", "slow", "malformed", "oversized"))
+    assert report["by_kind"]["oversized"]["statuses"].keys() == {"413", "414", "431"}
