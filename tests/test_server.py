@@ -603,6 +603,8 @@ def test_oversized_requests_get_an_answer_not_a_crash(server: str) -> None:
         finally:
             conn.close()
     assert answers[0] in (0, 400, 404, 414) and answers[1:] == [431, 431], answers
+    deep = httpx.get(f"{server}/sparql", params={"query": "SELECT * WHERE " + "{" * 3000 + "}" * 3000})
+    assert deep.status_code == 400 and "nests brackets more than" in deep.json()["error"]  # not a dead worker
     assert httpx.get(f"{server}/health").status_code == 200, "the server is still up"
 
 

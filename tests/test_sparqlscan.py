@@ -142,3 +142,29 @@ def test_agrees_with_a_parser(text: str) -> None:
     event(f"refused: {dangerous}")
     assume(dangerous is not None)  # rdflib fails on a few valid ones (an IRI with SERVICE in it, then SERVICE)
     assert (scan(text).refusal is not None) == dangerous, text
+
+
+@pytest.mark.parametrize("opening", ["{", "(", "["])
+def test_deep_nesting_is_refused_before_a_parser_recurses(opening: str) -> None:
+    """Oxigraph's parser kills the process (stack overflow) at about 3000 nested groups."""
+    from kopa_graph.sparqlscan import MAX_NESTING
+
+    closing = {"{": "}", "(": ")", "[": "]"}[opening]
+    body = {"{": lambda n: "{" * n + "}" * n,
+            "(": lambda n: "FILTER(" + "(" * n + "1" + ")" * n + ")",
+            "[": lambda n: "?s ?p " + "[ ?p " * n + "1" + " ]" * n}[opening]
+    deep = scan("SELECT * WHERE { " + body(3000) + " }")
+    assert deep.refusal is not None and f"more than {MAX_NESTING} deep" in deep.refusal
+    assert scan("SELECT * WHERE { " + body(MAX_NESTING - 10) + " }").refusal is None
+    assert scan(f'SELECT * WHERE {{ ?s ?p "{opening * 5000}" }}').refusal is None, "brackets in a string"
+    assert closing
+
+
+def test_deep_nesting_cannot_crash_the_command_line(small_built) -> None:  # type: ignore[no-untyped-def]
+    from kopa_graph.queries import QueryError, prepare, run_sparql
+
+    prepared = prepare(small_built.graph)
+    with pytest.raises(QueryError, match="nests brackets more than"):
+        run_sparql(prepared, "SELECT * WHERE " + "{" * 3000 + "}" * 3000)
+    with pytest.raises(QueryError, match="nests brackets more than"):
+        run_sparql(small_built.graph, "SELECT * WHERE " + "{" * 3000 + "}" * 3000)

@@ -51,6 +51,11 @@ FETCHING = {"SERVICE": "SERVICE is refused: kopa-graph never sends a query elsew
                      "only queries run here (SELECT, ASK, CONSTRUCT, DESCRIBE)"}
 UPDATES = frozenset({"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"})
 FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+#: The deepest nesting of brackets ``( { [`` a query may have. Parsers recurse on each level: Oxigraph's
+#: exhausts its stack and kills the process at about 3000 nested groups, rdflib's hits Python's
+#: recursion limit much sooner. Real queries stay under ten.
+MAX_NESTING = 256
+_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,18 @@ def _unescape(text: str) -> str:
 
 def _scan(text: str) -> Scan:
     form = None
+    depth = 0
     for m in _TOKEN.finditer(text):
         kind, token = m.lastgroup, m.group()
+        if kind == "other":
+            if token in _OPEN:
+                depth += 1
+                if depth > MAX_NESTING:
+                    return Scan(form, f"the query nests brackets more than {MAX_NESTING} deep; kopa-graph refuses "
+                                      "it (a parser would run out of stack): write it with fewer levels")
+            elif token in _CLOSE:
+                depth -= 1
+            continue
         if kind == "pname":  # a parser may read SERVICE:x as SERVICE :x, or ex:a.SERVICE as ex:a . SERVICE
             prefix, _, local = token.partition(":")
             words = [prefix, *local.split(".")[1:]]
@@ -117,4 +132,4 @@ def syntax_message(message: str) -> str:
     return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}"
 
 
-__all__ = ["FETCHING", "FORMS", "UPDATES", "Scan", "scan", "syntax_message"]
+__all__ = ["FETCHING", "FORMS", "MAX_NESTING", "UPDATES", "Scan", "scan", "syntax_message"]
