@@ -129,3 +129,31 @@ def test_sigkill_at_any_moment_leaves_the_previous_release(tmp_path: Path) -> No
             break
         assert now == before, f"killed at {fraction:.0%} of a build: the outputs changed"
     assert killed >= 3, "the build was too quick to be killed part-way"
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real file system of 1 MB (tmpfs): room for one release of the fixture, not for the shipped data."""
+    from conftest import need_peer
+
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
+                             capture_output=True, check=False).returncode == 0
+    need_peer(mounted, "a tmpfs mount", "run the tests as root, as CI does")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_a_full_disk_is_a_clear_error_and_keeps_the_previous_release(small_disk: Path) -> None:
+    out = small_disk / "out"
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    before = _snapshot(out)
+    result = runner.invoke(main, ["build", "--out", str(out)])  # the shipped data: about 1.8 MB
+    assert result.exit_code == 3, result.output
+    assert "the disk is full (free some space and run again)" in result.stderr
+    assert "the previous outputs are unchanged" in result.stderr
+    assert _snapshot(out) == before, "the earlier release is whole and no temporary file is left"
