@@ -532,12 +532,12 @@ def test_every_answer_carries_the_security_headers(server: str) -> None:
             assert r.headers.get(name) == value, (path, r.status_code, name)
 
 
+_P = ("(<http://www.w3.org/ns/org#member>|^<http://www.w3.org/ns/org#member>|<http://www.w3.org/ns/org#organization>"
+      "|^<http://www.w3.org/ns/org#organization>)")  # (p|^p) over the membership graph: it has cycles
 PATHOLOGICAL = {
     "cartesian": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }",
-    "path-on-cycle": "SELECT (COUNT(*) AS ?n) WHERE { ?x (<http://www.w3.org/ns/org#member>|^<http://www.w3.org/ns/"
-                     "org#member>|<http://www.w3.org/ns/org#organization>|^<http://www.w3.org/ns/org#organization>)*/"
-                     "(<http://www.w3.org/ns/org#member>|^<http://www.w3.org/ns/org#member>)* ?y . ?y ?p ?z . "
-                     "?z ?q ?w }",
+    "path-on-cycle": "SELECT (COUNT(*) AS ?n) WHERE { ?x " + _P + "*/" + _P + "* ?y . ?y " + _P + "*/" + _P
+                     + "* ?z . ?z " + _P + "* ?w }",
     "concat": _doubling(40),
     "regex": 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 BIND (CONCAT(STR(?o), STR(?o2), STR(?o), '
              'STR(?o2)) AS ?t) FILTER (REGEX(?t, "^(a+)+(b+)+(.*)*(.*)*$")) }',
@@ -574,7 +574,10 @@ def test_pathological_queries_hit_a_limit_while_a_probe_keeps_answering(graph: G
         stop.set()
         thread.join(10)
         next(served, None)
-    assert outcomes["cartesian"][0] == 503 and outcomes["concat"][0] == 503, outcomes
+    # Oxigraph's regular expressions are linear-time (no backtracking), so the "catastrophic" REGEX is
+    # answered within the limit; the others run into it
+    assert {k: v[0] for k, v in outcomes.items() if k != "regex"} == {"cartesian": 503, "path-on-cycle": 503,
+                                                                      "concat": 503}, outcomes
     assert len(probes) > 20
     assert all(status == 200 for status, _ in probes), probes
     assert max(seconds for _, seconds in probes) < 1.0, max(seconds for _, seconds in probes)
