@@ -53,3 +53,21 @@ def test_a_write_error_names_the_file_and_why(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(OutputError, match=r"a\.ttl: cannot write the output: the disk is full"):
         write_files(tmp_path, {"a.ttl": b"new"})
     assert _listing(tmp_path) == {"a.ttl": b"old"}
+
+
+def test_a_rename_failing_part_way_says_which_outputs_were_replaced(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import os as real_os
+
+    write_files(tmp_path, {"a.ttl": b"old a", "b.nt": b"old b"})
+    calls = []
+
+    def second_fails(src: str, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "Input/output error")
+        real_os.rename(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("kopa_graph.outputs.os.replace", second_fails)
+    with pytest.raises(OutputError, match=r"1 of 2 outputs \(a\.ttl\) were already replaced: run the build again"):
+        write_files(tmp_path, {"a.ttl": b"new a", "b.nt": b"new b"})

@@ -83,8 +83,10 @@ class Staging:
                 os.replace(path, self.out_dir / name)
                 done[name] = self.out_dir / name
         except OSError as exc:
-            raise OutputError(f"{self.out_dir}: cannot write the outputs: {_why(exc)}; "
-                              "the previous outputs are unchanged") from None
+            state = ("the previous outputs are unchanged" if not done else
+                     f"{len(done)} of {len(self.temps)} outputs ({', '.join(sorted(done))}) were already replaced: "
+                     "run the build again")
+            raise OutputError(f"{self.out_dir}: cannot write the outputs: {_why(exc)}; {state}") from None
         finally:
             for name in done:
                 del self.temps[name]
