@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -86,3 +90,63 @@ def break_beta(data: Path) -> None:
                         "        - {organisation: lappajarvi, as_written: Lappajärvi}\n"
                         "        - {organisation: honkajoki, as_written: Honkajoki}\n", "")
     path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> Path:
+    """An output folder holding a release of the small fixture, made by ``kopa-graph build``."""
+    from click.testing import CliRunner
+
+    from kopa_graph.cli import main
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@dataclass
+class GraphStore:
+    url: str
+    hits: list[dict[str, str]] = field(default_factory=list)  # path and headers of each PUT
+    held: dict[str, bytes] = field(default_factory=dict)  # the body of the last PUT to each path
+
+
+@contextmanager
+def graph_store(status: int = 204, headers: dict[str, str] | None = None) -> Iterator[GraphStore]:
+    """A Graph Store stand-in on loopback: answers each PUT with ``status`` (and ``headers``), records it,
+    keeps its body and gives that back on GET."""
+    import http.server
+
+    store = GraphStore("")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:
+            store.hits.append({"path": self.path, **dict(self.headers.items())})
+            store.held[self.path] = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            body = store.held.get(self.path, b"")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    store.url = f"http://127.0.0.1:{srv.server_port}/store"
+    try:
+        yield store
+    finally:
+        srv.shutdown()
+        srv.server_close()
+

@@ -14,14 +14,6 @@ from kopa_graph.cli import main
 runner = CliRunner()
 
 
-@pytest.fixture()
-def built(tmp_path: Path) -> Path:
-    out = tmp_path / "out"
-    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def test_build_writes_the_three_formats_and_the_context(built: Path) -> None:
     assert sorted(p.name for p in built.iterdir()) == ["context.jsonld", "kopa.jsonld", "kopa.nt", "kopa.ttl",
                                                       "manifest.json"]

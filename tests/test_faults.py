@@ -24,21 +24,12 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.fixture()
-def released(tmp_path: Path) -> Path:
-    """An output folder holding a good earlier release."""
-    out = tmp_path / "out"
-    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def test_a_serializer_failing_on_one_literal_changes_nothing(released: Path,
+def test_a_serializer_failing_on_one_literal_changes_nothing(built: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The JSON-LD writer raises part-way (after Turtle and N-Triples are staged): nothing is replaced."""
     import kopa_graph.jsonld as jsonld
 
-    before = _snapshot(released)
+    before = _snapshot(built)
     real = jsonld._Compactor.value
     seen = []
 
@@ -49,35 +40,35 @@ def test_a_serializer_failing_on_one_literal_changes_nothing(released: Path,
         return real(self, obj, term)
 
     monkeypatch.setattr(jsonld._Compactor, "value", odd)
-    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(released)])
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(built)])
     assert result.exit_code != 0 and isinstance(result.exception, ValueError)
     assert len(seen) == 200
-    assert _snapshot(released) == before, "no output replaced, no temporary file left"
+    assert _snapshot(built) == before, "no output replaced, no temporary file left"
 
 
 @pytest.mark.parametrize("failing", ["fsync", "replace"])
-def test_a_write_error_changes_nothing_and_says_why(released: Path, monkeypatch: pytest.MonkeyPatch,
+def test_a_write_error_changes_nothing_and_says_why(built: Path, monkeypatch: pytest.MonkeyPatch,
                                                     failing: str) -> None:
-    before = _snapshot(released)
+    before = _snapshot(built)
 
     def full_disk(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(f"kopa_graph.outputs.os.{failing}", full_disk)
-    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(released)])
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(built)])
     assert result.exit_code == 3
     assert "the disk is full (free some space and run again)" in result.stderr
     assert "the previous outputs are unchanged" in result.stderr
-    assert _snapshot(released) == before
+    assert _snapshot(built) == before
 
 
 @pytest.mark.parametrize("core", ["fast", "pyshacl"])
 def test_a_validator_exception_is_a_failure_and_leaves_no_global_state(
-        released: Path, monkeypatch: pytest.MonkeyPatch, core: str) -> None:
+        built: Path, monkeypatch: pytest.MonkeyPatch, core: str) -> None:
     """pySHACL 0.40.1 switches rdflib.NORMALIZE_LITERALS off and may leave it so after a failure."""
     from kopa_graph import validate
 
-    before = _snapshot(released)
+    before = _snapshot(built)
 
     def crash(*args: object, **kwargs: object) -> None:
         rdflib.NORMALIZE_LITERALS = False
@@ -91,12 +82,12 @@ def test_a_validator_exception_is_a_failure_and_leaves_no_global_state(
         monkeypatch.setattr("kopa_graph.pipeline.validate_graph",
                             lambda *a, **k: real(*a, **{**k, "core": "pyshacl", "sparql": "pyshacl"}))
     assert rdflib.NORMALIZE_LITERALS is True
-    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(released)])
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(built)])
     assert result.exit_code == 5, result.output
     assert result.stderr.startswith("validation could not finish: RecursionError: maximum recursion depth")
     assert "nothing was written" in result.stderr
     assert rdflib.NORMALIZE_LITERALS is True
-    assert _snapshot(released) == before
+    assert _snapshot(built) == before
 
 
 def test_sigkill_at_any_moment_leaves_the_previous_release(tmp_path: Path) -> None:

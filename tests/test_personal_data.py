@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF
 
+from conftest import graph_store
 from kopa_graph.build import build_graph
 from kopa_graph.cli import main
 from kopa_graph.load import load_source_data
@@ -170,44 +171,11 @@ def _get(url: str, accept: str) -> str:
     return body.decode("utf-8")
 
 
-@contextlib.contextmanager
-def _graph_store() -> Iterator[tuple[str, dict[str, bytes]]]:
-    """A Graph Store stand-in on loopback: keeps what each PUT sends and gives it back on GET."""
-    import http.server
-
-    held: dict[str, bytes] = {}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:
-            held[self.path] = self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(204)
-            self.end_headers()
-
-        def do_GET(self) -> None:
-            body = held.get(self.path, b"")
-            self.send_response(200)
-            self.send_header("Content-Type", "application/n-triples")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/store", held
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 def test_publish_sends_no_names() -> None:
-    with _graph_store() as (url, held):
-        result = runner.invoke(main, ["publish", "--no-personal-data", "--endpoint", url])
+    with graph_store() as store:
+        result = runner.invoke(main, ["publish", "--no-personal-data", "--endpoint", store.url])
         assert result.exit_code == 0, result.output
+    held = store.held
     assert len(held) == 2, "the graph and its description"
     assert _found((path, body.decode("utf-8")) for path, body in held.items()) == []
     data = next(body for path, body in held.items() if not path.endswith("description"))

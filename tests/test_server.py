@@ -17,7 +17,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, break_beta, need_peer
+from conftest import SMALL, break_beta, graph_store, need_peer
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish import PublishError, _integers, publish
 
@@ -334,39 +334,11 @@ def test_publish_replaces_a_named_graph_and_reads_it_back(oxigraph: str, graph: 
     assert count.json()["results"]["bindings"][0]["n"]["value"] == str(len(graph))
 
 
-@contextmanager
-def _endpoint(status: int, headers: dict[str, str] | None = None) -> Iterator[tuple[str, list[dict[str, str]]]]:
-    """A Graph Store stand-in on loopback answering every PUT with ``status``; yields its URL and the
-    headers (and path) of each PUT it received."""
-    import http.server
-
-    hits: list[dict[str, str]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:
-            hits.append({"path": self.path, **dict(self.headers.items())})
-            self.send_response(status)
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    srv = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}/store", hits
-    finally:
-        srv.shutdown()
-        srv.server_close()
-
-
 def test_publish_never_follows_redirects(graph: Graph) -> None:
-    with _endpoint(307, {"Location": "http://127.0.0.2:9/steal"}) as (url, hits), \
+    with graph_store(307, {"Location": "http://127.0.0.2:9/steal"}) as store, \
             pytest.raises(PublishError, match="redirects"):
-        publish(graph, url, "https://example.org/g", "u", "p", retries=1)
-    assert len(hits) == 1
+        publish(graph, store.url, "https://example.org/g", "u", "p", retries=1)
+    assert len(store.hits) == 1
 
 
 def test_publish_dry_run_and_unreachable(graph: Graph) -> None:
@@ -412,11 +384,11 @@ def test_cli_publish_never_sends_a_nonconforming_graph(small_copy: Path) -> None
     from kopa_graph.cli import main
 
     break_beta(small_copy)
-    with _endpoint(204) as (url, hits):
-        r = CliRunner().invoke(main, ["publish", "--endpoint", url, "--data", str(small_copy)])
+    with graph_store() as store:
+        r = CliRunner().invoke(main, ["publish", "--endpoint", store.url, "--data", str(small_copy)])
     assert r.exit_code == 1, r.output
     assert "https://w3id.org/kopa/id/pilot/beta" in r.stderr
-    assert hits == [], "nothing is sent when the graph does not conform"
+    assert store.hits == [], "nothing is sent when the graph does not conform"
 
 
 

@@ -101,10 +101,19 @@ class _Declared(Exception):
     pass
 
 
+class _Root(Exception):
+    pass
+
+
+def _at_root(*args: object) -> None:
+    raise _Root
+
+
 def _refuse_declarations(data: bytes, where: str) -> None:
     """Refuse RDF/XML that declares a document type or entities, in any encoding the document may
-    declare (UTF-16 hides them from a search of the bytes): expat reads it, stopping at the first
-    declaration, before anything is expanded."""
+    declare (UTF-16 hides them from a search of the bytes): expat reads the prolog only, where such
+    declarations must stand, and stops at the first declaration before anything is expanded, or at
+    the root element."""
     from xml.parsers import expat
 
     if _DOCTYPE.search(data):
@@ -118,10 +127,13 @@ def _refuse_declarations(data: bytes, where: str) -> None:
     parser.StartDoctypeDeclHandler = declared
     parser.EntityDeclHandler = declared
     parser.ExternalEntityRefHandler = declared  # type: ignore[assignment]
+    parser.StartElementHandler = _at_root
     try:
         parser.Parse(data, True)
     except _Declared:
         raise RDFLoadError(f"{where}: {_REFUSED}") from None
+    except _Root:
+        return  # the prolog declared nothing: the body is the RDF/XML parser's
     except expat.ExpatError:
         return  # not well-formed: the RDF/XML parser says where
 

@@ -153,26 +153,19 @@ def _dumps(value: Any, newline: str, out: list[str]) -> None:
     its lines after the first starting with ``newline`` (a line break and the indent so far)."""
     if isinstance(value, str):
         out.append(_encode_string(value))
-    elif isinstance(value, dict):
+    elif isinstance(value, dict | list):
         if not value:
-            out.append("{}")
+            out.append("{}" if isinstance(value, dict) else "[]")
             return
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        items = ([(_encode_string(k) + ": ", value[k]) for k in sorted(value)] if isinstance(value, dict)
+                 else [("", item) for item in value])
         inner = newline + "  "
-        out.append("{")
-        for i, key in enumerate(sorted(value)):
-            out.append(("," if i else "") + inner + _encode_string(key) + ": ")
-            _dumps(value[key], inner, out)
-        out.append(newline + "}")
-    elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        out.append("[")
-        for i, item in enumerate(value):
-            out.append(("," if i else "") + inner)
+        out.append(opening)
+        for i, (label, item) in enumerate(items):
+            out.append(("," if i else "") + inner + label)
             _dumps(item, inner, out)
-        out.append(newline + "]")
+        out.append(newline + closing)
     else:  # numbers, true, false, null: the json module's own spelling
         out.append(json.dumps(value))
 
