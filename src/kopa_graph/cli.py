@@ -296,6 +296,11 @@ _DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path
                             help="Folder of source data to build the graph from [default: the shipped data/].")
 _GRAPH_OPTION = click.option("--graph", "graph_file", type=click.Path(path_type=Path, dir_okay=False),
                              help="Ask this RDF file (for example out/kopa.ttl) instead of building from --data.")
+_NO_SANDBOX_OPTION = click.option(
+    "--no-sandbox", is_flag=True,
+    help="Evaluate queries without the kernel's network ban (a seccomp filter, Linux x86-64/arm64) where it "
+         "is not available. Unsafe for queries you do not trust: only the lexer then stands between a query "
+         "and the network (SECURITY.md).")
 
 
 @main.command()
@@ -308,10 +313,15 @@ _GRAPH_OPTION = click.option("--graph", "graph_file", type=click.Path(path_type=
               help="Language of the labels a table shows instead of IRIs.")
 @_DATA_OPTION
 @_GRAPH_OPTION
+@_NO_SANDBOX_OPTION
 @click.pass_context
 def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str, lang: str,
-          data_dir: Path | None, graph_file: Path | None) -> None:
-    """Run a named query helper (kopa-graph query --list shows them)."""
+          data_dir: Path | None, graph_file: Path | None, no_sandbox: bool) -> None:
+    """Run a named query helper (kopa-graph query --list shows them).
+
+    The query is evaluated in a process the kernel keeps off the network
+    (SECURITY.md); where that is impossible the command exits 2.
+    """
     from kopa_graph.queries import QueryError, helper, helpers, prepare, run_helper
     from kopa_graph.results import format_result
 
@@ -330,7 +340,8 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
             values[key.strip()] = value
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
-        click.echo(format_result(run_helper(prepare(graph), h.name, settings, **values), fmt, graph, lang), nl=False)
+        result = run_helper(prepare(graph), h.name, settings, confined=not no_sandbox, **values)
+        click.echo(format_result(result, fmt, graph, lang), nl=False)
 
 
 @main.command()
@@ -343,18 +354,22 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
               help="Language of the labels a table shows instead of IRIs.")
 @_DATA_OPTION
 @_GRAPH_OPTION
+@_NO_SANDBOX_OPTION
 @click.pass_context
 def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data_dir: Path | None,
-           graph_file: Path | None) -> None:
+           graph_file: Path | None, no_sandbox: bool) -> None:
     """Run any SPARQL query (the text, or @file.rq) on the graph.
 
     SERVICE, FROM and updates are refused: nothing is fetched or changed.
+    The query is evaluated in a process the kernel keeps off the network
+    (SECURITY.md); where that is impossible the command exits 2.
     """
     from kopa_graph.engine import serialize
     from kopa_graph.errors import InputError
     from kopa_graph.namespaces import prefixes_for
-    from kopa_graph.queries import prepare, run_sparql
+    from kopa_graph.queries import QueryError, prepare, run_sparql
     from kopa_graph.results import format_result
+    from kopa_graph.sparqlscan import scan
 
     with _errors():
         if query_text.startswith("@"):
@@ -362,9 +377,12 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
                 query_text = Path(query_text[1:]).read_text(encoding="utf-8")
             except OSError as exc:
                 raise InputError(f"{query_text[1:]}: cannot read the query: {exc.strerror}") from None
+        refusal = scan(query_text).refusal  # before the graph is built: a refused query costs nothing
+        if refusal is not None:
+            raise QueryError(refusal)
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
-        result = run_sparql(prepare(graph), query_text)
+        result = run_sparql(prepare(graph), query_text, confined=not no_sandbox)
         if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
             out = result.graph
             name = {"json-ld": "json-ld", "n-triples": "n-triples"}.get(fmt or "turtle", "turtle")
@@ -430,16 +448,21 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 @click.option("--memory-mb", default=2048, show_default=True, type=int, help="Address-space limit of a query worker.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Most result rows (then 413).")
 @_PERSONAL_DATA_OPTION
+@_NO_SANDBOX_OPTION
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, workers: int, timeout: float,
-          memory_mb: int, max_rows: int, no_personal_data: bool) -> None:
+          memory_mb: int, max_rows: int, no_personal_data: bool, no_sandbox: bool) -> None:
     """Serve the validated graph: a read-only SPARQL endpoint (/sparql), the
-    query helpers (/queries), linked data (/id/..., /doc/...) and /health."""
+    query helpers (/queries), linked data (/id/..., /doc/...) and /health.
+
+    Query workers run where the kernel forbids network access (SECURITY.md);
+    where that is impossible, serve exits 2 unless --no-sandbox.
+    """
     from kopa_graph.server import serve as run_serve
 
     with _errors():
         run_serve(host, port, _settings(ctx, no_personal_data), data_dir, workers=workers, timeout=timeout, memory_mb=memory_mb,
-                  max_rows=max_rows)
+                  max_rows=max_rows, sandbox=not no_sandbox)
 
 
 @main.command()

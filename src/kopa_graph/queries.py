@@ -201,19 +201,67 @@ def prepare(graph: Graph | Prepared) -> Prepared:
     return graph if isinstance(graph, Prepared) else Prepared(graph)
 
 
-def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None = None) -> Result:
+def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None = None, *,
+               confined: bool = False) -> Result:
     """Run any query on ``graph``; nothing that would fetch or change anything runs (SERVICE, FROM, LOAD,
-    updates). A :class:`Prepared` graph is queried on pyoxigraph, a plain graph on rdflib."""
-    if isinstance(graph, Prepared) and graph.store is not None:
-        from kopa_graph.sparqlscan import scan
+    updates are refused by :mod:`kopa_graph.sparqlscan` before evaluation). A :class:`Prepared` graph
+    is queried on pyoxigraph, a plain graph on rdflib.
 
-        checked = scan(text)
-        if checked.refusal is not None:
-            raise QueryError(checked.refusal)
+    With ``confined=True`` (what the ``sparql`` and ``query`` commands do), the query is evaluated in a
+    child process the kernel keeps off the network (:func:`kopa_graph.sandbox.call`), so even a query
+    the lexer misjudges cannot reach anything; :class:`kopa_graph.sandbox.SandboxUnavailable` where
+    that cannot be done. Without it, evaluation runs in this process: use it for text you trust.
+    """
+    from kopa_graph.sparqlscan import scan
+
+    checked = scan(text)  # the first line, whichever engine and process evaluate
+    if checked.refusal is not None:
+        raise QueryError(checked.refusal)
+    if not confined:
+        return _evaluate(graph, text, init)
+    import pyoxigraph  # noqa: F401  (imported before the fork, never inside the child)
+
+    from kopa_graph.oxbridge import converter
+    from kopa_graph.sandbox import call
+
+    converter()
+    return _unpacked(call(_packed_evaluation, graph, text, init))
+
+
+def _evaluate(graph: Graph | Prepared, text: str, init: dict[str, Node] | None) -> Result:
+    if isinstance(graph, Prepared) and graph.store is not None:
         return _on_oxigraph(graph.store, with_values(text, init) if init else text)
     algebra = check_safe(text)
     target = graph.graph if isinstance(graph, Prepared) else graph
     return target.query(algebra, initBindings=init or {})  # type: ignore[arg-type]
+
+
+def _packed_evaluation(graph: Graph | Prepared, text: str, init: dict[str, Node] | None) -> tuple[Any, ...]:
+    """:func:`_evaluate`'s result as plain values that pickle (a Result does not)."""
+    result = _evaluate(graph, text, init)
+    if result.type == "ASK":
+        return ("ASK", bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return (result.type, list(result.graph or ()))
+    names = list(result.vars or [])
+    return ("SELECT", names, [{k: v for k, v in row.asdict().items()} for row in result])  # type: ignore[union-attr]
+
+
+def _unpacked(packed: tuple[Any, ...]) -> Result:
+    result = Result(packed[0])
+    if packed[0] == "ASK":
+        result.askAnswer = packed[1]
+    elif packed[0] in ("CONSTRUCT", "DESCRIBE"):
+        g = Graph(bind_namespaces="none")
+        for triple in packed[1]:
+            g.add(triple)
+        result.graph = g
+    else:
+        from rdflib.term import Variable
+
+        result.vars = packed[1]
+        result.bindings = [{Variable(k): v for k, v in row.items()} for row in packed[2]]
+    return result
 
 
 def _answer(store: Any, text: str) -> Any:
@@ -255,9 +303,11 @@ def _on_oxigraph(store: Any, text: str) -> Result:
     return result
 
 
-def run_helper(graph: Graph | Prepared, name: str, settings: Settings | None = None, **params: object) -> Result:
+def run_helper(graph: Graph | Prepared, name: str, settings: Settings | None = None, *, confined: bool = False,
+               **params: object) -> Result:
+    """Run the helper ``name`` with ``params`` (see :func:`run_sparql` for ``confined``)."""
     h = helper(name)
-    return run_sparql(graph, rebase(h.text, settings or Settings()), bindings(h, params))
+    return run_sparql(graph, rebase(h.text, settings or Settings()), bindings(h, params), confined=confined)
 
 
 def run_query(graph: Graph | Prepared, name: str, settings: Settings | None = None, plain: bool = False,
@@ -265,7 +315,8 @@ def run_query(graph: Graph | Prepared, name: str, settings: Settings | None = No
     """Rows of a named helper as dicts of rdflib terms (or of plain Python values with ``plain=True``)."""
     if isinstance(graph, Prepared) and graph.store is not None:
         return _rows_on_oxigraph(graph, name, settings, plain, params)
-    result = run_helper(graph, name, settings, **params)
+    h = helper(name)
+    result = run_sparql(graph, rebase(h.text, settings or Settings()), bindings(h, params))
     rows = []
     for row in result:
         d = {str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]

@@ -236,12 +236,15 @@ class SecurityHeaders:
 
 
 def create_app(graph: Graph, settings: Settings, workers: int = 2, timeout: float = 10.0, memory_mb: int = 2048,
-               max_rows: int = 10_000, site_dir: Path | None = None, data_dir: Path | None = None) -> Starlette:
+               max_rows: int = 10_000, site_dir: Path | None = None, data_dir: Path | None = None,
+               sandbox: bool = True) -> Starlette:
     """The ASGI application over ``graph`` (validated by the caller); its pages are the static site in
-    ``site_dir``, or one built here from ``data_dir`` (the source data ``graph`` was built from)."""
+    ``site_dir``, or one built here from ``data_dir`` (the source data ``graph`` was built from).
+    Query workers are confined (:mod:`kopa_graph.sandbox`) unless ``sandbox=False``; where they cannot
+    be, :class:`kopa_graph.sandbox.SandboxUnavailable`."""
     from kopa_graph.ntriples import ntriples
 
-    pool = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows)
+    pool = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows, sandbox=sandbox)
     if site_dir is None:
         from kopa_graph.sitebuild import build_site
 

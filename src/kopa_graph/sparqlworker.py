@@ -3,10 +3,12 @@ processes, each holding the graph in a pyoxigraph store.
 
 A Python thread cannot be killed in the middle of a query, so each query runs
 in a worker process; a query over its time limit gets its worker killed and
-replaced, and the client a timeout. Each worker has an address-space limit.
-With two or more workers one runaway query never delays the other clients.
-Queries are checked (:func:`kopa_graph.queries.check_safe`) before they reach a
-worker: nothing is fetched (SERVICE, FROM, LOAD are refused).
+replaced, and the client a timeout. Each worker has an address-space limit,
+evaluates on a thread with a large stack, and cannot reach the network: the
+kernel refuses it every socket (:mod:`kopa_graph.sandbox`). With two or more
+workers one runaway query never delays the other clients. The server refuses
+SERVICE, FROM and LOAD before a query reaches a worker
+(:mod:`kopa_graph.sparqlscan`); the sandbox holds even if that check is wrong.
 """
 
 from __future__ import annotations
@@ -14,12 +16,21 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import multiprocessing as mp
 import os
 import re
+import shutil
+import signal
+import tempfile
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
+
+from kopa_graph.sandbox import SandboxUnavailable
+
+log = logging.getLogger(__name__)
 
 #: Documented defaults (``kopa-graph serve --timeout/--memory-mb/--max-rows/--workers``).
 DEFAULT_TIMEOUT = 10.0
@@ -142,20 +153,39 @@ def solutions_body(names: list[str], rows: list[Any], fmt: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _serve(conn: Connection, ntriples: bytes, memory_mb: int) -> None:  # pragma: no cover - runs in a child
-    import os
+def _serve(conn: Connection, source: str, memory_mb: int, confined: bool, parent: int,
+           errors: str) -> None:  # pragma: no cover - runs in a child
+    """A worker: die with the server, take the network away, limit memory, load the graph, answer."""
     import resource
 
-    os.environ["RUST_BACKTRACE"] = "0"  # a query over the memory limit aborts the worker: one line, not a backtrace
-    import pyoxigraph as ox
+    from kopa_graph.sandbox import SandboxUnavailable, confine, die_with_parent, on_big_stack
 
-    from kopa_graph.sparqlscan import syntax_message
+    die_with_parent(parent)
+    os.environ["RUST_BACKTRACE"] = "0"  # a query over the memory limit aborts the worker: one line, not a backtrace
+    log_fd = os.open(errors, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log_fd, 2)  # what the engine says as it dies is read by the server (_Worker.death)
+    os.close(log_fd)
+    if confined:
+        try:
+            confine()
+        except SandboxUnavailable as exc:
+            conn.send(("unconfined", str(exc)))
+            return
+    import pyoxigraph as ox
 
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = ox.Store()
-    store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    store.load(path=source, format=ox.RdfFormat.N_TRIPLES)
     conn.send(("ready", len(store)))
+    on_big_stack(_answer_queries, conn, store, memory_mb)
+
+
+def _answer_queries(conn: Connection, store: Any, memory_mb: int) -> None:  # pragma: no cover - in a child
+    import pyoxigraph as ox
+
+    from kopa_graph.sparqlscan import syntax_message
+
     results = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
     while True:
@@ -190,17 +220,57 @@ def _serve(conn: Connection, ntriples: bytes, memory_mb: int) -> None:  # pragma
             conn.send(("error", " ".join(str(exc).split())[:300]))
 
 
+#: What Rust prints when an allocation fails (then it aborts): the worker ran into its memory limit.
+_OUT_OF_MEMORY = b"memory allocation of"
+
+
 class _Worker:
-    def __init__(self, ctx: Any, ntriples: bytes, memory_mb: int) -> None:
+    """One worker process. It is started from the thread that owns the pool (the kernel kills a worker
+    when the thread that started it ends, see :func:`kopa_graph.sandbox.die_with_parent`)."""
+
+    def __init__(self, ctx: Any, source: Path, memory_mb: int, confined: bool, errors: Path) -> None:
+        self.errors = errors
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, ntriples, memory_mb), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, str(source), memory_mb, confined, os.getpid(),
+                                                     str(errors)), daemon=True)
         self.proc.start()
         child.close()
-        status: Any = self.conn.recv() if self.conn.poll(60) else ("failed", 0)
-        if status[0] != "ready":
-            self.kill()
-            raise RuntimeError("a query worker did not start")
-        self.triples = int(status[1])
+        self.triples = 0
+
+    def started(self, status: Any) -> None:
+        """Take the worker's first message; raise unless it is ready."""
+        if status[0] == "ready":
+            self.triples = int(status[1])
+            return
+        self.kill()
+        if status[0] == "unconfined":
+            raise SandboxUnavailable(status[1])
+        raise RuntimeError(f"a query worker did not start{self.death()}")
+
+    def wait_started(self, seconds: float = 60) -> None:
+        try:
+            status: Any = self.conn.recv() if self.conn.poll(seconds) else ("failed",)
+        except (EOFError, OSError):
+            status = ("failed",)
+        self.started(status)
+
+    def death(self) -> str:
+        """How the worker ended, as a clause for a message ("" when it did not)."""
+        self.proc.join(2)
+        code = self.proc.exitcode
+        if code is None:
+            return ""
+        try:
+            with open(self.errors, "rb") as fh:
+                fh.seek(max(0, os.fstat(fh.fileno()).st_size - 4096))
+                said = fh.read()
+        except OSError:
+            said = b""
+        if said.strip():
+            log.warning("a query worker ended (exit code %s): %s", code, said.decode("utf-8", "replace").strip())
+        if _OUT_OF_MEMORY in said:
+            return ": out of memory"
+        return f": killed by {signal.Signals(-code).name}" if code < 0 else f": exit code {code}"
 
     def kill(self) -> None:
         self.proc.kill()
@@ -213,26 +283,62 @@ def _wake(ready: asyncio.Future[None]) -> None:
         ready.set_result(None)
 
 
+async def _readable(conn: Connection, seconds: float) -> bool:
+    """Wait on the event loop (no thread) until ``conn`` has something to read; False on timeout."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, _wake, ready)
+    try:
+        await asyncio.wait_for(ready, max(0.0, seconds) + 0.001)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        # uvloop leaves a watched descriptor non-blocking: an answer longer than the pipe's buffer would
+        # then break off with EAGAIN. The answer is on its way; read it whole.
+        os.set_blocking(fd, True)
+
+
 class QueryPool:
     """Worker processes answering queries over one graph (given as N-Triples).
 
-    :meth:`run` is a coroutine: it waits for the worker's answer on the event
-    loop (no thread per request), and a worker over its time limit is killed
-    and replaced without blocking the loop.
+    Each worker is confined by :func:`kopa_graph.sandbox.confine` before it loads anything (no socket
+    can be made, whatever a query says) unless ``sandbox=False``; it dies with the process that
+    started it. :meth:`run` is a coroutine: it waits for the worker's answer on the event loop (no
+    thread per request), and a worker over its time limit is killed and replaced without blocking the
+    loop. A worker that dies of anything but its memory limit is reported as a crash.
+
+    Raises :class:`kopa_graph.sandbox.SandboxUnavailable` when a worker cannot be confined.
     """
 
     def __init__(self, ntriples: bytes, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int = DEFAULT_MEMORY_MB, max_rows: int = DEFAULT_MAX_ROWS) -> None:
+                 memory_mb: int = DEFAULT_MEMORY_MB, max_rows: int = DEFAULT_MAX_ROWS, *,
+                 sandbox: bool = True) -> None:
         self._ctx = mp.get_context("spawn")
-        self._ntriples, self._memory = ntriples, memory_mb
+        self._folder = Path(tempfile.mkdtemp(prefix="kopa-workers-"))
+        self._source = self._folder / "graph.nt"
+        self._source.write_bytes(ntriples)
+        self._memory, self._sandbox = memory_mb, sandbox
         self.timeout, self.max_rows = timeout, max_rows
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: list[_Worker] = []
-        for _ in range(max(1, workers)):
-            w = _Worker(self._ctx, ntriples, memory_mb)
-            self._all.append(w)
-            self._idle.put_nowait(w)
+        self._started = itertools.count()
+        try:
+            for _ in range(max(1, workers)):
+                self._all.append(self._start())
+            for w in self._all:
+                w.wait_started()
+                self._idle.put_nowait(w)
+        except BaseException:
+            self.close()
+            raise
         self.triples = self._all[0].triples
+
+    def _start(self) -> _Worker:
+        return _Worker(self._ctx, self._source, self._memory, self._sandbox,
+                       self._folder / f"worker-{next(self._started)}.log")
 
     async def run(self, text: str, fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
         loop = asyncio.get_running_loop()
@@ -243,26 +349,20 @@ class QueryPool:
             raise QueryFailed("busy", "all query workers are busy; try again shortly") from None
         try:
             worker.conn.send((text, fmt, graph_fmt, self.max_rows))
-            ready: asyncio.Future[None] = loop.create_future()
-            fd = worker.conn.fileno()
-            loop.add_reader(fd, _wake, ready)
-            try:
-                await asyncio.wait_for(ready, max(0.0, self.timeout - (loop.time() - started)) + 0.001)
-            except TimeoutError:
+            if not await _readable(worker.conn, self.timeout - (loop.time() - started)):
                 await self._replace(worker)
                 worker = None  # type: ignore[assignment]
                 raise QueryFailed("timeout", f"the query did not finish within {self.timeout:g} s") from None
-            finally:
-                loop.remove_reader(fd)
-            # uvloop leaves a watched descriptor non-blocking: an answer longer than the pipe's buffer would
-            # then break off with EAGAIN. The answer is on its way; read it whole.
-            os.set_blocking(fd, True)
             message = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
+            death = worker.death()
             await self._replace(worker)
             worker = None  # type: ignore[assignment]
-            raise QueryFailed("memory", f"the query needs more memory than the server allows ({self._memory} MB); "
-                                        "its worker was stopped") from None
+            if death.endswith("out of memory"):
+                raise QueryFailed("memory", f"the query needs more memory than the server allows ({self._memory} "
+                                            "MB); its worker was stopped") from None
+            raise QueryFailed("crash", f"the query could not be evaluated: its worker crashed{death} and was "
+                                       "replaced") from None
         finally:
             if worker is not None:
                 self._idle.put_nowait(worker)
@@ -271,14 +371,26 @@ class QueryPool:
         raise QueryFailed(message[0], message[1])
 
     async def _replace(self, worker: _Worker) -> None:
-        from anyio import to_thread
-
+        """Kill ``worker`` and start another from this (the loop's) thread; wait for it on the loop."""
         worker.kill()
+        worker.errors.unlink(missing_ok=True)
         self._all = [w for w in self._all if w is not worker]
-        fresh = await to_thread.run_sync(_Worker, self._ctx, self._ntriples, self._memory)
+        fresh = self._start()
         self._all.append(fresh)
+        try:
+            if not await _readable(fresh.conn, 60):
+                raise RuntimeError("a query worker did not start within 60 s")
+            fresh.started(fresh.conn.recv())
+        except (EOFError, OSError, RuntimeError, SandboxUnavailable) as exc:
+            log.error("a query worker could not be replaced: %s", exc)
+            fresh.kill()
+            self._all.remove(fresh)
+            return
         self._idle.put_nowait(fresh)
 
     def close(self) -> None:
+        """Stop every worker and remove the pool's files; safe to call more than once."""
         for w in self._all:
             w.kill()
+        self._all = []
+        shutil.rmtree(self._folder, ignore_errors=True)
