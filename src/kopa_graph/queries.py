@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -264,19 +266,31 @@ def _unpacked(packed: tuple[Any, ...]) -> Result:
     return result
 
 
-def _answer(store: Any, text: str) -> Any:
-    """pyoxigraph's answer to ``text``; its errors as QueryError (syntax errors with line and column)."""
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """pyoxigraph's errors, while a query is parsed or its answer read, as QueryError (syntax errors with
+    line and column)."""
     from kopa_graph.sparqlscan import syntax_message
 
     try:
-        return store.query(text)
+        yield
     except SyntaxError as exc:
         raise QueryError(syntax_message(str(exc))) from None
-    except (OSError, ValueError, RuntimeError) as exc:  # an evaluation error
+    except (OSError, ValueError, RuntimeError) as exc:  # an evaluation error, found while the rows are read
         raise QueryError(f"the query could not be answered: {' '.join(str(exc).split())[:300]}") from None
 
 
+def _answer(store: Any, text: str) -> Any:
+    with _engine_errors():
+        return store.query(text)
+
+
 def _on_oxigraph(store: Any, text: str) -> Result:
+    with _engine_errors():
+        return _read_answer(store, text)
+
+
+def _read_answer(store: Any, text: str) -> Result:
     import pyoxigraph as ox
     from rdflib.term import Variable
 
@@ -341,7 +355,8 @@ def _rows_on_oxigraph(prepared: Prepared, name: str, settings: Settings | None, 
     names = [v.value for v in answer.variables]
     from_ox = converter()
     if not plain:
-        return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
+        with _engine_errors():
+            return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
     plain_values: dict[Node, Any] = {}
 
     def value(t: Any) -> Any:
@@ -351,7 +366,8 @@ def _rows_on_oxigraph(prepared: Prepared, name: str, settings: Settings | None, 
             found = plain_values[term] = term.toPython()  # type: ignore[attr-defined]
         return found
 
-    return [{n: value(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
+    with _engine_errors():
+        return [{n: value(t) for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
 
 
 def with_values(text: str, init: dict[str, Node]) -> str:
