@@ -392,3 +392,24 @@ def test_the_query_command_evaluates_in_the_sandbox(tmp_path: Path, monkeypatch:
     assert result.exit_code == 2 and "evaluated with Seccomp: 2" in result.output, result.output  # 2: filtered
     result = CliRunner().invoke(main, ["query", "statistics", "--graph", str(graph), "--no-sandbox"])
     assert "evaluated with Seccomp: 0" in result.output, result.output
+
+
+@pytest.mark.slow
+def test_the_sparql_commands_evaluator_dies_with_it(tmp_path: Path) -> None:
+    graph = tmp_path / "g.nt"
+    graph.write_bytes(NT)
+    proc = subprocess.Popen([str(KOPA), "sparql", SLOW, "--graph", str(graph)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not _children(proc.pid):
+            time.sleep(0.05)
+        evaluators = _children(proc.pid)
+        assert evaluators, "the command should have forked its evaluator"
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in evaluators):
+        time.sleep(0.05)
+    assert not [p for p in evaluators if _alive(p)], "the evaluator outlived the command"

@@ -188,6 +188,7 @@ def call(fn: Callable[..., T], *args: Any, confined: bool = True) -> T:
     """``fn(*args)`` evaluated in a forked child confined by :func:`confine` (with ``confined=False``,
     a child without the filter), on a :data:`STACK_BYTES` stack. The value comes back pickled; an
     exception raised by ``fn`` is raised here; a child killed by a signal is :class:`EvaluationCrashed`.
+    The child dies with this process.
     """
     if confined:
         reason = unavailable()
@@ -199,9 +200,11 @@ def call(fn: Callable[..., T], *args: Any, confined: bool = True) -> T:
     for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its result goes to the pipe, and it never returns
         os.close(read_end)
+        die_with_parent(parent)
         _child(write_end, fn, args, confined)
     os.close(write_end)
     try:
