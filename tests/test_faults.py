@@ -148,3 +148,118 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_previous_release(small_disk:
     assert "the disk is full (free some space and run again)" in result.stderr
     assert "the previous outputs are unchanged" in result.stderr
     assert _snapshot(out) == before, "the earlier release is whole and no temporary file is left"
+
+
+#: Run kopa-graph with os.replace and os.rename killing the process (SIGKILL) right after their Nth call.
+KILL_AFTER_RENAME = """
+import os, signal, sys
+n, calls = int(sys.argv[1]), []
+def killing(real):
+    def call(*args, **kwargs):
+        real(*args, **kwargs)
+        calls.append(args)
+        if len(calls) == n:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return call
+os.replace, os.rename = killing(os.replace), killing(os.rename)
+from kopa_graph.cli import main
+main(sys.argv[2:])
+"""
+
+
+def _whole(out: Path) -> dict[str, object]:
+    """The manifest of the release ``out`` shows, after checking that it lists exactly the files beside it and
+    that each has its SHA-256 and size."""
+    import hashlib
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_bytes())
+    assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["files"], "manifest.json"])
+    for name, entry in manifest["files"].items():
+        data = (out / name).read_bytes()
+        assert (hashlib.sha256(data).hexdigest(), len(data)) == (entry["sha256"], entry["bytes"]), name
+    doc: dict[str, object] = manifest
+    return doc
+
+
+@pytest.mark.parametrize("first", [False, True], ids=["over-a-release", "first-build"])
+def test_sigkill_after_every_rename_leaves_a_whole_release(tmp_path: Path, first: bool) -> None:
+    """Kill -9 a real build right after its 1st, 2nd, ... rename: what OUT shows is always one whole release,
+    the earlier one or the new one, never a mix."""
+    new = None
+    for n in range(1, 50):
+        out = tmp_path / str(n) / "out"
+        old = None
+        if not first:
+            result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out), "--no-personal-data"])
+            assert result.exit_code == 0, result.output
+            old = _whole(out)
+        proc = subprocess.run([sys.executable, "-c", KILL_AFTER_RENAME, str(n), "-q", "build", "--data", str(SMALL),
+                               "--out", str(out)], capture_output=True, text=True, check=False)
+        if proc.returncode == 0:  # fewer than n renames: the build finished
+            assert n > 2, "a build renames more than once"
+            assert new is not None, "killed right after its last rename, the build had switched to the new release"
+            assert _whole(out) == new
+            break
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        if first and not os.path.lexists(out):
+            continue  # killed before the first release was switched in: nothing shows yet
+        shown = _whole(out)
+        if shown != old:
+            new = new or shown
+            assert shown == new and shown["profile"] == "full", f"killed after rename {n}: a third release?"
+    else:
+        pytest.fail("the build never finished")
+
+
+def test_the_next_build_removes_what_a_killed_build_left(tmp_path: Path) -> None:
+    """Temporary files of a build killed while writing are removed by the next build (under its lock)."""
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)]).exit_code == 0
+    kill_while_writing = KILL_AFTER_RENAME.replace("os.replace, os.rename = killing(os.replace), killing(os.rename)",
+                                                   "os.fsync = killing(os.fsync)")
+    proc = subprocess.run([sys.executable, "-c", kill_while_writing, "3", "-q", "build", "--data", str(SMALL),
+                           "--out", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    left = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert left, "the killed build left temporary files"
+    assert runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)]).exit_code == 0
+    assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
+    _whole(out)
+    releases = tmp_path / ".out.releases"
+    current = os.readlink(out).rsplit("/", 1)[-1]
+    assert sorted(os.listdir(tmp_path)) == [".out.releases", "out"]
+    assert sorted(os.listdir(releases)) == sorted([".kopa-graph", ".lock", "1", current]), \
+        "the current release and the one before it (readers may still be on it), nothing else"
+
+
+#: Run kopa-graph, pausing (until a line on standard input) when it first flushes kopa.nt to disk.
+PAUSE_AT_KOPA_NT = """
+import os, sys
+real = os.fsync
+def pause(fd):
+    if os.readlink(f"/proc/self/fd/{fd}").rsplit("/", 1)[-1].startswith(".kopa.nt."):
+        print("paused", flush=True)
+        sys.stdin.readline()
+    real(fd)
+os.fsync = pause
+from kopa_graph.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_second_build_into_the_same_folder_exits_with_a_clear_message(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-c", PAUSE_AT_KOPA_NT, "-q", "build", "--data", str(SMALL),
+                              "--out", str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout is not None and first.stdout.readline() == "paused\n"
+        second = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+        assert second.exit_code == 3, second.output
+        assert second.stderr.startswith(f"{out}: another kopa-graph (process {first.pid}) is writing here; "
+                                        "wait for it to finish, then run again"), second.stderr
+    finally:
+        first.communicate("go on\n", timeout=120)
+    assert first.returncode == 0
+    _whole(out)
+    assert runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)]).exit_code == 0

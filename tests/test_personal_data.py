@@ -219,7 +219,7 @@ def test_withhold_must_be_true_or_false(small_copy: Path) -> None:
     text = path.read_text(encoding="utf-8")
     line = next(x for x in text.splitlines() if x.strip().startswith("- {person: p001,"))
     path.write_text(text.replace(line, line[:-1] + ", withhold: yes please}"), encoding="utf-8")
-    result = runner.invoke(main, ["build", "--data", str(small_copy), "--out", str(small_copy / "out")])
+    result = runner.invoke(main, ["build", "--data", str(small_copy), "--out", str(small_copy.parent / "out")])
     assert result.exit_code == 2
     assert "contacts[].withhold: expected true or false, found str 'yes please'" in result.stderr
     assert "write 'withhold: true' or leave the field out" in result.stderr

@@ -11,7 +11,9 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import html5lib
@@ -30,10 +32,16 @@ NGINX_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "www"
+def site() -> Iterator[Path]:
+    """The site of the small fixture, where a deployment would have it: in a folder every user may
+    traverse (pytest's own temporary folders are private to their owner), so that nginx's unprivileged
+    workers can read it."""
+    public = Path(tempfile.mkdtemp(prefix="kopa-site-test-"))
+    public.chmod(0o755)
+    out = public / "www"
     build_site(out, Settings(), SMALL)
-    return out
+    yield out
+    shutil.rmtree(public)
 
 
 def _pages(site: Path) -> list[Path]:
@@ -143,6 +151,23 @@ def test_negotiation_choice(accept: str | None, expected: str | None) -> None:
     assert (chosen.extension if chosen else None) == expected
 
 
+def _unprivileged_user() -> str | None:
+    """The user (and group) nginx's workers run as: www-data, as Debian's nginx package has it, or nobody.
+    Not running as root, nginx cannot switch users and its workers run as the test's own user."""
+    import grp
+    import pwd
+
+    if os.geteuid() != 0:
+        return None
+    for name in ("www-data", "nobody"):
+        try:
+            user = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return f"{name} {grp.getgrgid(user.pw_gid).gr_name}"
+    pytest.fail("no unprivileged user (www-data or nobody) to run nginx's workers as")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -150,17 +175,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def nginx(site: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def nginx(site: Path):  # type: ignore[no-untyped-def]
     need_peer(bool(shutil.which("nginx")) and NGINX_MODULE.exists(), "nginx with its JavaScript module",
               "apt-get install nginx libnginx-mod-http-js")
-    work = tmp_path_factory.mktemp("nginx")
-    (work / "tmp").mkdir()
+    work = site.parent  # nginx.conf, its pid file, log and temporary folder beside the site, as nginx_conf says
+    (work / "tmp").mkdir(exist_ok=True)
     port = _free_port()
-    root = work / "www"
-    shutil.copytree(site, root)
+    root = site  # the link kopa-graph switches: nginx follows it, as it would in a deployment
     conf = work / "nginx.conf"
-    user = "root" if os.geteuid() == 0 else None  # workers must read the test's private temporary folder
-    conf.write_text(conneg.nginx_conf(str(root), port, module=str(NGINX_MODULE), user=user), encoding="utf-8")
+    conf.write_text(conneg.nginx_conf(str(root), port, module=str(NGINX_MODULE), user=_unprivileged_user()),
+                    encoding="utf-8")
     proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work), "-g", "daemon off;"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 10
@@ -207,6 +231,35 @@ def test_nginx_negotiates_as_conneg_chooses(nginx, accept: str | None) -> None: 
     assert "Accept" in headers["vary"]
     assert '</doc/pilot/alfa.ttl>; rel="alternate"; type="text/turtle"' in headers["link"]
     assert body == (root / f"doc/pilot/alfa.{chosen.extension}").read_bytes()
+
+
+def test_nginx_workers_run_unprivileged_and_read_the_site(nginx) -> None:  # type: ignore[no-untyped-def]
+    """As in a deployment: the workers are not root, and every folder and file of the site is theirs to read."""
+    port, root = nginx
+    master = int((root.parent / "nginx.pid").read_text(encoding="utf-8"))
+    workers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _status(p).get("PPid") == str(master)]
+    assert workers
+    if os.geteuid() == 0:
+        assert all(_status(p)["Uid"].split()[0] != "0" for p in workers)
+    for path in ("/", "/index.fi.html", "/doc/pilot/alfa.ttl", "/download/kopa.nt", "/style.css"):
+        assert _get(port, path)[0] == 200, path
+
+
+def test_nginx_serves_the_next_release_once_it_is_switched_in(nginx) -> None:  # type: ignore[no-untyped-def]
+    port, root = nginx
+    before = os.readlink(root)
+    build_site(root, Settings(), SMALL)
+    assert os.readlink(root) != before
+    status, _, body = _get(port, "/download/kopa.ttl")
+    assert status == 200 and body == (root / "download" / "kopa.ttl").read_bytes()
+
+
+def _status(proc: Path) -> dict[str, str]:
+    try:
+        lines = (proc / "status").read_text(encoding="utf-8").splitlines()
+    except OSError:  # the process ended
+        return {}
+    return dict(line.split(":\t", 1) for line in lines if ":\t" in line)
 
 
 def test_nginx_406_lists_what_is_available(nginx) -> None:  # type: ignore[no-untyped-def]

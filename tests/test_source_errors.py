@@ -115,8 +115,9 @@ def test_bad_reference_csv_is_reported_with_its_line(small_copy: Path, old: str,
         load_source_data(small_copy)
     assert f"{path}:3:" in str(info.value), str(info.value)
     assert piece in str(info.value)
-    result = CliRunner().invoke(main, ["build", "--data", str(small_copy), "--out", str(small_copy / "out")])
+    result = CliRunner().invoke(main, ["build", "--data", str(small_copy), "--out", str(small_copy.parent / "out")])
     assert result.exit_code == 2
+    assert f"{path}:3:" in result.stderr
 
 
 def test_alias_of_an_unknown_organisation(small_copy: Path) -> None:

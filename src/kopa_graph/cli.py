@@ -122,7 +122,8 @@ def main(ctx: click.Context, base_iri: str, verbose: int, quiet: bool) -> None:
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of source data [default: the shipped data/].")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
-              show_default=True, help="Folder to write kopa.ttl, kopa.jsonld, kopa.nt and context.jsonld to.")
+              show_default=True, help="Folder to write kopa.ttl, kopa.jsonld, kopa.nt and context.jsonld to: new, "
+                                      "empty, or one a build made (README: Output folders).")
 @_PERSONAL_DATA_OPTION
 @click.pass_context
 def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_data: bool) -> None:
@@ -269,18 +270,14 @@ def export() -> None:
 def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None:
     """Write one CSV per entity type (pilots, organisations, memberships,
     contacts, themes) and csv-metadata.json (CSV on the Web) documenting the
-    columns."""
-    from kopa_graph.export import export_csv as run_export
-    from kopa_graph.iris import IRIs
-    from kopa_graph.model import THEMES
-    from kopa_graph.outputs import write_files
-    from kopa_graph.pipeline import build_and_validate
+    columns.
 
-    settings = _settings(ctx.find_root())
+    OUT_DIR is new, empty, or one an export made (README: Output folders).
+    """
+    from kopa_graph.export import write_csv_export
+
     with _errors():
-        graph = build_and_validate(data_dir, settings)[0].graph
-        files = write_files(out_dir, run_export(graph, IRIs(settings).scheme(THEMES)))
-        for path in sorted(files.values()):
+        for path in write_csv_export(out_dir, _settings(ctx.find_root()), data_dir):
             click.echo(f"wrote {path}")
 
 
@@ -430,7 +427,10 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
          sparql_endpoint: str | None, no_personal_data: bool) -> None:
     """Write the static linked-data site: a page and three RDF files per
     resource, the index, downloads, the dataset description (DCAT, VoID),
-    ontology and shapes pages, sitemap.xml and web-server rules."""
+    ontology and shapes pages, sitemap.xml and web-server rules.
+
+    OUT is new, empty, or one a site run made (README: Output folders).
+    """
     from kopa_graph.sitebuild import build_site
 
     with _errors():
@@ -547,9 +547,12 @@ def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Pat
     from kopa_graph.engine import parse_file
     from kopa_graph.outputs import write_files
     from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.release import refuse_protected
     from kopa_graph.render import render as run_render
 
     with _errors():
+        if output:
+            refuse_protected(output, data_dir, "-o")
         graph = parse_file(graph_file) if graph_file else build_and_validate(data_dir, _settings(ctx))[0].graph
         text = run_render(graph, lang)
         if output:

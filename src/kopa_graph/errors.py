@@ -7,9 +7,12 @@ fix it. The command line maps each kind to one exit code::
     KopaError                  base class; never raised itself
     ├── InputError             exit 2: the input cannot be read or is wrong
     │   ├── SourceDataError    a file in data/ is malformed or inconsistent
-    │   └── RDFLoadError       an RDF file cannot be parsed
+    │   ├── RDFLoadError       an RDF file cannot be parsed
+    │   └── OutputRefused      an output path kopa-graph must not write to (its inputs, a folder it did not make)
     ├── NotConformant          exit 1: the graph does not pass the SHACL shapes
-    └── OutputError            exit 3: an output cannot be written
+    ├── OutputError            exit 3: an output cannot be written
+    │   └── OutputBusy         another kopa-graph is writing that output folder
+    └── ValidatorError         exit 5: the validator itself failed
 """
 
 from __future__ import annotations
@@ -95,10 +98,19 @@ class NotConformant(KopaError):
         super().__init__(rendered)
 
 
+class OutputRefused(InputError):
+    """An output path that is, contains or lies inside a folder kopa-graph reads (the source data, the
+    shapes, the ontology, the repository), or an existing folder it did not make: nothing is written."""
+
+
 class OutputError(KopaError):
     """An output file could not be written; earlier outputs are left as they were."""
 
     exit_code = 3
+
+
+class OutputBusy(OutputError):
+    """Another kopa-graph process holds the lock of the output folder."""
 
 
 class ValidatorError(KopaError):

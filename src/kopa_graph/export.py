@@ -14,11 +14,13 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
+from kopa_graph.settings import Settings
 
 Row = dict[str, str]
 
@@ -198,3 +200,20 @@ def export_csv(g: Graph, theme_scheme: URIRef) -> dict[str, bytes]:
     meta = {"@context": "http://www.w3.org/ns/csvw", "tables": tables}
     files["csv-metadata.json"] = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
+
+
+def write_csv_export(out_dir: Path, settings: Settings, data_dir: Path | None = None) -> list[Path]:
+    """Write the CSV export of the validated graph of ``data_dir`` to ``out_dir`` (new, empty, or an earlier
+    CSV export, which it replaces at once when complete; :mod:`kopa_graph.release`); return the files."""
+    from kopa_graph.iris import IRIs
+    from kopa_graph.model import THEMES
+    from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.release import CSV, new_release
+
+    with new_release(out_dir, CSV, data_dir, option="OUT_DIR") as release:
+        graph = build_and_validate(data_dir, settings)[0].graph
+        files = export_csv(graph, IRIs(settings).scheme(THEMES))
+        for name, data in files.items():
+            release.put(name, data)
+        release.switch()
+    return [Path(out_dir) / name for name in sorted(files)]

@@ -36,8 +36,9 @@ class Staging:
     held in memory whole.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, published: bool = True) -> None:
         self.out_dir = Path(out_dir)
+        self.published = published  # False: out_dir is a release nobody sees until it is switched in
         self.temps: dict[str, Path] = {}
         self.digests: dict[str, tuple[str, int]] = {}  # name → (SHA-256, bytes) of what put() wrote
 
@@ -56,7 +57,7 @@ class Staging:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{target.parent}: cannot create the output folder: {_why(exc)}") from None
+            raise OutputError(f"{target.parent}: cannot create the output folder: {why(exc)}") from None
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             self.temps[name] = Path(tmp)
@@ -70,7 +71,7 @@ class Staging:
                 os.fsync(fh.fileno())
             self.digests[name] = (digest.hexdigest(), size)
         except OSError as exc:
-            raise OutputError(f"{target}: cannot write the output: {_why(exc)}; "
+            raise OutputError(f"{target}: cannot write the output: {why(exc)}; "
                               "the previous outputs are unchanged") from None
         return self.temps[name]
 
@@ -83,17 +84,18 @@ class Staging:
                 os.replace(path, self.out_dir / name)
                 done[name] = self.out_dir / name
         except OSError as exc:
-            state = ("the previous outputs are unchanged" if not done else
+            state = ("the previous outputs are unchanged" if not done or not self.published else
                      f"{len(done)} of {len(self.temps)} outputs ({', '.join(sorted(done))}) were already replaced: "
                      "run the build again")
-            raise OutputError(f"{self.out_dir}: cannot write the outputs: {_why(exc)}; {state}") from None
+            raise OutputError(f"{self.out_dir}: cannot write the outputs: {why(exc)}; {state}") from None
         finally:
             for name in done:
                 del self.temps[name]
         return done
 
 
-def _why(exc: OSError) -> str:
+def why(exc: OSError) -> str:
+    """What went wrong, in plain words, and what to do about it."""
     if exc.errno == errno.ENOSPC:
         return "the disk is full (free some space and run again)"
     if exc.errno in (errno.EACCES, errno.EPERM):

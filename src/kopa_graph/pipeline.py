@@ -26,6 +26,7 @@ from kopa_graph.namespaces import prefixes_for
 from kopa_graph.ntriples import ntriples_lines
 from kopa_graph.outputs import Staging
 from kopa_graph.progress import QUIET, Progress
+from kopa_graph.release import BUILD, new_release
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
 from kopa_graph.validate import ValidationReport, load_shapes, render_text, validate_graph
@@ -117,11 +118,13 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
     """Build, validate and, only if the graph conforms, write Turtle, JSON-LD and N-Triples, the JSON-LD
     context and ``manifest.json`` (each file's SHA-256, and the graph's RDFC-1.0 hash).
 
-    Each file is written to a temporary file as soon as it is made (never held in memory whole) and
-    all replace the earlier outputs together at the end; a failure anywhere leaves those untouched.
+    Each file is written as soon as it is made (never held in memory whole) into a new release folder,
+    which replaces the earlier release at ``out_dir`` at once when complete (:mod:`kopa_graph.release`); a
+    failure anywhere leaves that untouched. ``out_dir`` must be new, an empty folder or one a build made.
     """
     prefixes = prefixes_for(settings.id_base)
-    with no_cyclic_gc(), Staging(out_dir) as staging:
+    with no_cyclic_gc(), new_release(out_dir, BUILD, data_dir) as release, \
+            Staging(release.folder, published=False) as staging:
         built, report = _build_and_validate(data_dir, settings, progress, staging)
         for name in PUBLISHED:
             file = f"{STEM}{FORMATS[name].extension}"
@@ -134,6 +137,7 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
         staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.graph), staging.digests,
                                             str(dataset_iri(settings)), settings.personal_data))
         with progress.stage(f"save to {out_dir}"):
-            files = staging.commit()
+            files = {name: Path(out_dir) / name for name in staging.commit()}
+            release.switch()
     log.info("wrote %d triples to %s", len(built.graph), out_dir)
     return BuildResult(built.graph, report, files)

@@ -1,16 +1,13 @@
 """``kopa-graph site OUT``: the static linked-data site.
 
-The site is written into a fresh folder beside OUT and swapped into place only
-when complete, so a failed run leaves the previous site as it was; the same
-graph always gives the same tree.
+The site is written into a new release folder and switched in at OUT only when
+complete (:mod:`kopa_graph.release`), so a failed run leaves the previous site as
+it was; the same graph always gives the same tree.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +18,7 @@ from rdflib import Graph, URIRef
 from kopa_graph import conneg, sitepages
 from kopa_graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Distribution, describe
 from kopa_graph.engine import serialize
-from kopa_graph.errors import NotConformant, OutputError
+from kopa_graph.errors import NotConformant
 from kopa_graph.export import export_csv
 from kopa_graph.iris import IRIs
 from kopa_graph.jsonld import jsonld
@@ -30,6 +27,8 @@ from kopa_graph.namespaces import RDF, SCHEMA, prefixes_for
 from kopa_graph.ntriples import term_key
 from kopa_graph.pipeline import build_and_validate, serialize_release
 from kopa_graph.progress import QUIET, Progress
+from kopa_graph.release import SITE, new_release
+from kopa_graph.release import Release as NewRelease
 from kopa_graph.resources import default_data_dir, ontology_path, shapes_paths
 from kopa_graph.settings import Settings
 from kopa_graph.sitegraphics import index_body
@@ -55,14 +54,12 @@ class SiteResult:
 
 
 class _Writer:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, release: NewRelease) -> None:
+        self.release = release
         self.paths: list[str] = []
 
     def put(self, path: str, data: bytes | str) -> None:
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.release.put(path, data)
         self.paths.append(path)
 
 
@@ -79,37 +76,18 @@ def _zip(files: dict[str, bytes]) -> bytes:
 def build_site(out: Path, settings: Settings, data_dir: Path | None = None, licence: str = DEFAULT_LICENCE,
                publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None,
                progress: Progress = QUIET) -> SiteResult:
-    """Write the site for the validated graph of ``data_dir`` into ``out``."""
-    built, _ = build_and_validate(data_dir, settings, progress)
-    g = built.graph
-    out = Path(out)
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot create the site folder: {exc.strerror}") from None
-    try:
-        w = _Writer(tmp)
+    """Write the site for the validated graph of ``data_dir`` into ``out``: a new folder, or an empty one,
+    or one a ``site`` run made (:mod:`kopa_graph.release`), which it replaces at once when complete."""
+    with new_release(Path(out), SITE, data_dir, option="OUT") as release:
+        built, _ = build_and_validate(data_dir, settings, progress)
+        w = _Writer(release)
         article_text = ((Path(data_dir) if data_dir else default_data_dir()) / built.article_file).read_text(
             encoding="utf-8")
-        count = _write_site(w, g, settings, licence, publisher, sparql_endpoint, progress,
+        count = _write_site(w, built.graph, settings, licence, publisher, sparql_endpoint, progress,
                             redact(article_text, built.withheld))
-        old = parent / f".{out.name}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old.exists():
-            shutil.rmtree(old)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"{out}: cannot write the site: {exc.strerror}; the previous site is unchanged") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return SiteResult(out, len([p for p in w.paths if p.endswith(".html")]), count)
+        with progress.stage(f"save to {out}"):
+            release.switch()
+    return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
 
 
 @dataclass(frozen=True)
