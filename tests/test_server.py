@@ -59,14 +59,12 @@ def server(graph: Graph, site: Path) -> Iterator[str]:
 
 
 def _serving(graph: Graph, site: Path, **limits: float) -> Iterator[str]:
-    import uvicorn
-
-    from kopa_graph.server import create_app
+    """The app on the stack ``serve`` runs it on (:func:`kopa_graph.server.http_server`), in a thread."""
+    from kopa_graph.server import create_app, http_server
 
     app = create_app(graph, Settings(), site_dir=site, **limits)  # type: ignore[arg-type]
     port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
+    srv = http_server(app, "127.0.0.1", port)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     _wait(port)
