@@ -80,7 +80,8 @@ class BoundedHttp(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._phase = _HEAD  # the first request's head is due from the moment the connection opens
         self._timer: TimerHandle | None = None
-        self._head_bytes = self._parsed = 0
+        self._head_bytes = 0
+        self._big = False
         self._began = self._shared = False  # whether a request began, or one ended, in the bytes being fed
         self._head_line = (b"", "1.1")
         self._refusal: tuple[int, str] | None = None
@@ -104,6 +105,7 @@ class BoundedHttp(HttpToolsProtocol):
             return
         self._unset_keepalive_if_required()
         self._began = self._shared = False
+        self._big = len(data) > self.bounds.head_bytes  # a whole head in this read could be too long
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade as upgrade:
@@ -118,7 +120,7 @@ class BoundedHttp(HttpToolsProtocol):
             if not self._began:
                 self._head_bytes += len(data)
             else:  # when a request before it ended in the same read, its complete lines at least
-                self._head_bytes = self._parsed if self._shared else len(data)
+                self._head_bytes = self._head_size() if self._shared else len(data)
             if self._head_bytes > self.bounds.head_bytes:
                 self._answer(*self._too_long())
                 return
@@ -131,30 +133,22 @@ class BoundedHttp(HttpToolsProtocol):
     # -- parser callbacks -----------------------------------------------------------------------------------
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._phase, self._head_bytes, self._parsed, self._began = _HEAD, 0, 0, True
+        self._phase, self._head_bytes, self._began = _HEAD, 0, True
 
-    def on_url(self, url: bytes) -> None:
-        super().on_url(url)
-        self._count(len(url))
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        super().on_header(name, value)
-        self._count(len(name) + len(value) + 4)
-
-    def _count(self, size: int) -> None:
-        """A head that arrives whole in one read is measured here (the parser stops at the exception)."""
-        self._parsed += size
-        if self._parsed > self.bounds.head_bytes:
-            self._refusal = self._too_long()
-            raise ValueError(self._refusal[1])
+    def _head_size(self) -> int:
+        """The request line and the complete header lines read so far (without their framing)."""
+        return len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
 
     def _too_long(self) -> tuple[int, str]:
-        if self.headers:
+        if self.headers and len(self.url) <= self.bounds.head_bytes:
             return 431, f"the request's head is over {self.bounds.head_bytes} bytes"
         return 414, f"the request's request line is over {self.bounds.head_bytes} bytes"
 
     def on_headers_complete(self) -> None:
         self._disarm()
+        if self._big and self._head_size() > self.bounds.head_bytes:  # it came whole in one long read
+            self._refusal = self._too_long()
+            raise ValueError(self._refusal[1])  # the parser stops; data_received answers the refusal
         if self.parser.should_upgrade():  # httptools will skip the body and stop: the head is read again below
             self._phase = _UPGRADE
             self._head_line = (self.parser.get_method(), self.parser.get_http_version())
