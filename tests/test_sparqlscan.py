@@ -1,8 +1,13 @@
 """The endpoint's lexical check: it finds SERVICE, FROM, LOAD and updates
-wherever a SPARQL parser does (rdflib's parser is the oracle), never inside a
-string, an IRI or a comment, and takes linear time on hostile text."""
+wherever a SPARQL parser does (rdflib's parser is an oracle here, Oxigraph's in
+tests/test_egress_corpus.py), glued keywords included, never inside a string,
+an IRI or a comment; it refuses every recursive construct before Oxigraph runs
+out of stack (each bound tested just under it, on Oxigraph); and it takes linear
+time on hostile text."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
@@ -30,6 +35,21 @@ REFUSED = [
     ("CLEAR ALL", "Update"),
     ("DROP GRAPH <a:g>", "Update"),
     ("SELECT * WHERE { ?s ?p \"not closed }\nSERVICE <http://127.0.0.1:9/> {} }", "not closed"),
+    # Oxigraph reads keywords with no word boundary, in any ASCII case (issue 14)
+    ("SELECT * WHERE { SERVICESILENT<http://127.0.0.1:9/>{} }", "SERVICE"),
+    ("select * where { service<http://127.0.0.1:9/>{} }", "SERVICE"),
+    ("SELECT * WHERE { SERVICE#c\nSILENT<http://127.0.0.1:9/>{} }", "SERVICE"),
+    ("PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEx:y {} }", "SERVICE"),
+    ("SELECT * WHERE { ?s ?p 'x'SERVICE<http://127.0.0.1:9/>{} }", "SERVICE"),
+    ("SELECT * WHERE { ?s <http://e/p>? trueSERVICE<http://127.0.0.1:9/>{} }", "SERVICE"),
+    ("PREFIX e: <http://e/> SELECT * WHERE { ?s ?p e:a.b.SERVICESILENT<http://127.0.0.1:9/>{} }", "SERVICE"),
+    ("ASKFROM<http://127.0.0.1:9/g>{}", "FROM"),
+    ("PREFIX : <http://127.0.0.1:9/> ASKFROM:g{}", "FROM"),
+    ("SELECT*fRoMnAmEd<http://127.0.0.1:9/g>{}", "FROM"),
+    ("LOADSILENT<http://127.0.0.1:9/x>", "LOAD"),
+    ("INSERTDATA{<a:b> <a:c> <a:d>}", "Update"),
+    ("PREFIX download: <http://e/> SELECT * WHERE { ?s download:x ?o }", "rename"),
+    ("SELECT * WHERE { ?s ?p '\\x' }", "escape"),
 ]
 
 ALLOWED = [
@@ -43,6 +63,14 @@ ALLOWED = [
     ("# CONSTRUCT in a comment\nSELECT ?task WHERE { ?task ?p ?o }", "SELECT"),
     ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
     ("DESCRIBE <http://example.org/x>", "DESCRIBE"),
+    ("PREFIX e: <http://e/> SELECT * WHERE { ?s e:service ?o ; e:validFrom ?f ; e:download ?d ; e:a.FROMx ?g }",
+     "SELECT"),
+    ("SELECT * WHERE { ?s ?p ?oSERVICE . ?s <http://e/p>?from }", "SELECT"),
+    ("PREFIX address: <http://e/> SELECT * WHERE { ?s address:street ?o }", "SELECT"),
+    ("SELECT * WHERE { ?s ?p <http://e/\\u0053ERVICE> FILTER(1<2&&3>2) }", "SELECT"),
+    ("SELECT * WHERE { << ?s ?p ?o >> ?q 'service'@en--ltr }", "SELECT"),
+    ("CONSTRUCTWHERE{?s ?p ?o}", "CONSTRUCT"),
+    ("PREFIX e:<http://e/>DESCRIBE<http://e/x>", "DESCRIBE"),
 ]
 
 
@@ -168,3 +196,150 @@ def test_deep_nesting_cannot_crash_the_command_line(small_built) -> None:  # typ
         run_sparql(prepared, "SELECT * WHERE " + "{" * 3000 + "}" * 3000)
     with pytest.raises(QueryError, match="nests brackets more than"):
         run_sparql(small_built.graph, "SELECT * WHERE " + "{" * 3000 + "}" * 3000)
+    with pytest.raises(QueryError, match="levels"):  # issue 14: this killed the process (SIGSEGV)
+        run_sparql(prepared, "SELECT * WHERE { BIND(" + "!" * 9900 + "true AS ?x) }")
+    with pytest.raises(QueryError, match="tokens"):  # and so did this, at 2,625 terms
+        run_sparql(prepared, "PREFIX : <http://e.example/> DESCRIBE" + " :a" * 3000)
+
+
+# Issue 14: Oxigraph matches keywords with no word boundary, so glued forms reach it.
+ISSUE_14 = [
+    ("SELECT ?secret WHERE { SERVICESILENT <http://127.0.0.1:9/internal> { ?x ?y ?secret } }", "SERVICE"),
+    ("SELECT * FROMNAMED<http://127.0.0.1:9/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), ISSUE_14)
+def test_glued_keywords_are_refused(text: str, word: str) -> None:
+    found = scan(text)
+    assert found.refusal is not None and word in found.refusal, found
+
+
+def test_a_long_run_of_not_is_refused() -> None:
+    """9,900 ``!`` in a row overflowed Oxigraph's parser stack (SIGSEGV at about 9,400 on an 8 MiB stack)."""
+    found = scan("SELECT * WHERE { BIND(" + "!" * 9900 + "true AS ?x) }")
+    assert found.refusal is not None and "levels" in found.refusal, found
+
+
+_P = "<http://e.example/p>"
+#: Each recursive construct written ``n`` times, and an ``n`` at which Oxigraph (pyoxigraph 0.5.13) runs out
+#: of an 8 MiB stack and dies (SIGSEGV): a few percent past the crash points measured each in its own
+#: process, by bisection (kopa_graph.sparqlscan's text lists them).
+CONSTRUCTS: dict[str, tuple[Callable[[int], str], int]] = {
+    "! in a row": (lambda n: "SELECT * WHERE { BIND(" + "!" * n + "true AS ?x) }", 9_900),
+    "( in an expression": (lambda n: "SELECT * WHERE { BIND(" + "(" * n + "1" + ")" * n + " AS ?x) }", 4_900),
+    "{": (lambda n: "SELECT * WHERE " + "{" * n + "}" * n, 2_300),
+    "STR(": (lambda n: "SELECT * WHERE { BIND(" + "STR(" * n + "1" + ")" * n + " AS ?x) }", 1_000),
+    "CONCAT(": (lambda n: "SELECT * WHERE { BIND(" + "CONCAT(" * n + "1" + ")" * n + " AS ?x) }", 1_000),
+    "EXISTS{FILTER(": (lambda n: "SELECT * WHERE { FILTER(" + "EXISTS{FILTER(" * n + "true" + ")}" * n + ") }", 750),
+    "[ property lists": (lambda n: f"SELECT * WHERE {{ ?s {_P} " + f"[{_P} " * n + "1" + "]" * n + " }", 3_600),
+    "( collections": (lambda n: f"SELECT * WHERE {{ ?s {_P} " + "(" * n + "1" + ")" * n + " }", 4_300),
+    "( in a path": (lambda n: "SELECT * WHERE { ?s " + "(" * n + _P + ")" * n + " ?o }", 14_500),
+    "^( in a path": (lambda n: "SELECT * WHERE { ?s " + "^(" * n + _P + ")" * n + " ?o }", 14_500),
+    "(...)* in a path": (lambda n: "SELECT * WHERE { ?s " + "(" * n + _P + ")*" * n + " ?o }", 14_500),
+    "BIND chain": (lambda n: "SELECT * WHERE { " + "".join(f"BIND(1 AS ?x{i})" for i in range(n)) + " }", 2_750),
+    "MINUS chain": (lambda n: "SELECT * WHERE { " + "MINUS{}" * n + " }", 2_750),
+    "UNION chain": (lambda n: "SELECT * WHERE { {}" + "UNION{}" * n + " }", 6_900),
+    "OPTIONAL chain": (lambda n: "SELECT * WHERE { " + "OPTIONAL{}" * n + " }", 6_900),
+    "1+1+...": (lambda n: "SELECT * WHERE { BIND(1" + "+1" * n + " AS ?x) }", 7_300),
+    "&& chain": (lambda n: "SELECT * WHERE { BIND(true" + "&&true" * n + " AS ?x) }", 9_900),
+    "FILTER chain": (lambda n: "SELECT * WHERE { " + "FILTER(true)" * n + " }", 9_900),
+    "a/a/... path": (lambda n: "SELECT * WHERE { ?s a" + "/a" * n + " ?o }", 8_700),
+    "a|a|... path": (lambda n: "SELECT * WHERE { ?s a" + "|a" * n + " ?o }", 11_500),
+    "DESCRIBE of many": (lambda n: "PREFIX : <http://e.example/> DESCRIBE" + " :a" * n, 2_750),
+    "ORDER BY (1)(1)...": (lambda n: "SELECT * WHERE {} ORDER BY" + "(1)" * n, 2_750),
+}
+
+
+def _largest_allowed(build: Callable[[int], str]) -> int:
+    """The largest ``n`` for which the lexer lets ``build(n)`` through."""
+    low, high = 1, 20_000
+    assert scan(build(low)).refusal is None and scan(build(high)).refusal is not None
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if scan(build(middle)).refusal is None else (low, middle)
+    return low
+
+
+@pytest.mark.parametrize("name", CONSTRUCTS)
+def test_each_recursive_construct_is_refused_at_a_size_that_crashed_oxigraph(name: str) -> None:
+    """The bound is a tenth to a third of each crash point (see the module's text); a refusal names what was
+    exceeded and how to fix it."""
+    from kopa_graph.sparqlscan import MAX_NESTING, MAX_TOKENS
+
+    build, crash = CONSTRUCTS[name]
+    found = scan(build(crash)).refusal
+    assert found is not None
+    assert (f"more than {MAX_NESTING} levels" in found or f"brackets more than {MAX_NESTING} deep" in found
+            or f"more than {MAX_TOKENS} tokens" in found), found
+    assert "fewer levels" in found or "split it" in found
+    assert _largest_allowed(build) * 3 <= crash, "the bound is a third of the crash point or less"
+
+
+def test_nesting_counts_operators_before_brackets() -> None:
+    from kopa_graph.sparqlscan import MAX_NESTING
+
+    half = MAX_NESTING // 2
+    assert scan("ASK { FILTER(" + "!(" * (half - 1) + "true" + ")" * (half - 1) + ") }").refusal is None
+    deep = scan("ASK { FILTER(" + "!(" * (half + 1) + "true" + ")" * (half + 1) + ") }").refusal
+    assert deep is not None and "operators ! ^ + -" in deep
+    assert scan("ASK { FILTER(" + "!" * (MAX_NESTING - 2) + "true) }").refusal is None  # { and ( are two levels
+    assert "levels" in (scan("ASK { FILTER(" + "!" * (MAX_NESTING - 1) + "true) }").refusal or "")
+    assert scan('ASK { FILTER("' + "!" * 20_000 + '" != "") }').refusal is None, "in a string, ! is no operator"
+
+
+#: Runs one query on pyoxigraph on a thread with an 8 MiB stack (a main thread's usual size, and the
+#: size the crash points above were measured at); an error is an answer, a crash kills the process.
+_ON_8_MIB = """
+import sys, threading
+import pyoxigraph as ox
+text = sys.stdin.read()
+def run():
+    try:
+        answer = ox.Store().query(text)
+        bool(answer) if isinstance(answer, ox.QueryBoolean) else list(answer)
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+threading.stack_size(8 * 1024 * 1024)
+thread = threading.Thread(target=run)
+thread.start()
+thread.join()
+"""
+
+
+def _oxigraph_exit(text: str) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-c", _ON_8_MIB], input=text, capture_output=True, text=True, timeout=600)
+    return p.returncode, (p.stdout + p.stderr)[-300:]
+
+
+@pytest.mark.slow
+def test_oxigraph_survives_every_construct_at_the_lexers_bound_and_dies_at_the_crash_point() -> None:
+    """Each construct at the largest size the lexer lets through runs to the end on an 8 MiB stack (so the
+    bounds are shown safe, not guessed), and dies at the size named above (so the figures are real); the
+    two limits together, the deepest nesting and the longest chain in one query, run too. Nested
+    collections at the bound take half a minute (Oxigraph's planner is slow on them), hence the pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kopa_graph.sparqlscan import MAX_NESTING, MAX_TOKENS
+
+    jobs = [(name, "survives", build(_largest_allowed(build))) for name, (build, _) in CONSTRUCTS.items()]
+    jobs.sort(key=lambda job: job[0] != "( collections")  # the slowest first
+    jobs += [(name, "dies", build(crash)) for name, (build, crash) in CONSTRUCTS.items()]
+    deepest = "SELECT * WHERE { BIND(" + "CONCAT(" * (MAX_NESTING - 2) + "1" + ")" * (MAX_NESTING - 2) + " AS ?x) }"
+
+    def mixed(n: int) -> str:  # 100 levels of CONCAT( around EXISTS { a MINUS chain }
+        return ("SELECT * WHERE { FILTER(" + "CONCAT(" * 100 + "EXISTS{" + "MINUS{}" * n + "}" + ")" * 100 + ") }")
+
+    jobs += [("deepest nesting", "survives", deepest),
+             ("nesting and chain", "survives", mixed(_largest_allowed(mixed))),
+             ("DESCRIBE at the token bound", "survives",
+              "PREFIX : <http://e.example/> DESCRIBE" + " :a" * (MAX_TOKENS - 4))]
+    assert all(scan(text).refusal is None for _, expect, text in jobs if expect == "survives")
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda job: (job[0], job[1], *_oxigraph_exit(job[2])), jobs))
+    wrong = [(name, expect, code, out) for name, expect, code, out in outcomes
+             if (code == 0) != (expect == "survives")]
+    assert wrong == []

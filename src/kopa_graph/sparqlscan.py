@@ -1,18 +1,69 @@
 """A SPARQL lexer that finds what must never run, before any engine sees the query.
 
-It splits the text into the SPARQL 1.1 terminals (comments, strings, IRIs,
-variables, language tags, prefixed names, numbers, words, punctuation) the way
-a SPARQL lexer does, and looks at the bare words: in SPARQL a bare word is
-always a keyword, a built-in function, ``a`` or a boolean. So ``SERVICE``,
-``FROM``, ``LOAD`` and the update verbs are found wherever a parser would see
-them, and never inside a string, an IRI or a comment. A prefixed name whose
-prefix is such a word (``SERVICE:x``) is refused too, since a parser may read
-it as the keyword followed by ``:x``. Codepoint escapes
-(``\\u0053ERVICE``) are processed first, as the SPARQL grammar says they are.
+It reads the text the way Oxigraph's parser (spargebra, a scannerless PEG
+grammar) does, and refuses what would make the engine fetch anything
+(``SERVICE``, ``FROM``, ``FROM NAMED``, ``LOAD``), the other update verbs, and
+queries deep or long enough to overflow the parser's stack.
 
-It costs about 0.1 ms for a 1.5 kB query (and is cached by text) where a full
-parse with rdflib costs 6-177 ms, so the endpoint can afford it on every
-request; the engine still parses the query and reports syntax errors itself.
+**Keywords.** Oxigraph matches a keyword as so many characters, ASCII case
+ignored, with no word boundary: ``SERVICESILENT<…>`` is ``SERVICE SILENT <…>``,
+``ASKFROM<…>{}`` is ``ASK FROM <…> {}``, ``SERVICEx:y`` is ``SERVICE`` then the
+prefixed name ``x:y``, ``1SERVICE`` and ``'x'SERVICE`` end a term and start a
+keyword. So every run of name characters outside the terminals below (a *run*:
+letters, digits, ``_``) is searched for the keyword *inside* it, and so is the
+prefix of every prefixed name (``ASKFROM:x``). No keyword of the language
+contains one of these words, so an ordinary query is never refused for it; a
+prefix such as ``download:`` is (rename it).
+
+**Terminals** are matched with Oxigraph's own character classes, and never
+reach further than Oxigraph's do, so what this lexer skips as a string, an IRI,
+a comment, a variable, a blank node or the local part of a prefixed name is
+what Oxigraph skips: comments (``#`` to the end of the line, also between the
+words of ``SERVICE#c`` ⏎ ``SILENT``); strings, long ones first, with only the
+escapes ``\\t \\b \\n \\r \\f \\" \\' \\\\ \\uXXXX \\UXXXXXXXX`` (anything else, or a
+string left open, is a syntax error and refused as one); IRIs with ``\\u``
+escapes (oxiri accepts no character this lexer's IRI leaves out); variables,
+whose names have no ``-`` or ``.``; the local part of a prefixed name, which in
+Oxigraph takes one group of dots only (``e:a.b.SERVICE`` is ``e:a.b`` then
+``.`` then ``SERVICE``); language tags. Where ``<`` is a less-than sign but
+reads here as the start of an IRI (``FILTER(1<2&&3>2)``), no keyword can hide:
+``SERVICE`` needs a ``{`` and ``FROM`` an IRI or a name before the next ``{``,
+and an IRI here holds neither ``{``, ``<`` nor a space. Outside strings and
+IRIs Oxigraph reads ``\\u0053`` as a syntax error, but the SPARQL grammar (and a
+spargebra built with ``standard-unicode-escaping``) decodes such escapes
+everywhere first, so a text with escapes is scanned a second time, decoded,
+and refused if either reading is.
+
+**Depth.** Oxigraph's parser recurses once or more per level of nesting and,
+out of stack, kills the process (SIGSEGV). Crash points on an 8 MiB stack
+(pyoxigraph 0.5.13, each construct in its own process, by bisection): nested
+``CONCAT(`` 926, ``STR(`` 958, ``EXISTS{FILTER(`` 717 (two levels each), ``{``
+2,218, sub-selects 2,562, ``[`` property lists 3,445, collections 4,100, ``(``
+in an expression 4,686, path ``(``, ``^(`` and ``(…)*`` 13,906, a run of ``!``
+9,374. The *nesting* of a point is the number of brackets ``( { [ <<`` open
+around it, plus the operators ``! ^ + -`` in a row before it and before each
+open bracket (``!(!(`` is four levels); it may not pass :data:`MAX_NESTING`
+(256: under a third of the cheapest crash point, 2.3 MB of stack at 9 kB a
+level). Signs cannot nest in Oxigraph (``- - 1`` is a syntax error) but count.
+
+**Length.** A left-deep chain does not nest, yet Oxigraph recurses once per
+element when it builds, optimises and drops the query's algebra: on 8 MiB,
+``DESCRIBE`` of 2,625 IRIs crashes (one token each), as do 2,625 of ``MINUS{}``,
+``BIND(…)``, ``(1 AS ?v)`` or ``ORDER BY (1)``; ``UNION``, ``OPTIONAL`` and
+``LATERAL`` chains at 6,561, ``1+1+…`` at 6,978, ``a/a/…`` at 8,300, ``&&``,
+``||`` and ``FILTER`` chains at 9,374, ``a|a|…`` at 10,937. Every node of the
+algebra comes from at least one token, and no construct measured takes more
+than 3.2 kB of stack per token (the ``DESCRIBE``; nested ``CONCAT(`` 3.0 kB,
+three tokens a level), so a query of at most :data:`MAX_TOKENS` tokens (800,
+comments not counted) needs at most 2.6 MB, nesting included: under a third of
+an 8 MiB stack, whatever it is made of. The server's limit of 10 000
+characters does not bound this (``DESCRIBE :a :a …`` is three characters a
+term); the ``sparql`` command has no limit of its own.
+
+It costs about 0.1 ms for a 1.5 kB query, is linear in the text (possessive
+quantifiers: no alternative is retried inside a token) and is cached by text,
+so the endpoint can afford it on every request; the engine still parses the
+query and reports syntax errors itself.
 """
 
 from __future__ import annotations
@@ -21,29 +72,39 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: The SPARQL 1.1 terminals, in the order a lexer tries them. Quantifiers are
-#: possessive and a run of name characters is consumed whole, so no
-#: alternative is retried inside a token and the scan is linear in the text
-#: (a 10 kB query of any shape takes milliseconds). A string always matches up
-#: to its closing quote or the end of its line (or text); one without its
-#: closing quote is a syntax error.
+# The character classes of Oxigraph's grammar (spargebra's PN_CHARS_BASE stops at U+FFFD).
+_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
+         "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd")
+_U = "_" + _BASE  # PN_CHARS_U
+_NAME = r"0-9\u00b7\u0300-\u036f\u203f-\u2040" + _U  # VARNAME after its first character
+_CHARS = r"\-" + _NAME  # PN_CHARS
+_RUN = _NAME + "\U00010000-\U000effff"  # what may be a keyword, a number or a prefix: checked as code
+_ESC = r"""\\[tbnrf"'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]"
+_IRI = r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>"
+
+#: The terminals, in the order Oxigraph tries them. Every quantifier is possessive, as PEG repetition is,
+#: so no alternative is retried inside a token and the scan is linear in the text.
 _TOKEN = re.compile(
-    r"""
+    rf"""
       (?P<comment>\#[^\n\r]*+)
-    | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*+(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*+(?:\"\"\"|\Z))
-    | (?P<string>'(?:[^'\\\n\r]|\\.)*+(?:'|(?=[\n\r])|\Z)|"(?:[^"\\\n\r]|\\.)*+(?:"|(?=[\n\r])|\Z))
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*+>)
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]++)
-    | (?P<lang>@[A-Za-z]++(?:-[A-Za-z0-9]++)*+)
-    | (?P<pname>(?:[^\W\d][\w.\-\u00B7]*+)?:(?:[\w:%\-\u00B7]|\\.|\.(?=[\w:%\-\\]))*+)
-    | (?P<number>[+-]?(?:\d++\.?\d*+(?:[eE][+-]?\d++)?|\.\d++(?:[eE][+-]?\d++)?))
-    | (?P<word>[^\W\d][\w.\-\u00B7]*+)
+    | (?P<string>'''(?:(?:''|')?+(?:[^'\\]|{_ESC}))*+'''|\"\"\"(?:(?:\"\"|\")?+(?:[^"\\]|{_ESC}))*+\"\"\"
+                 |'(?:[^'\\\n\r]|{_ESC})*+'|"(?:[^"\\\n\r]|{_ESC})*+")
+    | (?P<quote>'(?:[^'\\\n\r]|{_ESC})*+|"(?:[^"\\\n\r]|{_ESC})*+)  # a string Oxigraph cannot read
+    | (?P<iri>{_IRI})
+    | (?P<open>[({{\[]|<(?!{_IRI})<)
+    | (?P<close>[)}}\]]|>>)
+    | (?P<var>[?$][0-9{_U}][{_NAME}]*+)
+    | (?P<lang>@[A-Za-z]++(?:-[A-Za-z0-9]++)*+(?:--[A-Za-z]++)?+)
+    | (?P<bnode>_:[0-9{_U}][{_CHARS}]*+(?:\.++[{_CHARS}]++)*+)
+    | (?P<pname>[{_RUN}]*+:(?:(?:[:0-9{_U}]|{_PLX})(?:[:{_CHARS}]|{_PLX})*+(?:\.++(?:[:{_CHARS}]|{_PLX})++)?+)?+)
+    | (?P<run>[{_RUN}]++)
     | (?P<other>\S)
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
-_WORD_PART = re.compile(r"[^\W\d][\w\-]*")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # ASCII only, as Oxigraph
 
 FETCHING = {"SERVICE": "SERVICE is refused: kopa-graph never sends a query elsewhere",
             "FROM": "FROM and FROM NAMED are refused: a query runs on the graph it is given, nothing else",
@@ -51,11 +112,20 @@ FETCHING = {"SERVICE": "SERVICE is refused: kopa-graph never sends a query elsew
                      "only queries run here (SELECT, ASK, CONSTRUCT, DESCRIBE)"}
 UPDATES = frozenset({"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"})
 FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-#: The deepest nesting of brackets ``( { [`` a query may have. Parsers recurse on each level: Oxigraph's
-#: exhausts its stack and kills the process at about 3000 nested groups, rdflib's hits Python's
-#: recursion limit much sooner. Real queries stay under ten.
+_FETCHING_IN = re.compile("|".join(FETCHING))
+_UPDATE_IN = re.compile("|".join(sorted(UPDATES)))
+_FORM_AT = re.compile("|".join(sorted(FORMS)))
+_UPDATE_MESSAGE = ("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: only queries run here (SELECT, ASK, "
+                   "CONSTRUCT, DESCRIBE)")
+
+#: The deepest nesting a query may have: brackets ``( { [ <<`` open around a point, plus the operators
+#: ``! ^ + -`` in a row before it and before each open bracket. Oxigraph overflows an 8 MiB stack at 926
+#: to 13,906 levels, depending on the construct (see the module's text); real queries stay under ten.
 MAX_NESTING = 256
-_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
+#: The most tokens a query may have (comments not counted): every chain stays under a third of its crash
+#: point on an 8 MiB stack (the module's text). The helper queries have 59 to 304.
+MAX_TOKENS = 800
+_SIGNS = frozenset("!^+-")
 
 
 @dataclass(frozen=True)
@@ -73,41 +143,85 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(char, text)
 
 
+def _where(text: str, at: int) -> str:
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    return f"line {line}, column {column}"
+
+
+def _keyword(code: str, text: str, at: int, *, inside: bool = True, updates_inside: bool = True) -> Scan | None:
+    """The refusal for a keyword that ``code`` holds (``inside`` it, or as the whole of it), if any."""
+    upper = code.translate(_UPPER)
+    fetching = _FETCHING_IN.search(upper) if inside else _FETCHING_IN.fullmatch(upper)
+    if fetching is not None:
+        word = fetching.group()
+        found = FETCHING[word]
+        if upper != word:
+            found += (f" ({word} is inside {code!r} at {_where(text, at)}: a SPARQL parser reads keywords with no "
+                      "space around them; rename or separate the word)")
+        return Scan(None, found, update=word == "LOAD")
+    if (_UPDATE_IN.search(upper) is not None) if updates_inside else upper in UPDATES:
+        return Scan(None, _UPDATE_MESSAGE, update=True)
+    return None
+
+
+def _too_deep(text: str, at: int, by_operators: bool) -> str:
+    if by_operators:
+        what = (f"the query nests more than {MAX_NESTING} levels at {_where(text, at)}: each of the operators ! ^ + - "
+                "in a row before an operand is a level, as is each bracket around it")
+    else:
+        what = (f"the query nests brackets more than {MAX_NESTING} deep at {_where(text, at)} (the operators ! ^ + - "
+                "before a bracket count as levels too)")
+    return what + "; kopa-graph refuses it, as a parser would run out of stack: write it with fewer levels"
+
+
 def _scan(text: str) -> Scan:
     form = None
-    depth = 0
+    nesting = 0  # levels open around this point
+    opened: list[int] = []  # the levels each open bracket added (1 + the operators before it)
+    signs = 0  # operators ! ^ + - in a row just before this point
+    tokens = 0
     for m in _TOKEN.finditer(text):
-        kind, token = m.lastgroup, m.group()
-        if kind == "other":
-            if token in _OPEN:
-                depth += 1
-                if depth > MAX_NESTING:
-                    return Scan(form, f"the query nests brackets more than {MAX_NESTING} deep; kopa-graph refuses "
-                                      "it (a parser would run out of stack): write it with fewer levels")
-            elif token in _CLOSE:
-                depth -= 1
+        kind = m.lastgroup
+        if kind == "comment":
             continue
-        if kind == "pname":  # a parser may read SERVICE:x as SERVICE :x, or ex:a.SERVICE as ex:a . SERVICE
+        tokens += 1
+        if tokens > MAX_TOKENS:
+            return Scan(form, f"the query has more than {MAX_TOKENS} tokens (words, names, literals, signs); "
+                              "kopa-graph refuses it, as a parser would run out of stack on a chain that long: "
+                              "split it into several queries, or use fewer terms")
+        token = m.group()
+        if kind == "other" and token in _SIGNS:
+            signs += 1
+            if nesting + signs > MAX_NESTING:
+                return Scan(form, _too_deep(text, m.start(), by_operators=True))
+            continue
+        if kind == "open":
+            level = 1 + signs
+            nesting += level
+            opened.append(level)
+            if nesting > MAX_NESTING:
+                return Scan(form, _too_deep(text, m.start(), by_operators=signs > 0))
+        elif kind == "close":
+            nesting -= opened.pop() if opened else 0
+        elif kind == "quote":
+            return Scan(form, f"SPARQL syntax error at {_where(text, m.start())}: the string is not closed, or "
+                              "holds an escape other than \\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX")
+        elif kind == "run":
+            found = _keyword(token, text, m.start())
+            if found is not None:
+                return Scan(form, found.refusal, found.update)
+            if form is None:
+                head = _FORM_AT.match(token.translate(_UPPER))
+                form = head.group() if head is not None else None
+        elif kind == "pname":  # the prefix is code (ASKFROM:x is ASK FROM :x); the local part is not
             prefix, _, local = token.partition(":")
-            words = [prefix, *local.split(".")[1:]]
-        elif kind == "word":  # keywords, or several of them joined by dots (a run such as "a.b.c")
-            words = _WORD_PART.findall(token)
-        elif kind in ("string", "long") and (len(token) < 2 or token[-1] != token[0]
-                                              or (kind == "long" and (len(token) < 6 or token[-3:] != token[:3]))):
-            line = text.count("\n", 0, m.start()) + 1
-            column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            return Scan(form, f"SPARQL syntax error at line {line}, column {column}: the string is not closed")
-        else:
-            continue
-        for w in words:
-            word = w.upper()
-            if word in FETCHING:
-                return Scan(form, FETCHING[word], update=word == "LOAD")
-            if word in UPDATES:
-                return Scan(form, "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: only queries run "
-                                  "here (SELECT, ASK, CONSTRUCT, DESCRIBE)", update=True)
-            if form is None and word in FORMS:
-                form = word
+            found = _keyword(prefix, text, m.start(), updates_inside=False)  # address: is a prefix, not ADD
+            for word in local.split(".")[1:]:  # ex:a.SERVICE, as other parsers may read it: the whole word only
+                found = found or _keyword(word, text, m.start(), inside=False, updates_inside=False)
+            if found is not None:
+                return Scan(form, found.refusal, found.update)
+        signs = 0
     return Scan(form, None)
 
 
@@ -132,4 +246,4 @@ def syntax_message(message: str) -> str:
     return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}"
 
 
-__all__ = ["FETCHING", "FORMS", "MAX_NESTING", "UPDATES", "Scan", "scan", "syntax_message"]
+__all__ = ["FETCHING", "FORMS", "MAX_NESTING", "MAX_TOKENS", "UPDATES", "Scan", "scan", "syntax_message"]
