@@ -71,6 +71,8 @@ ALLOWED = [
     ("SELECT * WHERE { << ?s ?p ?o >> ?q 'service'@en--ltr }", "SELECT"),
     ("CONSTRUCTWHERE{?s ?p ?o}", "CONSTRUCT"),
     ("PREFIX e:<http://e/>DESCRIBE<http://e/x>", "DESCRIBE"),
+    ("PREFIX e: <http://e/> DESCRIBEe:x", "DESCRIBE"),
+    ("PREFIX ask: <http://e/> PREFIX select: <http://e/> CONSTRUCT { ?s ask:p select:o } WHERE {}", "CONSTRUCT"),
 ]
 
 

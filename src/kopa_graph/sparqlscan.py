@@ -181,6 +181,7 @@ def _scan(text: str) -> Scan:
     opened: list[int] = []  # the levels each open bracket added (1 + the operators before it)
     signs = 0  # operators ! ^ + - in a row just before this point
     tokens = 0
+    declaring = False  # the last word was PREFIX: the name that follows is declared, not a query form
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "comment":
@@ -214,6 +215,9 @@ def _scan(text: str) -> Scan:
             if form is None:
                 head = _FORM_AT.match(token.translate(_UPPER))
                 form = head.group() if head is not None else None
+            declaring = token.translate(_UPPER).endswith("PREFIX")
+            signs = 0
+            continue
         elif kind == "pname":  # the prefix is code (ASKFROM:x is ASK FROM :x); the local part is not
             prefix, _, local = token.partition(":")
             found = _keyword(prefix, text, m.start(), updates_inside=False)  # address: is a prefix, not ADD
@@ -221,6 +225,10 @@ def _scan(text: str) -> Scan:
                 found = found or _keyword(word, text, m.start(), inside=False, updates_inside=False)
             if found is not None:
                 return Scan(form, found.refusal, found.update)
+            if form is None and not declaring:  # DESCRIBEe:x is DESCRIBE e:x
+                head = _FORM_AT.match(prefix.translate(_UPPER))
+                form = head.group() if head is not None else None
+        declaring = False
         signs = 0
     return Scan(form, None)
 
