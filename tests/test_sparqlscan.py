@@ -290,6 +290,25 @@ def test_nesting_counts_operators_before_brackets() -> None:
     assert scan('ASK { FILTER("' + "!" * 20_000 + '" != "") }').refusal is None, "in a string, ! is no operator"
 
 
+def _values(n: int) -> str:
+    return ("SELECT * WHERE { VALUES (?x ?y) { " + " ".join(f'(<http://e.example/{i}> "v{i}"@en)' for i in range(n))
+            + " } } VALUES ?x { " + " ".join(f"{i} -1.5 " for i in range(n)) + "}")  # joined on ?x: no row
+
+
+def test_the_terms_of_values_blocks_do_not_count_toward_the_token_bound() -> None:
+    """A VALUES block is a flat list in Oxigraph: thousands of values may be looked up at once; whatever is
+    not data (here a MINUS chain after the block) still counts."""
+    from kopa_graph.sparqlscan import MAX_TOKENS
+
+    assert scan(_values(5_000)).refusal is None
+    chain = "MINUS{}" * (MAX_TOKENS // 3)
+    found = scan("SELECT * WHERE { VALUES ?x { 1 2 3 } " + chain + " }").refusal
+    assert found is not None and f"more than {MAX_TOKENS} tokens" in found
+    found = scan("SELECT * WHERE { VALUES ?x { 1 2 3 " + chain + " }").refusal  # not data: the count goes on
+    assert found is not None and f"more than {MAX_TOKENS} tokens" in found
+    assert scan("SELECT * WHERE { VALUES ?x { 1 SERVICE <http://e.example/> {} } }").refusal is not None
+
+
 #: Runs one query on pyoxigraph on a thread with an 8 MiB stack (a main thread's usual size, and the
 #: size the crash points above were measured at); an error is an answer, a crash kills the process.
 _ON_8_MIB = """
@@ -338,7 +357,8 @@ def test_oxigraph_survives_every_construct_at_the_lexers_bound_and_dies_at_the_c
     jobs += [("deepest nesting", "survives", deepest),
              ("nesting and chain", "survives", mixed(_largest_allowed(mixed))),
              ("DESCRIBE at the token bound", "survives",
-              "PREFIX : <http://e.example/> DESCRIBE" + " :a" * (MAX_TOKENS - 4))]
+              "PREFIX : <http://e.example/> DESCRIBE" + " :a" * (MAX_TOKENS - 4)),
+             ("VALUES of 10,000 terms", "survives", _values(2_500))]
     assert all(scan(text).refusal is None for _, expect, text in jobs if expect == "survives")
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda job: (job[0], job[1], *_oxigraph_exit(job[2])), jobs))

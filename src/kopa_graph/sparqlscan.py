@@ -58,7 +58,9 @@ three tokens a level), so a query of at most :data:`MAX_TOKENS` tokens (800,
 comments not counted) needs at most 2.6 MB, nesting included: under a third of
 an 8 MiB stack, whatever it is made of. The server's limit of 10 000
 characters does not bound this (``DESCRIBE :a :a …`` is three characters a
-term); the ``sparql`` command has no limit of its own.
+term); the ``sparql`` command has no limit of its own. The terms of a ``VALUES``
+block are not counted: Oxigraph keeps them as a flat list (100,000 of them parse
+and run on an 8 MiB stack), so a query may look up thousands of values at once.
 
 It costs about 0.1 ms for a 1.5 kB query, is linear in the text (possessive
 quantifiers: no alternative is retried inside a token) and is cached by text,
@@ -122,8 +124,9 @@ _UPDATE_MESSAGE = ("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused:
 #: ``! ^ + -`` in a row before it and before each open bracket. Oxigraph overflows an 8 MiB stack at 926
 #: to 13,906 levels, depending on the construct (see the module's text); real queries stay under ten.
 MAX_NESTING = 256
-#: The most tokens a query may have (comments not counted): every chain stays under a third of its crash
-#: point on an 8 MiB stack (the module's text). The helper queries have 59 to 304.
+#: The most tokens a query may have (comments and the terms of VALUES blocks not counted): every chain
+#: stays under a third of its crash point on an 8 MiB stack (the module's text). The helper queries have 59
+#: to 304.
 MAX_TOKENS = 800
 _SIGNS = frozenset("!^+-")
 
@@ -182,11 +185,13 @@ def _scan(text: str) -> Scan:
     signs = 0  # operators ! ^ + - in a row just before this point
     tokens = 0
     declaring = False  # the last word was PREFIX: the name that follows is declared, not a query form
+    values = _Values()
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "comment":
             continue
-        tokens += 1
+        if not values.data(kind, m.group(), len(opened)):
+            tokens += 1
         if tokens > MAX_TOKENS:
             return Scan(form, f"the query has more than {MAX_TOKENS} tokens (words, names, literals, signs); "
                               "kopa-graph refuses it, as a parser would run out of stack on a chain that long: "
@@ -231,6 +236,41 @@ def _scan(text: str) -> Scan:
         declaring = False
         signs = 0
     return Scan(form, None)
+
+
+class _Values:
+    """Follows ``VALUES ?x {…}`` and ``VALUES (?x ?y) {…}``: the terms of a data block are a flat list in
+    Oxigraph (100,000 values parse and run on an 8 MiB stack), so they do not count toward
+    :data:`MAX_TOKENS`. Only what a data block may hold is let off (terms, ``UNDEF``, the brackets of its
+    rows, the signs and ``^^`` of literals); anything else ends the block for this count, and every check
+    but the count still applies inside."""
+
+    _TERMS = frozenset({"iri", "pname", "string", "lang", "run"})
+    _MARKS = frozenset({"^", "+", "-", "."})
+
+    def __init__(self) -> None:
+        self.phase = 0  # 0: outside; 1: after VALUES, before its "{"; 2: in the data block
+        self.depth = 0  # brackets open when the block began
+
+    def data(self, kind: str | None, token: str, depth: int) -> bool:
+        """Whether ``token`` is data of a VALUES block (``depth``: brackets open before it)."""
+        if kind == "run" and token.translate(_UPPER) == "VALUES":
+            self.phase = 1
+            return False
+        if self.phase == 1:
+            if kind == "open" and token == "{":
+                self.phase, self.depth = 2, depth + 1
+            elif not (kind == "var" or token in "()"):
+                self.phase = 0
+            return False
+        if self.phase == 2:
+            if kind == "close" and token == "}" and depth == self.depth:
+                self.phase = 0
+                return False
+            if kind in self._TERMS or (kind == "other" and token in self._MARKS) or token in "()":
+                return True
+            self.phase = 0
+        return False
 
 
 @lru_cache(maxsize=4096)
