@@ -105,7 +105,7 @@ def _ask_oxigraph(queries: list[str]) -> list[str]:
 
 def test_oxigraph_in_the_sandbox_never_connects(listener: Listener) -> None:
     queries = _attacks(listener.port)
-    free = sandbox.call(_ask_oxigraph, queries, confined=False)
+    free = sandbox.call(_ask_oxigraph, queries, isolation=sandbox.Isolation(confined=False))
     assert listener.connections == 5 and "TOPSECRET" in " ".join(free)  # without the sandbox it fetches
     before = listener.connections
     confined = sandbox.call(_ask_oxigraph, queries)
@@ -147,7 +147,7 @@ def test_a_confined_process_can_make_and_use_no_socket() -> None:
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))
     try:
-        free = sandbox.call(_socket_calls, udp, confined=False)
+        free = sandbox.call(_socket_calls, udp, isolation=sandbox.Isolation(confined=False))
         confined = sandbox.call(_socket_calls, udp)
     finally:
         udp.close()
@@ -413,3 +413,19 @@ def test_the_sparql_commands_evaluator_dies_with_it(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(_alive(p) for p in evaluators):
         time.sleep(0.05)
     assert not [p for p in evaluators if _alive(p)], "the evaluator outlived the command"
+
+
+def test_a_query_past_its_time_is_stopped(tmp_path: Path) -> None:
+    """``--timeout``: the evaluating process is killed and the command says so (exit 2)."""
+    from kopa_graph.cli import main
+
+    graph = tmp_path / "g.nt"
+    graph.write_bytes(NT)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["sparql", SLOW, "--graph", str(graph), "--timeout", "1"])
+    assert result.exit_code == 2, result.output
+    assert "did not finish within 1 s and was stopped" in result.output
+    assert time.monotonic() - started < 30  # not the minutes the query would take
+    with pytest.raises(sandbox.EvaluationTimeout):
+        sandbox.call(time.sleep, 30, isolation=sandbox.Isolation(timeout=0.5))
+    assert sandbox.call(sum, [1, 2], isolation=sandbox.Isolation(timeout=30)) == 3

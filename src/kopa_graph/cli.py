@@ -293,6 +293,8 @@ _DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path
                             help="Folder of source data to build the graph from [default: the shipped data/].")
 _GRAPH_OPTION = click.option("--graph", "graph_file", type=click.Path(path_type=Path, dir_okay=False),
                              help="Ask this RDF file (for example out/kopa.ttl) instead of building from --data.")
+_TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+                               help="Stop the query after this many seconds (exit 2) [default: no limit].")
 _NO_SANDBOX_OPTION = click.option(
     "--no-sandbox", is_flag=True,
     help="Evaluate queries without the kernel's network ban (a seccomp filter, Linux x86-64/arm64) where it "
@@ -310,10 +312,11 @@ _NO_SANDBOX_OPTION = click.option(
               help="Language of the labels a table shows instead of IRIs.")
 @_DATA_OPTION
 @_GRAPH_OPTION
+@_TIMEOUT_OPTION
 @_NO_SANDBOX_OPTION
 @click.pass_context
 def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str, lang: str,
-          data_dir: Path | None, graph_file: Path | None, no_sandbox: bool) -> None:
+          data_dir: Path | None, graph_file: Path | None, timeout: float | None, no_sandbox: bool) -> None:
     """Run a named query helper (kopa-graph query --list shows them).
 
     The query is evaluated in a process the kernel keeps off the network
@@ -321,6 +324,7 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
     """
     from kopa_graph.queries import QueryError, helper, helpers, prepare, run_helper
     from kopa_graph.results import format_result
+    from kopa_graph.sandbox import Isolation
 
     with _errors():
         if list_helpers or not name:
@@ -337,7 +341,8 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
             values[key.strip()] = value
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
-        result = run_helper(prepare(graph), h.name, settings, confined=not no_sandbox, **values)
+        isolation = Isolation(confined=not no_sandbox, timeout=timeout)
+        result = run_helper(prepare(graph), h.name, settings, isolation=isolation, **values)
         click.echo(format_result(result, fmt, graph, lang), nl=False)
 
 
@@ -351,10 +356,11 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
               help="Language of the labels a table shows instead of IRIs.")
 @_DATA_OPTION
 @_GRAPH_OPTION
+@_TIMEOUT_OPTION
 @_NO_SANDBOX_OPTION
 @click.pass_context
 def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data_dir: Path | None,
-           graph_file: Path | None, no_sandbox: bool) -> None:
+           graph_file: Path | None, timeout: float | None, no_sandbox: bool) -> None:
     """Run any SPARQL query (the text, or @file.rq) on the graph.
 
     SERVICE, FROM and updates are refused: nothing is fetched or changed.
@@ -366,6 +372,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
     from kopa_graph.namespaces import prefixes_for
     from kopa_graph.queries import QueryError, prepare, run_sparql
     from kopa_graph.results import format_result
+    from kopa_graph.sandbox import Isolation
     from kopa_graph.sparqlscan import scan
 
     with _errors():
@@ -379,7 +386,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
             raise QueryError(refusal)
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
-        result = run_sparql(prepare(graph), query_text, confined=not no_sandbox)
+        result = run_sparql(prepare(graph), query_text, isolation=Isolation(confined=not no_sandbox, timeout=timeout))
         if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
             out = result.graph
             name = {"json-ld": "json-ld", "n-triples": "n-triples"}.get(fmt or "turtle", "turtle")

@@ -31,6 +31,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kopa_graph.errors import InputError
+from kopa_graph.sandbox import Isolation
 from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
 
 DEFAULT_ID_BASE = DEFAULT_BASE_IRI + "id/"
@@ -204,22 +205,23 @@ def prepare(graph: Graph | Prepared) -> Prepared:
 
 
 def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None = None, *,
-               confined: bool = False) -> Result:
+               isolation: Isolation | None = None) -> Result:
     """Run any query on ``graph``; nothing that would fetch or change anything runs (SERVICE, FROM, LOAD,
     updates are refused by :mod:`kopa_graph.sparqlscan` before evaluation). A :class:`Prepared` graph
     is queried on pyoxigraph, a plain graph on rdflib.
 
-    With ``confined=True`` (what the ``sparql`` and ``query`` commands do), the query is evaluated in a
-    child process the kernel keeps off the network (:func:`kopa_graph.sandbox.call`), so even a query
-    the lexer misjudges cannot reach anything; :class:`kopa_graph.sandbox.SandboxUnavailable` where
-    that cannot be done. Without it, evaluation runs in this process: use it for text you trust.
+    With an ``isolation`` (what the ``sparql`` and ``query`` commands give), the query is evaluated in a
+    child process (:func:`kopa_graph.sandbox.call`): by default one the kernel keeps off the network, so
+    even a query the lexer misjudges cannot reach anything (:class:`kopa_graph.sandbox.SandboxUnavailable`
+    where that cannot be done), with an optional time limit. Without, it is evaluated in this process:
+    for text you trust.
     """
     from kopa_graph.sparqlscan import scan
 
     checked = scan(text)  # the first line, whichever engine and process evaluate
     if checked.refusal is not None:
         raise QueryError(checked.refusal)
-    if not confined:
+    if isolation is None:
         return _evaluate(graph, text, init)
     import pyoxigraph  # noqa: F401  (imported before the fork, never inside the child)
 
@@ -227,7 +229,7 @@ def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None 
     from kopa_graph.sandbox import call
 
     converter()
-    return _unpacked(call(_packed_evaluation, graph, text, init))
+    return _unpacked(call(_packed_evaluation, graph, text, init, isolation=isolation))
 
 
 def _evaluate(graph: Graph | Prepared, text: str, init: dict[str, Node] | None) -> Result:
@@ -317,11 +319,11 @@ def _read_answer(store: Any, text: str) -> Result:
     return result
 
 
-def run_helper(graph: Graph | Prepared, name: str, settings: Settings | None = None, *, confined: bool = False,
-               **params: object) -> Result:
-    """Run the helper ``name`` with ``params`` (see :func:`run_sparql` for ``confined``)."""
+def run_helper(graph: Graph | Prepared, name: str, settings: Settings | None = None, *,
+               isolation: Isolation | None = None, **params: object) -> Result:
+    """Run the helper ``name`` with ``params`` (see :func:`run_sparql` for ``isolation``)."""
     h = helper(name)
-    return run_sparql(graph, rebase(h.text, settings or Settings()), bindings(h, params), confined=confined)
+    return run_sparql(graph, rebase(h.text, settings or Settings()), bindings(h, params), isolation=isolation)
 
 
 def run_query(graph: Graph | Prepared, name: str, settings: Settings | None = None, plain: bool = False,

@@ -29,10 +29,12 @@ import errno
 import os
 import pickle
 import platform
+import selectors
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -56,6 +58,12 @@ class SandboxUnavailable(KopaError):
 
 class EvaluationCrashed(KopaError):
     """The process evaluating a query died (a signal) instead of answering."""
+
+    exit_code = 2
+
+
+class EvaluationTimeout(KopaError):
+    """The query ran longer than it was allowed; the process evaluating it was killed."""
 
     exit_code = 2
 
@@ -184,12 +192,22 @@ def on_big_stack(fn: Callable[..., T], *args: Any) -> T:
     return value  # type: ignore[no-any-return]
 
 
-def call(fn: Callable[..., T], *args: Any, confined: bool = True) -> T:
-    """``fn(*args)`` evaluated in a forked child confined by :func:`confine` (with ``confined=False``,
-    a child without the filter), on a :data:`STACK_BYTES` stack. The value comes back pickled; an
-    exception raised by ``fn`` is raised here; a child killed by a signal is :class:`EvaluationCrashed`.
-    The child dies with this process.
+@dataclass(frozen=True)
+class Isolation:
+    """How :func:`call` runs a function: always in a forked child on a :data:`STACK_BYTES` stack, which
+    dies with this process; ``confined`` by :func:`confine` unless False (``--no-sandbox``); killed after
+    ``timeout`` seconds if given."""
+
+    confined: bool = True
+    timeout: float | None = None
+
+
+def call(fn: Callable[..., T], *args: Any, isolation: Isolation = Isolation()) -> T:
+    """``fn(*args)`` evaluated as ``isolation`` says. The value comes back pickled; an exception raised by
+    ``fn`` is raised here; a child killed by a signal is :class:`EvaluationCrashed`, one still running
+    after the timeout is killed (:class:`EvaluationTimeout`).
     """
+    confined, timeout = isolation.confined, isolation.timeout
     if confined:
         reason = unavailable()
         if reason is not None:
@@ -208,11 +226,17 @@ def call(fn: Callable[..., T], *args: Any, confined: bool = True) -> T:
         _child(write_end, fn, args, confined)
     os.close(write_end)
     try:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
+        data = _read_all(read_end, timeout)
     finally:
+        os.close(read_end)
+        if timeout is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)  # a child that answered has ended already
         _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status) or not data:
+    if data is None:
+        raise EvaluationTimeout(f"the query did not finish within {timeout:g} s and was stopped; narrow it down, "
+                                "or allow it more time (--timeout)")
+    if not data:
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         how = f"was killed by {signal.Signals(sig).name}" if sig else f"ended with exit code {os.WEXITSTATUS(status)}"
         raise EvaluationCrashed(f"the query could not be evaluated: the process evaluating it {how} "
@@ -221,6 +245,22 @@ def call(fn: Callable[..., T], *args: Any, confined: bool = True) -> T:
     if kind == "ok":
         return value  # type: ignore[no-any-return]
     raise value
+
+
+def _read_all(fd: int, timeout: float | None) -> bytes | None:
+    """Everything written to the pipe ``fd`` until its end is closed; None when ``timeout`` passes first."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    pieces: list[bytes] = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if (left is not None and left <= 0) or not selector.select(left):
+                return None
+            piece = os.read(fd, 1 << 20)
+            if not piece:
+                return b"".join(pieces)
+            pieces.append(piece)
 
 
 def _child(out: int, fn: Callable[..., Any], args: tuple[Any, ...], confined: bool) -> None:  # pragma: no cover
@@ -245,5 +285,5 @@ def _child(out: int, fn: Callable[..., Any], args: tuple[Any, ...], confined: bo
         os._exit(code)
 
 
-__all__ = ["OPT_OUT", "STACK_BYTES", "EvaluationCrashed", "SandboxUnavailable", "call", "confine",
-           "die_with_parent", "on_big_stack", "unavailable"]
+__all__ = ["OPT_OUT", "STACK_BYTES", "EvaluationCrashed", "EvaluationTimeout", "Isolation", "SandboxUnavailable",
+           "call", "confine", "die_with_parent", "on_big_stack", "unavailable"]
