@@ -264,6 +264,9 @@ def _read_all(fd: int, timeout: float | None) -> bytes | None:
 
 
 def _child(out: int, fn: Callable[..., Any], args: tuple[Any, ...], confined: bool) -> None:  # pragma: no cover
+    import faulthandler
+
+    faulthandler.disable()  # a crash is the parent's to report (EvaluationCrashed), not a dump on stderr
     code = 0
     try:
         try:
