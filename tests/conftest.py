@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -150,3 +151,49 @@ def graph_store(status: int = 204, headers: dict[str, str] | None = None) -> Ite
         srv.shutdown()
         srv.server_close()
 
+
+
+@contextmanager
+def probing(base: str, pause: float = 0.02) -> Iterator[list[tuple[int, float]]]:
+    """While the block runs, a client sends ``ASK {}`` to ``base``/sparql again and again (one connection,
+    ``pause`` seconds between answers); yields the list of (status, seconds) it fills."""
+    import time
+
+    import httpx
+
+    probes: list[tuple[int, float]] = []
+    stop = threading.Event()
+
+    def probe() -> None:
+        with httpx.Client(timeout=10) as client:
+            while not stop.is_set():
+                started = time.monotonic()
+                status = client.get(f"{base}/sparql", params={"query": "ASK {}"}).status_code
+                probes.append((status, time.monotonic() - started))
+                time.sleep(pause)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    try:
+        yield probes
+    finally:
+        stop.set()
+        thread.join(30)
+
+
+def wait_for_health(base: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Wait until the server ``proc`` answers ``base``/health with 200; fail if it ends or takes too long."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        assert proc.poll() is None, "the server ended before it answered"
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"the server did not answer /health within {seconds:g} s"
+        time.sleep(0.1)

@@ -34,7 +34,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from conftest import SMALL
+from conftest import SMALL, wait_for_health
 from kopa_graph.sparqlscan import scan
 
 KOPA = Path(sys.executable).parent / "kopa-graph"
@@ -354,15 +354,7 @@ def test_serve_connects_nowhere(listener: Listener, texts: list[tuple[Case, str]
                              "--no-sandbox"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
+        wait_for_health(base, proc)
         before = len(listener.paths)
         statuses = {}
         with httpx.Client(timeout=30) as client:

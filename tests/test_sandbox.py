@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from conftest import SMALL
+from conftest import SMALL, wait_for_health
 from kopa_graph import sandbox
 from kopa_graph.sparqlworker import QueryFailed, QueryPool
 
@@ -259,6 +259,14 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _assert_all_end(pids: set[int], message: str) -> None:
+    """Each process in ``pids`` is gone (or a zombie) within 10 s."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    assert not [p for p in pids if _alive(p)], message
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -268,19 +276,6 @@ def _free_port() -> int:
 def _start_serve(port: int, *extra: str, wrapper: list[str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen([*(wrapper or []), str(KOPA), "serve", "--data", str(SMALL), "--port", str(port), *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def _wait_health(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"serve ended: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError("serve did not answer /health")
 
 
 def _ask_and_ignore(url: str, query: str) -> None:
@@ -294,7 +289,7 @@ def test_workers_die_with_a_killed_server() -> None:
     port = _free_port()
     proc = _start_serve(port, "--timeout", "120")
     try:
-        _wait_health(port, proc)
+        wait_for_health(f"http://127.0.0.1:{port}", proc)
         workers = _children(proc.pid)
         assert len(workers) >= 2, workers
         threading.Thread(target=_ask_and_ignore, args=(f"http://127.0.0.1:{port}/sparql", SLOW), daemon=True).start()
@@ -305,10 +300,7 @@ def test_workers_die_with_a_killed_server() -> None:
     finally:
         proc.kill()
         proc.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(w) for w in workers):
-        time.sleep(0.05)
-    assert not [w for w in workers if _alive(w)], "workers outlived the server"
+    _assert_all_end(workers, "workers outlived the server")
 
 
 def _without_seccomp() -> list[str]:
@@ -336,7 +328,7 @@ def test_serve_fails_closed_without_the_sandbox_unless_told() -> None:
     assert "Traceback" not in message
     proc = _start_serve(port, "--no-sandbox", wrapper=_without_seccomp())
     try:
-        _wait_health(port, proc)
+        wait_for_health(f"http://127.0.0.1:{port}", proc)
         assert httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
     finally:
         proc.terminate()
@@ -409,10 +401,7 @@ def test_the_sparql_commands_evaluator_dies_with_it(tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(p) for p in evaluators):
-        time.sleep(0.05)
-    assert not [p for p in evaluators if _alive(p)], "the evaluator outlived the command"
+    _assert_all_end(evaluators, "the evaluator outlived the command")
 
 
 def test_a_query_past_its_time_is_stopped(tmp_path: Path) -> None:

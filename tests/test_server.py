@@ -17,7 +17,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, break_beta, graph_store, need_peer
+from conftest import SMALL, break_beta, graph_store, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish import PublishError, _integers, publish
 
@@ -519,30 +519,16 @@ def test_pathological_queries_hit_a_limit_while_a_probe_keeps_answering(graph: G
     another client is answered every time, each within a second."""
     served = _serving(graph, site, workers=2, timeout=3.0, memory_mb=500, max_rows=1000)
     url = next(served)
-    probes: list[tuple[int, float]] = []
-    stop = threading.Event()
-
-    def probe() -> None:
-        with httpx.Client(timeout=10) as client:
-            while not stop.is_set():
-                started = time.monotonic()
-                r = client.get(f"{url}/sparql", params={"query": "ASK {}"})
-                probes.append((r.status_code, time.monotonic() - started))
-                time.sleep(0.05)
-
-    thread = threading.Thread(target=probe)
-    thread.start()
     outcomes = {}
     try:
-        for name, query in PATHOLOGICAL.items():
-            r = httpx.get(f"{url}/sparql", params={"query": query}, timeout=30)
-            outcomes[name] = (r.status_code, r.text[:120])
-            assert r.status_code in (200, 503), (name, r.status_code, r.text[:300])
-            if r.status_code == 503:
-                assert "within 3 s" in r.text or "more memory than the server allows (500 MB)" in r.text
+        with probing(url, pause=0.05) as probes:
+            for name, query in PATHOLOGICAL.items():
+                r = httpx.get(f"{url}/sparql", params={"query": query}, timeout=30)
+                outcomes[name] = (r.status_code, r.text[:120])
+                assert r.status_code in (200, 503), (name, r.status_code, r.text[:300])
+                if r.status_code == 503:
+                    assert "within 3 s" in r.text or "more memory than the server allows (500 MB)" in r.text
     finally:
-        stop.set()
-        thread.join(10)
         next(served, None)
     # Oxigraph's regular expressions are linear-time (no backtracking), so the "catastrophic" REGEX is
     # answered within the limit; the others run into it

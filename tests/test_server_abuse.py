@@ -33,7 +33,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, need_peer
+from conftest import SMALL, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.connections import Bounds
 from kopa_graph.conneg import SECURITY_HEADERS
@@ -600,20 +600,7 @@ def test_a_crashed_worker_is_503_could_not_be_evaluated(graph: Graph) -> None:
     p99 under a second."""
     with _in_thread(graph, workers=2, timeout=30.0) as (base, app):
         pool = app.state.kopa.pool  # type: ignore[attr-defined]
-        probes: list[tuple[int, float]] = []
-        stop = threading.Event()
-
-        def probe() -> None:
-            with httpx.Client(timeout=10) as client:
-                while not stop.is_set():
-                    started = time.monotonic()
-                    status = client.get(f"{base}/sparql", params={"query": "ASK {}"}).status_code
-                    probes.append((status, time.monotonic() - started))
-                    time.sleep(0.02)
-
-        prober = threading.Thread(target=probe)
-        prober.start()
-        try:
+        with probing(base) as probes:
             for sig in (signal.SIGSEGV, signal.SIGBUS):
                 result: dict[str, httpx.Response] = {}
                 t = threading.Thread(target=_ask_into, args=(result, f"{base}/sparql", SLOW))
@@ -632,9 +619,6 @@ def test_a_crashed_worker_is_503_could_not_be_evaluated(graph: Graph) -> None:
                 message = r.json()["error"]
                 assert message.startswith("the query could not be evaluated") and "memory" not in message, message
                 assert sig.name in message, message
-        finally:
-            stop.set()
-            prober.join(30)
         assert httpx.get(f"{base}/sparql", params={"query": "ASK {}"}).status_code == 200  # replaced
     assert len(probes) > 20, len(probes)
     assert all(status == 200 for status, _ in probes), probes
