@@ -20,12 +20,14 @@ describes exactly the files beside it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import json
 import os
 import re
 import shutil
 import stat
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +64,8 @@ class Release:
     switched: bool = False
 
     def put(self, name: str, data: bytes | str) -> Path:
-        """Write the file ``name`` (relative, ``/``-separated) of the release, flushed to disk."""
+        """Write the file ``name`` (relative, ``/``-separated) of the release; :meth:`switch` flushes it to
+        disk with the rest."""
         path = self.folder / name
         make_folders(path.parent, self.folder)
         try:
@@ -71,7 +74,6 @@ class Release:
                 os.fchmod(fd, FILE_MODE)
                 with os.fdopen(fd, "wb", closefd=False) as fh:
                     fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-                os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError as exc:
@@ -84,8 +86,7 @@ class Release:
         store = self.folder.parent
         link = store / _NEXT
         try:
-            for here, _, _ in os.walk(self.folder):
-                _fsync_dir(Path(here))
+            _flush_tree(self.folder)
             _fsync_dir(store)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(link)
@@ -349,6 +350,30 @@ def _remove_all_but(out: Path, store: Path, current: str | None) -> None:
                 os.unlink(entry.path)
     except OSError as exc:
         raise OutputError(f"{out}: cannot remove an earlier release from {store}: {why(exc)}") from None
+
+
+def _flush_tree(folder: Path) -> None:
+    """Everything written under ``folder``, files and folders, on disk before the release is shown.
+
+    On Linux one ``syncfs(2)`` of the file system holding it: one journal commit, where an ``fsync`` per
+    file made thousands (a site has about 4,000 files: 6.8 s became 11 s). Elsewhere, or if it fails,
+    each file and folder is flushed in turn.
+    """
+    if sys.platform == "linux":
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            if ctypes.CDLL(None, use_errno=True).syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for here, _, files in os.walk(folder):
+        for name in files:
+            fd = os.open(Path(here) / name, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(here))
 
 
 def _fsync_dir(path: Path) -> None:
