@@ -240,3 +240,35 @@ def test_a_failed_first_run_leaves_nothing(tmp_path: Path, small_copy: Path, dat
     result = runner.invoke(main, ["build", "--data", str(small_copy), "--out", str(tmp_path / "new" / "out")])
     assert result.exit_code == (2 if data == "missing" else 1), result.output
     assert sorted(os.listdir(tmp_path)) == (["data"] if data != "missing" else [])
+
+
+@pytest.mark.parametrize("command", [["build", "--out"], ["site"], ["export", "csv"]], ids=" ".join)
+def test_links_planted_in_the_releases_folder_are_never_written_through(tmp_path: Path, command: list[str]) -> None:
+    """Whoever can write beside OUT could plant ``.OUT.releases/.lock`` and ``.kopa-graph.tmp`` as links to a
+    user's files: a run truncated the first to its process id and the second to the marker, and made them
+    world-readable. It now refuses such a folder (exit 2) and writes nothing."""
+    store = tmp_path / ".out.releases"
+    store.mkdir()
+    precious = {name: tmp_path / f"precious-{name}" for name in (".lock", ".kopa-graph.tmp", ".kopa-graph")}
+    for name, target in precious.items():
+        target.write_text(f"mine: {name}\n", encoding="utf-8")
+        target.chmod(0o600)
+        (store / name).symlink_to(target)
+        before = _tree(tmp_path)
+        result = runner.invoke(main, [*command, str(tmp_path / "out"), "--data", str(SMALL)])
+        assert result.exit_code == 2, result.output
+        assert f"{store / name} is not a file kopa-graph made" in result.stderr, result.stderr
+        assert _tree(tmp_path) == before
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        (store / name).unlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a folder another user owns needs root")
+def test_a_releases_folder_another_user_owns_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / ".out.releases"
+    store.mkdir()
+    os.chown(store, 65534, 65534)
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "out"), "--data", str(SMALL)])
+    assert result.exit_code == 2, result.output
+    assert "belongs to another user" in result.stderr
+    assert list(store.iterdir()) == []

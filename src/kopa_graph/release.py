@@ -271,6 +271,7 @@ def _check_owner(out: Path, place: Path, kind: str, option: str) -> str | None:
     elif st is not None:
         raise OutputRefused(f"{out}: not replaced: it is a file, not a folder; {way_out}")
     if os.path.isdir(store) and not os.path.islink(store):
+        _check_store(out, store, option)
         marker = _read_marker(store)
         if marker is None and set(os.listdir(store)) - {LOCK, _MARKER_TMP}:  # a store another run is making
             raise OutputRefused(f"{out}: not replaced: {store} is in the way, and kopa-graph did not make it (it has "
@@ -282,6 +283,22 @@ def _check_owner(out: Path, place: Path, kind: str, option: str) -> str | None:
         raise OutputRefused(f"{out}: not replaced: {store} is in the way, and it is not a folder kopa-graph made; "
                             f"move it away or give another folder as {option}")
     return current
+
+
+def _check_store(out: Path, store: Path, option: str) -> None:
+    """Refuse a releases folder another user owns, or whose own files (marker, lock) are not plain files: a
+    link planted there would make a run write through it into a file it did not make."""
+    way = f"move {store} away or give another folder as {option}"
+    if os.lstat(store).st_uid != os.geteuid():
+        raise OutputRefused(f"{out}: not replaced: {store} belongs to another user; {way}")
+    for name in (MARKER, LOCK, _MARKER_TMP):
+        try:
+            mode = os.lstat(store / name).st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):
+            raise OutputRefused(f"{out}: not replaced: {store / name} is not a file kopa-graph made (a link or "
+                                f"other special file); {way}")
 
 
 def _version() -> str:
@@ -298,7 +315,9 @@ def _marker(store: Path, kind: str) -> dict[str, str]:
 
 def _read_marker(store: Path) -> dict[str, str] | None:
     try:
-        doc = json.loads((store / MARKER).read_bytes())
+        fd = os.open(store / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            doc = json.loads(fh.read(65536))
     except (OSError, ValueError):
         return None
     return doc if isinstance(doc, dict) and doc.get("tool") == "kopa-graph" else None
@@ -307,7 +326,9 @@ def _read_marker(store: Path) -> dict[str, str] | None:
 def _write_marker(out: Path, store: Path, kind: str) -> None:
     tmp = store / _MARKER_TMP
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)  # a killed run's; never written through (a link is refused before)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fd, FILE_MODE)
             fh.write((json.dumps(_marker(store, kind), indent=2, sort_keys=True) + "\n").encode("utf-8"))
@@ -321,7 +342,10 @@ def _write_marker(out: Path, store: Path, kind: str) -> None:
 def _lock(out: Path, store: Path) -> int:
     """Lock the store (released when the process ends, however it ends) or say who holds it."""
     try:
-        fd = os.open(store / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        fd = os.open(store / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OutputRefused(f"{out}: not replaced: {store / LOCK} is not a file kopa-graph made")
     except OSError as exc:
         raise OutputError(f"{out}: cannot lock {store / LOCK}: {why(exc)}") from None
     try:
