@@ -272,3 +272,26 @@ def test_a_releases_folder_another_user_owns_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "belongs to another user" in result.stderr
     assert list(store.iterdir()) == []
+
+
+def test_render_never_replaces_a_file(tmp_path: Path, built: Path) -> None:
+    """``render -o`` replaced any existing file: a README in the checkout, or the very Turtle it read."""
+    graph = tmp_path / "g.ttl"
+    shutil.copy(built / "kopa.ttl", graph)
+    readme = tmp_path / "README.md"
+    readme.write_text("my notes\n", encoding="utf-8")
+    for target, extra in ((graph, ["--graph", str(graph)]), (readme, ["--data", str(SMALL)])):
+        before = target.read_bytes()
+        result = runner.invoke(main, ["render", *extra, "-o", str(target)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"{target}: not replaced: the file exists, and kopa-graph never overwrites")
+        assert target.read_bytes() == before
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    result = runner.invoke(main, ["render", "--data", str(SMALL), "-o", str(tmp_path / "link")])
+    assert result.exit_code == 2 and not (tmp_path / "nowhere").exists()
+    new = tmp_path / "new" / "pilots.txt"
+    result = runner.invoke(main, ["render", "--graph", str(graph), "-o", str(new)])
+    assert result.exit_code == 0, result.output
+    assert new.read_text(encoding="utf-8") == runner.invoke(main, ["render", "--graph", str(graph)]).stdout
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    assert sorted(p.name for p in new.parent.iterdir()) == ["pilots.txt"]  # no temporary file left

@@ -543,7 +543,7 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Render this RDF file (for example out/kopa.ttl) instead of building from --data.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to this file instead of standard output.")
+              help="Write to this new file instead of standard output (an existing file is never replaced).")
 @click.pass_context
 def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Path | None,
            output: Path | None) -> None:
@@ -552,18 +552,17 @@ def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Pat
     Ingesting the Swedish rendering gives back the same data.
     """
     from kopa_graph.engine import parse_file
-    from kopa_graph.outputs import write_files
     from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.release import refuse_protected
+    from kopa_graph.release import refuse_taken, write_new_file
     from kopa_graph.render import render as run_render
 
     with _errors():
         if output:
-            refuse_protected(output, data_dir, "-o")
+            refuse_taken(output, data_dir)  # before the work; checked again as the file is made
         graph = parse_file(graph_file) if graph_file else build_and_validate(data_dir, _settings(ctx))[0].graph
         text = run_render(graph, lang)
         if output:
-            write_files(output.parent, {output.name: text.encode("utf-8")})
+            write_new_file(output, text.encode("utf-8"), data_dir)
         else:
             click.echo(text, nl=False)
 

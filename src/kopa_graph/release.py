@@ -190,6 +190,43 @@ def _article_folder(data_dir: Path) -> Path | None:
         return None  # loading the data reports what is wrong with it
 
 
+def refuse_taken(out: Path, data_dir: Path | None = None, option: str = "-o") -> None:
+    """Refuse a file output that exists already or lies where :func:`refuse_protected` forbids."""
+    refuse_protected(out, data_dir, option)
+    if os.path.lexists(out):
+        raise OutputRefused(f"{out}: not replaced: the file exists, and kopa-graph never overwrites a file; remove "
+                            f"it first, or give {option} a new name")
+
+
+def write_new_file(out: Path, data: bytes, data_dir: Path | None = None, option: str = "-o") -> Path:
+    """Write ``data`` to the file ``out``, which must not exist (nor lie where :func:`refuse_protected`
+    forbids): a single file carries no marker, so kopa-graph never replaces one. The file appears whole
+    (written beside it, then linked in under its name, which fails if the name was taken meanwhile)."""
+    refuse_taken(out, data_dir, option)
+    way = f"remove it first, or give {option} a new name"
+    folder = Path(out).parent
+    make_folders(folder, None)
+    tmp = folder / f".{Path(out).name}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
+        try:
+            os.fchmod(fd, FILE_MODE)
+            with os.fdopen(fd, "wb", closefd=False) as fh:
+                fh.write(data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(tmp, out)
+    except FileExistsError:
+        raise OutputRefused(f"{out}: not replaced: the file appeared while kopa-graph wrote; {way}") from None
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the file: {why(exc)}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return Path(out)
+
+
 def refuse_protected(out: Path, data_dir: Path | None, option: str = "--out") -> None:
     """Raise :class:`OutputRefused` if ``out`` (or where it leads) is, contains or lies inside a protected
     folder (:func:`protected_folders`), or lies inside the releases of another output."""
