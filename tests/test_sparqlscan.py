@@ -217,6 +217,29 @@ def test_glued_keywords_are_refused(text: str, word: str) -> None:
     assert found.refusal is not None and word in found.refusal, found
 
 
+@pytest.mark.parametrize("text", [
+    "ASK { FILTER(?x<" + "(" * 300 + "1" + ")" * 300 + ")FILTER(?y>2) }",
+    "ASK { FILTER(?x<" + "!" * 300 + "1&&?y>2) }",
+    "ASK { FILTER(?x<" + "+1" * 2000 + ")FILTER(?y>2) }",
+    "ASK { FILTER(?x<" + "1+" * 2000 + "1&&?y>2) }",
+    "ASK { FILTER(1<" + "STR(" * 300 + "1" + ")" * 300 + ")FILTER(?y>2) }",
+], ids=["brackets", "not", "signs", "chain", "functions"])
+def test_a_less_than_sign_hides_neither_depth_nor_length(text: str) -> None:
+    """After an operand, Oxigraph reads "<" as less-than and what follows as code, where this lexer reads an
+    IRI up to the next ">": the nesting and the tokens in it count all the same (an outside attack crashed
+    ``kopa-graph sparql`` with 200,000 brackets hidden so)."""
+    found = scan(text).refusal
+    assert found is not None and ("levels" in found or "deep" in found or "tokens" in found), found
+
+
+def test_iris_in_ordinary_places_still_cost_one_token() -> None:
+    from kopa_graph.sparqlscan import MAX_TOKENS
+
+    iris = ", ".join(f"<http://e.example/a_(b)/{i}>" for i in range(MAX_TOKENS // 4))
+    assert scan(f"SELECT * WHERE {{ ?s ?p ?o FILTER(?o IN ({iris})) }}").refusal is None
+    assert scan("SELECT * WHERE { ?s <http://e.example/Foo_(bar)> ?o FILTER(?o<5 && ?o>1) }").refusal is None
+
+
 def test_a_long_run_of_not_is_refused() -> None:
     """9,900 ``!`` in a row overflowed Oxigraph's parser stack (SIGSEGV at about 9,400 on an 8 MiB stack)."""
     found = scan("SELECT * WHERE { BIND(" + "!" * 9900 + "true AS ?x) }")

@@ -186,17 +186,31 @@ def _scan(text: str) -> Scan:
     tokens = 0
     declaring = False  # the last word was PREFIX: the name that follows is declared, not a query form
     values = _Values()
+    brackets: list[str] = []  # the open brackets, innermost last
+    after_operand = False  # the last token could end an operand: a "<" now may be less-than
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "comment":
             continue
-        if not values.data(kind, m.group(), len(opened)):
+        token = m.group()
+        if not values.data(kind, token, len(opened)):
             tokens += 1
+            if kind == "iri" and after_operand and brackets and brackets[-1] == "(":
+                # ?x<…>: Oxigraph may read "<" as less-than and what follows as code, which this lexer took
+                # for one IRI; count that code too, as if it were (FILTER(?x<((((…1))))FILTER(?y>2) nests)
+                hidden, deepest = _as_code(token[1:-1], nesting)
+                tokens += hidden
+                if deepest > MAX_NESTING:
+                    return Scan(form, _too_deep(text, m.start(), by_operators=any(c in _SIGNS for c in token)))
         if tokens > MAX_TOKENS:
             return Scan(form, f"the query has more than {MAX_TOKENS} tokens (words, names, literals, signs); "
                               "kopa-graph refuses it, as a parser would run out of stack on a chain that long: "
                               "split it into several queries, or use fewer terms")
-        token = m.group()
+        after_operand = kind in _OPERAND_END or token == ")"
+        if kind == "open":
+            brackets.append(token)
+        elif kind == "close" and brackets:
+            brackets.pop()
         if kind == "other" and token in _SIGNS:
             signs += 1
             if nesting + signs > MAX_NESTING:
@@ -236,6 +250,34 @@ def _scan(text: str) -> Scan:
         declaring = False
         signs = 0
     return Scan(form, None)
+
+
+#: Tokens after which a ``<`` may be a less-than sign rather than the start of an IRI.
+_OPERAND_END = frozenset({"var", "iri", "pname", "string", "lang", "bnode", "run"})
+
+
+def _as_code(content: str, nesting: int) -> tuple[int, int]:
+    """``content`` read as query text: its tokens, and the deepest nesting it reaches from ``nesting`` (brackets
+    and runs of ``! ^ + -``, as in :func:`_scan`; a bracket it closes without opening is ignored)."""
+    tokens, deepest, signs = 0, nesting, 0
+    opened: list[int] = []
+    for m in _TOKEN.finditer(content):
+        kind = m.lastgroup
+        if kind == "comment":
+            continue
+        tokens += 1
+        if kind == "other" and m.group() in _SIGNS:
+            signs += 1
+            deepest = max(deepest, nesting + signs)
+            continue
+        if kind == "open":
+            opened.append(1 + signs)
+            nesting += opened[-1]
+            deepest = max(deepest, nesting)
+        elif kind == "close" and opened:
+            nesting -= opened.pop()
+        signs = 0
+    return tokens, deepest
 
 
 class _Values:
