@@ -28,7 +28,8 @@ Oxigraph takes one group of dots only (``e:a.b.SERVICE`` is ``e:a.b`` then
 ``.`` then ``SERVICE``); language tags. Where ``<`` is a less-than sign but
 reads here as the start of an IRI (``FILTER(1<2&&3>2)``), no keyword can hide:
 ``SERVICE`` needs a ``{`` and ``FROM`` an IRI or a name before the next ``{``,
-and an IRI here holds neither ``{``, ``<`` nor a space. Outside strings and
+and an IRI here holds neither ``{``, ``<`` nor a space. Such a span after an
+operand inside brackets does count as code toward nesting and length (below). Outside strings and
 IRIs Oxigraph reads ``\\u0053`` as a syntax error, but the SPARQL grammar (and a
 spargebra built with ``standard-unicode-escaping``) decodes such escapes
 everywhere first, so a text with escapes is scanned a second time, decoded,
