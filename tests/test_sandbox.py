@@ -114,7 +114,14 @@ def test_oxigraph_in_the_sandbox_never_connects(listener: Listener) -> None:
     assert any("Permission denied" in answer for answer in confined), confined
 
 
-def _socket_calls(inherited: socket.socket) -> dict[str, str]:
+def _socket_calls(inherited: socket.socket, connected: socket.socket, held: socket.socket,
+                  parent: int) -> dict[str, str]:
+    """What the calling process can do with sockets: make one, use one it inherited, or take one its parent
+    holds (``held``, by pidfd_getfd) or reach into the parent at all (ptrace, process_vm_readv)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
     def attempt(make: object) -> str:
         try:
             made = make()  # type: ignore[operator]
@@ -125,34 +132,66 @@ def _socket_calls(inherited: socket.socket) -> dict[str, str]:
         except OSError as exc:
             return os.strerror(exc.errno) if exc.errno else str(exc)
 
+    def raw(number: int, *args: int) -> None:
+        if libc.syscall(number, *args) < 0:
+            raise OSError(ctypes.get_errno(), "")
+
+    calls = SYSCALLS[platform.machine()]
+    found = {  # first, before any new descriptor could take the number of an inherited one
+        "connect an inherited socket": attempt(lambda: inherited.connect(inherited.getsockname())),
+        "sendto from an inherited socket": attempt(lambda: inherited.sendto(b"x", ("127.0.0.1", 9))),
+        "write to an inherited connected socket": attempt(lambda: os.write(connected.fileno(), b"x")),
+    }
     read_end, write_end = os.pipe()
     os.write(write_end, b"pipes still work")
     with open(__file__, encoding="utf-8") as fh:
         file_read = fh.read(3) == '"""'
-    return {
+    return found | {
         "AF_INET": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM)),
         "AF_INET6": attempt(lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM)),
         "UDP": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)),
         "AF_UNIX": attempt(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)),
         "AF_NETLINK": attempt(lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)),
         "socketpair": attempt(socket.socketpair),
-        "connect an inherited socket": attempt(lambda: inherited.connect(inherited.getsockname())),
-        "sendto from an inherited socket": attempt(lambda: inherited.sendto(b"x", ("127.0.0.1", 9))),
+        "take the parent's socket (pidfd_getfd)": attempt(
+            lambda: raw(calls["pidfd_getfd"], os.pidfd_open(parent), held.fileno(), 0)),
+        # PTRACE_SEIZE: unlike PTRACE_ATTACH it does not stop the parent, should it be allowed
+        "attach to the parent (ptrace)": attempt(lambda: raw(calls["ptrace"], 0x4206, parent, 0, 0)),
+        "read the parent's memory (process_vm_readv)": attempt(
+            lambda: raw(calls["process_vm_readv"], parent, 0, 0, 0, 0, 0)),
         "pipe": os.read(read_end, 100).decode(),
         "file": str(file_read),
     }
 
 
-def test_a_confined_process_can_make_and_use_no_socket() -> None:
+#: System call numbers the test makes itself.
+SYSCALLS = {"x86_64": {"pidfd_getfd": 438, "ptrace": 101, "process_vm_readv": 310},
+            "aarch64": {"pidfd_getfd": 438, "ptrace": 117, "process_vm_readv": 270}}
+
+
+def test_a_confined_process_can_make_and_use_no_socket(listener: Listener) -> None:
+    """No new socket of any family; the inherited ones are closed before the filter goes on (so not even
+    write() reaches them); no taking a socket from the parent or reaching into its memory."""
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))
+    connected = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    connected.connect(udp.getsockname())
+    held = socket.create_connection(("127.0.0.1", listener.port))
     try:
-        free = sandbox.call(_socket_calls, udp, isolation=sandbox.Isolation(confined=False))
-        confined = sandbox.call(_socket_calls, udp)
+        free = sandbox.call(_socket_calls, udp, connected, held, os.getpid(),
+                            isolation=sandbox.Isolation(confined=False))
+        confined = sandbox.call(_socket_calls, udp, connected, held, os.getpid())
     finally:
-        udp.close()
+        for s in (udp, connected, held):
+            s.close()
     assert free["AF_INET"] == free["AF_UNIX"] == free["socketpair"] == "allowed"  # the calls work unconfined
-    denied = {k: v for k, v in confined.items() if k not in ("pipe", "file")}
+    assert free["write to an inherited connected socket"] == "allowed"
+    assert free["take the parent's socket (pidfd_getfd)"] == "allowed"
+    closed = ("connect an inherited socket", "sendto from an inherited socket",
+              "write to an inherited connected socket")
+    assert confined["write to an inherited connected socket"] == "Bad file descriptor", confined  # closed
+    assert {confined[k] for k in closed} <= {"Bad file descriptor", "Permission denied"}, confined
+    denied = {k: v for k, v in confined.items() if k not in ("pipe", "file", *closed)}
     assert set(denied.values()) == {"Permission denied"}, confined
     assert confined["pipe"] == "pipes still work" and confined["file"] == "True"
 

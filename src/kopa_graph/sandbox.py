@@ -73,13 +73,17 @@ class _Arch:
     audit: int  # AUDIT_ARCH_* of the native ABI
     seccomp: int  # the seccomp(2) system call number
     denied: tuple[int, ...]  # socket, socketpair, connect, bind, listen, accept, accept4, sendto, sendmsg,
-    #                          sendmmsg, io_uring_setup, io_uring_enter, io_uring_register
+    #                          sendmmsg, io_uring_setup, io_uring_enter, io_uring_register; then ptrace,
+    #                          process_vm_readv, process_vm_writev, pidfd_getfd (no reaching into another
+    #                          process, the unconfined parent above all, for its sockets or its memory)
     x32: bool = False  # x86-64: numbers with bit 30 set are the x32 ABI
 
 
 _ARCHES = {
-    "x86_64": _Arch(0xC000003E, 317, (41, 53, 42, 49, 50, 43, 288, 44, 46, 307, 425, 426, 427), x32=True),
-    "aarch64": _Arch(0xC00000B7, 277, (198, 199, 203, 200, 201, 202, 242, 206, 211, 269, 425, 426, 427)),
+    "x86_64": _Arch(0xC000003E, 317, (41, 53, 42, 49, 50, 43, 288, 44, 46, 307, 425, 426, 427,
+                                      101, 310, 311, 438), x32=True),
+    "aarch64": _Arch(0xC00000B7, 277, (198, 199, 203, 200, 201, 202, 242, 206, 211, 269, 425, 426, 427,
+                                       117, 270, 271, 438)),
 }
 _PR_SET_NO_NEW_PRIVS, _PR_SET_PDEATHSIG = 38, 1
 _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC = 1, 1
@@ -159,6 +163,22 @@ def _explain(reason: str) -> str:
             f"forbids network access (a seccomp filter, Linux on x86-64 or arm64). To evaluate without it, "
             f"accepting that a query the lexer misjudges could reach the network, pass {OPT_OUT} "
             "(SECURITY.md: Query evaluation)")
+
+
+def keep_only(*keep: int) -> None:
+    """Close every descriptor this process inherited but ``keep``, and point 0, 1 and 2 at ``/dev/null``
+    unless kept: a socket the parent holds (a client's connection, a log stream) is then out of reach, since
+    a descriptor that is not there cannot be written to."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        if fd not in keep:
+            os.dup2(null, fd)
+    os.close(null)
+    low = 3
+    for fd in sorted(k for k in keep if k >= 3):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
 
 
 def die_with_parent(parent: int) -> None:
@@ -271,6 +291,7 @@ def _child(out: int, fn: Callable[..., Any], args: tuple[Any, ...], confined: bo
     try:
         try:
             if confined:
+                keep_only(out)
                 confine()
             message: tuple[str, Any] = ("ok", on_big_stack(fn, *args))
         except BaseException as exc:
@@ -289,4 +310,4 @@ def _child(out: int, fn: Callable[..., Any], args: tuple[Any, ...], confined: bo
 
 
 __all__ = ["OPT_OUT", "STACK_BYTES", "EvaluationCrashed", "EvaluationTimeout", "Isolation", "SandboxUnavailable",
-           "call", "confine", "die_with_parent", "on_big_stack", "unavailable"]
+           "call", "confine", "die_with_parent", "keep_only", "on_big_stack", "unavailable"]

@@ -158,7 +158,7 @@ def _serve(conn: Connection, source: str, memory_mb: int, confined: bool, parent
     """A worker: die with the server, take the network away, limit memory, load the graph, answer."""
     import resource
 
-    from kopa_graph.sandbox import SandboxUnavailable, confine, die_with_parent, on_big_stack
+    from kopa_graph.sandbox import SandboxUnavailable, confine, die_with_parent, keep_only, on_big_stack
 
     die_with_parent(parent)
     os.environ["RUST_BACKTRACE"] = "0"  # a query over the memory limit aborts the worker: one line, not a backtrace
@@ -166,6 +166,7 @@ def _serve(conn: Connection, source: str, memory_mb: int, confined: bool, parent
     os.dup2(log_fd, 2)  # what the engine says as it dies is read by the server (_Worker.death)
     os.close(log_fd)
     if confined:
+        keep_only(2, conn.fileno())  # the log and the server's pipe; nothing else the server had
         try:
             confine()
         except SandboxUnavailable as exc:
