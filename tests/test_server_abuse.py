@@ -551,6 +551,13 @@ def test_what_the_connection_layer_refuses_has_the_one_error_shape(
     assert long_line.status == 414
     assert long_line.error() == f"the request's request line is over {DEFAULT.head_bytes} bytes"
     _one_shape(long_line)
+    # a coding was ignored (200): it is 501; "chunked" not last is no HTTP/1.1 framing (httptools: 400)
+    for coding in (b"gzip, chunked", b"deflate", b"chunked, gzip"):
+        body = b"7\r\nASK {}\n\r\n0\r\n\r\n"
+        coded = _raw(base, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                           b"Transfer-Encoding: " + coding + b"\r\n\r\n" + body)
+        assert coded.status == (400 if coding == b"chunked, gzip" else 501), (coding, coded.status)
+        _one_shape(coded)
 
 
 @pytest.mark.parametrize("how", ["get-default", "get-named", "get-description", "form-default", "form-named",
@@ -590,6 +597,17 @@ def test_a_request_carries_one_query(served: tuple[str, subprocess.Popen[bytes]]
     base, _ = served
     r = httpx.get(f"{base}/sparql", params=[("query", "ASK {}"), ("query", "ASK { ?s ?p ?o }")])
     assert r.status_code == 400 and r.json()["error"] == "a request carries exactly one query; this one has 2"
+    # a POST with a query in its URL as well as in its body: one of the two was answered, the other ignored
+    url = f"{base}/sparql?query=ASK%7BFILTER(false)%7D"
+    for content, ctype in (("ASK {}", "application/sparql-query"),
+                           ("query=ASK%7B%7D", "application/x-www-form-urlencoded")):
+        r = httpx.post(url, content=content, headers={"Content-Type": ctype})
+        assert r.status_code == 400 and "also has a 'query' in its URL" in r.json()["error"], r.text
+        r = httpx.post(f"{base}/sparql?update=CLEAR%20ALL", content=content, headers={"Content-Type": ctype})
+        assert r.status_code == 403 and "read-only" in r.json()["error"], r.text
+    r = httpx.get(f"{base}/queries/pilots-of-municipality", params=[("municipality", "Borgå"),
+                                                                    ("municipality", "Porvoo")])
+    assert r.status_code == 400 and "'municipality' is given more than once" in r.json()["error"], r.text
 
 
 # -- a worker that crashes ------------------------------------------------------------------------------------------

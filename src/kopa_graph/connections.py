@@ -24,7 +24,8 @@ never read. :class:`BoundedHttp` changes those things and nothing else:
 - ``Upgrade`` is ignored, as RFC 9110 (section 7.8) allows: the request is read
   as the HTTP/1.1 request it also is, body included, and answered in HTTP/1.1
   (the Java client then goes on in HTTP/1.1). ``CONNECT`` is refused.
-- Every answer of its own (400, 405, 408, 414, 431, 503) is the application's JSON error
+- A ``Transfer-Encoding`` other than ``chunked`` (``gzip, chunked``) is 501, not ignored.
+- Every answer of its own (400, 405, 408, 414, 431, 501, 503) is the application's JSON error
   shape with the security headers, and closes the connection.
 
 A reverse proxy in front of a public server is still recommended (SECURITY.md).
@@ -149,6 +150,12 @@ class BoundedHttp(HttpToolsProtocol):
         if self._big and self._head_size() > self.bounds.head_bytes:  # it came whole in one long read
             self._refusal = self._too_long()
             raise ValueError(self._refusal[1])  # the parser stops; data_received answers the refusal
+        codings = [c.strip().lower() for name, value in self.headers if name == b"transfer-encoding"
+                   for c in value.split(b",") if c.strip()]
+        if any(c != b"chunked" for c in codings):  # gzip, compress, deflate: none is decoded here
+            self._refusal = (501, "the request's Transfer-Encoding is not supported: send the body as it is, "
+                                  "or chunked")
+            raise ValueError(self._refusal[1])
         if self.parser.should_upgrade():  # httptools will skip the body and stop: the head is read again below
             self._phase = _UPGRADE
             self._head_line = (self.parser.get_method(), self.parser.get_http_version())

@@ -219,6 +219,11 @@ async def sparql(request: Request) -> Response:
         return text if isinstance(text, Response) else await _run(state, text, request)
     if request.method != "POST":
         return _error(405, "this endpoint is read-only: only GET and POST of queries")
+    if "update" in params:
+        return _error(403, "this endpoint is read-only: SPARQL Update is refused")
+    if "query" in params:  # never one of two queries silently
+        return _error(400, "a POST carries its query in the body; this one also has a 'query' in its URL: send "
+                           "one or the other")
     body = await _body(request)
     if isinstance(body, Response):
         return body
@@ -259,6 +264,9 @@ async def named_query(request: Request) -> Response:
             name, fmt_ext = name[: -len(ext) - 1], ext
     try:
         h = helper(name)
+        repeated = sorted({k for k in request.query_params if len(request.query_params.getlist(k)) > 1})
+        if repeated:
+            return _error(400, f"{name}: parameter {repeated[0]!r} is given more than once; give it once")
         init = bindings(h, dict(request.query_params))
     except QueryError as exc:
         return _error(404 if "no query helper" in str(exc) else 400, str(exc))
