@@ -332,6 +332,21 @@ def test_the_terms_of_values_blocks_do_not_count_toward_the_token_bound() -> Non
     assert scan("SELECT * WHERE { VALUES ?x { 1 SERVICE <http://e.example/> {} } }").refusal is not None
 
 
+def _in_list(n: int) -> str:
+    items = ", ".join(f'<http://e.example/{i}>, "v{i}"@en, {i}, "{i}"^^<http://e.example/t>' for i in range(n))
+    return f"SELECT * WHERE {{ VALUES ?x {{ 1 }} FILTER(?x IN ({items}) || ?x NOT IN ({items})) }}"
+
+
+def test_the_terms_of_in_lists_do_not_count_toward_the_token_bound() -> None:
+    """An IN list is flat in Oxigraph too; its items are expressions, so a chain or a bracket in one counts."""
+    from kopa_graph.sparqlscan import MAX_TOKENS
+
+    assert scan(_in_list(2_000)).refusal is None
+    found = scan("ASK { FILTER(?x IN (1, " + "1+" * MAX_TOKENS + "1)) }").refusal
+    assert found is not None and f"more than {MAX_TOKENS} tokens" in found
+    assert scan("ASK { FILTER(?x IN (" + "STR(" * 300 + "1" + ")" * 300 + ")) }").refusal is not None
+
+
 #: Runs one query on pyoxigraph on a thread with an 8 MiB stack (a main thread's usual size, and the
 #: size the crash points above were measured at); an error is an answer, a crash kills the process.
 _ON_8_MIB = """
@@ -381,7 +396,8 @@ def test_oxigraph_survives_every_construct_at_the_lexers_bound_and_dies_at_the_c
              ("nesting and chain", "survives", mixed(_largest_allowed(mixed))),
              ("DESCRIBE at the token bound", "survives",
               "PREFIX : <http://e.example/> DESCRIBE" + " :a" * (MAX_TOKENS - 4)),
-             ("VALUES of 10,000 terms", "survives", _values(2_500))]
+             ("VALUES of 10,000 terms", "survives", _values(2_500)),
+             ("IN lists of 20,000 terms", "survives", _in_list(2_500))]
     assert all(scan(text).refusal is None for _, expect, text in jobs if expect == "survives")
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda job: (job[0], job[1], *_oxigraph_exit(job[2])), jobs))

@@ -60,8 +60,9 @@ comments not counted) needs at most 2.6 MB, nesting included: under a third of
 an 8 MiB stack, whatever it is made of. The server's limit of 10 000
 characters does not bound this (``DESCRIBE :a :a …`` is three characters a
 term); the ``sparql`` command has no limit of its own. The terms of a ``VALUES``
-block are not counted: Oxigraph keeps them as a flat list (100,000 of them parse
-and run on an 8 MiB stack), so a query may look up thousands of values at once.
+block or an ``IN`` list are not counted: Oxigraph keeps them as a flat list
+(100,000 of them parse and run on an 8 MiB stack), so a query may look up
+thousands of values at once.
 
 It costs about 0.1 ms for a 1.5 kB query, is linear in the text (possessive
 quantifiers: no alternative is retried inside a token) and is cached by text,
@@ -125,7 +126,7 @@ _UPDATE_MESSAGE = ("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused:
 #: ``! ^ + -`` in a row before it and before each open bracket. Oxigraph overflows an 8 MiB stack at 926
 #: to 13,906 levels, depending on the construct (see the module's text); real queries stay under ten.
 MAX_NESTING = 256
-#: The most tokens a query may have (comments and the terms of VALUES blocks not counted): every chain
+#: The most tokens a query may have (comments, and the terms of VALUES blocks and IN lists, not counted): every chain
 #: stays under a third of its crash point on an 8 MiB stack (the module's text). The helper queries have 59
 #: to 304.
 MAX_TOKENS = 800
@@ -282,35 +283,40 @@ def _as_code(content: str, nesting: int) -> tuple[int, int]:
 
 
 class _Values:
-    """Follows ``VALUES ?x {…}`` and ``VALUES (?x ?y) {…}``: the terms of a data block are a flat list in
-    Oxigraph (100,000 values parse and run on an 8 MiB stack), so they do not count toward
-    :data:`MAX_TOKENS`. Only what a data block may hold is let off (terms, ``UNDEF``, the brackets of its
-    rows, the signs and ``^^`` of literals); anything else ends the block for this count, and every check
-    but the count still applies inside."""
+    """Follows ``VALUES ?x {…}``, ``VALUES (?x ?y) {…}`` and ``IN (…)`` / ``NOT IN (…)``: the terms of a data
+    block or of an ``IN`` list are a flat list in Oxigraph (100,000 of them parse and run on an 8 MiB stack),
+    so they do not count toward :data:`MAX_TOKENS`. Only what such a list may hold is let off: terms and
+    ``UNDEF``, the brackets of a block's rows, the signs and ``^^`` of a block's literals, the commas of an
+    ``IN`` list (whose items are expressions: a sign or a bracket there is code, and ends the list for this
+    count). Anything else ends it; every check but the count still applies inside."""
 
     _TERMS = frozenset({"iri", "pname", "string", "lang", "run"})
     _MARKS = frozenset({"^", "+", "-", "."})
 
     def __init__(self) -> None:
-        self.phase = 0  # 0: outside; 1: after VALUES, before its "{"; 2: in the data block
-        self.depth = 0  # brackets open when the block began
+        self.phase = 0  # 0: outside; 1: after VALUES or IN, before its "{" or "("; 2: in the list
+        self.block = True  # a VALUES block (else an IN list)
+        self.depth = 0  # brackets open when the list began
 
     def data(self, kind: str | None, token: str, depth: int) -> bool:
-        """Whether ``token`` is data of a VALUES block (``depth``: brackets open before it)."""
-        if kind == "run" and token.translate(_UPPER) == "VALUES":
-            self.phase = 1
+        """Whether ``token`` is an item of a VALUES block or IN list (``depth``: brackets open before it)."""
+        word = token.translate(_UPPER) if kind == "run" else ""
+        if word in ("VALUES", "IN"):
+            self.phase, self.block = 1, word == "VALUES"
             return False
         if self.phase == 1:
-            if kind == "open" and token == "{":
+            if kind == "open" and token == ("{" if self.block else "("):
                 self.phase, self.depth = 2, depth + 1
-            elif not (kind == "var" or token in "()"):
+            elif not (self.block and (kind == "var" or token in "()")):
                 self.phase = 0
             return False
         if self.phase == 2:
-            if kind == "close" and token == "}" and depth == self.depth:
+            if kind == "close" and token == ("}" if self.block else ")") and depth == self.depth:
                 self.phase = 0
                 return False
-            if kind in self._TERMS or (kind == "other" and token in self._MARKS) or token in "()":
+            if kind in self._TERMS or (self.block and ((kind == "other" and token in self._MARKS) or token in "()")):
+                return True
+            if not self.block and token in (",", "^"):
                 return True
             self.phase = 0
         return False
