@@ -711,3 +711,30 @@ def test_a_stopped_server_answers_in_flight_queries_and_is_gone_within_the_bound
         if scratch != tmp_path:
             shutil.rmtree(scratch, ignore_errors=True)
 
+
+
+@pytest.mark.slow
+def test_a_killed_servers_temporary_folders_are_removed_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL leaves no time to clean up: the copy of the site and the workers' copy of the graph stayed in
+    the temporary folder for good. The next ``serve`` removes them (their lock is free), and its own go when
+    it stops; a folder a live process holds is never taken."""
+    from kopa_graph.scratch import Scratch
+
+    scratch = _scratch_dir(tmp_path)
+    held = Scratch("site", scratch)  # a live process's (this one's): never removed
+    try:
+        with _kopa_serve(env={"TMPDIR": str(scratch)}) as (_, proc):
+            left = sorted(p.name for p in scratch.iterdir() if p != held.path)
+            assert {name.split("-")[1] for name in left} == {"site", "workers"}, left
+            proc.kill()
+            proc.wait()
+        assert sorted(p.name for p in scratch.iterdir() if p != held.path) == left, "SIGKILL: left behind"
+        with _kopa_serve(env={"TMPDIR": str(scratch)}) as (_, proc):
+            now = sorted(p.name for p in scratch.iterdir() if p != held.path)
+            assert not set(now) & set(left), "the killed server's folders are removed"
+            assert held.path.is_dir()
+        assert [p for p in scratch.iterdir()] == [held.path]
+    finally:
+        held.close()
+        if scratch != tmp_path:
+            shutil.rmtree(scratch, ignore_errors=True)

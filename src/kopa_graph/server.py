@@ -22,8 +22,6 @@ import contextlib
 import json
 import logging
 import os
-import shutil
-import tempfile
 import urllib.parse
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +40,7 @@ from starlette.routing import Route
 from kopa_graph import conneg
 from kopa_graph.connections import Bounds, SecurityHeaders, uvicorn_server
 from kopa_graph.queries import QueryError, bindings, helper, helpers, rebase, with_values
+from kopa_graph.scratch import Scratch
 from kopa_graph.settings import Settings
 from kopa_graph.sparqlscan import scan
 from kopa_graph.sparqlworker import GRAPH_FORMATS, RESULT_FORMATS, QueryFailed, QueryPool
@@ -69,7 +68,7 @@ class ServerState:
     site: Path
     settings: Settings
     graph: Graph
-    owned: Path | None = None  # a temporary folder the server made for the site, removed on close
+    owned: Scratch | None = None  # a temporary folder the server made for the site, removed on close
     queries: set[asyncio.Task[Any]] = field(default_factory=set)  # the requests whose query is in flight
     stopping: bool = False
 
@@ -83,7 +82,7 @@ class ServerState:
         """Stop the query workers and remove the temporary site folder; a second call does nothing."""
         self.pool.close()
         if self.owned is not None:
-            shutil.rmtree(self.owned, ignore_errors=True)
+            self.owned.close()
             self.owned = None
 
 
@@ -352,13 +351,13 @@ def create_app(graph: Graph, settings: Settings, workers: int = 2, timeout: floa
     if site_dir is None:
         from kopa_graph.sitebuild import build_site
 
-        owned = Path(tempfile.mkdtemp(prefix="kopa-site-", dir=_scratch()))
-        site_dir = owned / "www"
+        owned = Scratch("site", _scratch())  # a killed server's is removed by the next one
+        site_dir = owned.path / "www"
         try:
             build_site(site_dir, settings, data_dir)
         except BaseException:
             pool.close()
-            shutil.rmtree(owned, ignore_errors=True)
+            owned.close()
             raise
     app = Starlette(
         routes=[Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),

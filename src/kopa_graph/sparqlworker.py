@@ -20,15 +20,14 @@ import logging
 import multiprocessing as mp
 import os
 import re
-import shutil
 import signal
-import tempfile
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from kopa_graph.sandbox import SandboxUnavailable
+from kopa_graph.scratch import Scratch
 
 log = logging.getLogger(__name__)
 
@@ -318,7 +317,8 @@ class QueryPool:
                  memory_mb: int = DEFAULT_MEMORY_MB, max_rows: int = DEFAULT_MAX_ROWS, *,
                  sandbox: bool = True) -> None:
         self._ctx = mp.get_context("spawn")
-        self._folder = Path(tempfile.mkdtemp(prefix="kopa-workers-"))
+        self._scratch = Scratch("workers")  # the graph and the workers' logs; a killed server's go next time
+        self._folder = self._scratch.path
         self._source = self._folder / "graph.nt"
         self._source.write_bytes(ntriples)
         self._memory, self._sandbox = memory_mb, sandbox
@@ -394,4 +394,4 @@ class QueryPool:
         for w in self._all:
             w.kill()
         self._all = []
-        shutil.rmtree(self._folder, ignore_errors=True)
+        self._scratch.close()
