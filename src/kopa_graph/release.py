@@ -29,7 +29,7 @@ import shutil
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kopa_graph.errors import OutputBusy, OutputError, OutputRefused
@@ -62,12 +62,16 @@ class Release:
     folder: Path
     empty_folder: bool  # OUT is an empty folder (not yet a link) that the switch replaces
     switched: bool = False
+    _folders: set[Path] = field(default_factory=set)  # folders of the release known to exist
+
 
     def put(self, name: str, data: bytes | str) -> Path:
         """Write the file ``name`` (relative, ``/``-separated) of the release; :meth:`switch` flushes it to
         disk with the rest."""
         path = self.folder / name
-        make_folders(path.parent, self.folder)
+        if path.parent not in self._folders:  # a site puts about 4,000 files in 1,000 folders
+            make_folders(path.parent, self.folder)
+            self._folders.update(p for p in (path.parent, *path.parent.parents) if p.is_relative_to(self.folder))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
             try:
