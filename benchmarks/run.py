@@ -60,12 +60,12 @@ def step_stages(data: Path, work: Path) -> dict[str, dict[str, float]]:
         out[name] = {"seconds": time.perf_counter() - started, "peak_mb": _rss_mb()}
         return value
 
-    from kopa_graph.build import build_graph
-    from kopa_graph.engine import serialize
-    from kopa_graph.load import load_source_data
-    from kopa_graph.namespaces import prefixes_for
+    from kopa_graph.graph.build import build_graph
+    from kopa_graph.graph.namespaces import prefixes_for
+    from kopa_graph.rdfio.engine import serialize
     from kopa_graph.settings import Settings
-    from kopa_graph.validate import load_ontology, load_shapes, validate_graph
+    from kopa_graph.source.load import load_source_data
+    from kopa_graph.validation.validate import load_ontology, load_shapes, validate_graph
 
     settings = Settings()
     source = timed("load source data", lambda: load_source_data(data))
@@ -85,8 +85,8 @@ def step_stages(data: Path, work: Path) -> dict[str, dict[str, float]]:
 
 
 def _queries(graph, settings) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
-    from kopa_graph.oxbridge import store_of
-    from kopa_graph.queries import bindings, helpers, prepare, rebase, run_query, with_values
+    from kopa_graph.query.helpers import bindings, helpers, prepare, rebase, run_query, with_values
+    from kopa_graph.rdfio.oxbridge import store_of
 
     store = store_of([graph])  # the baseline: a bare pyoxigraph store, queried with the same text
     started = time.perf_counter()
@@ -146,7 +146,7 @@ def step_pyshacl(work: Path) -> dict[str, dict[str, float]]:
     from rdflib import Graph
 
     from kopa_graph.settings import Settings
-    from kopa_graph.validate import load_ontology, load_shapes
+    from kopa_graph.validation.validate import load_ontology, load_shapes
 
     started = time.perf_counter()
     g = Graph().parse(work / "kopa.ttl", format="turtle")

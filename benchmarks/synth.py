@@ -82,8 +82,8 @@ def generate(out: Path, pilots: int, seed: int = 1, invalid: float = 0.0) -> Non
 
 
 def _generate(out: Path, pilots: int, seed: int, invalid: float) -> None:
-    from kopa_graph.load import load_source_data
     from kopa_graph.resources import default_data_dir
+    from kopa_graph.source.load import load_source_data
 
     rng = random.Random(seed)
     shipped = default_data_dir()
@@ -174,7 +174,7 @@ def _generate(out: Path, pilots: int, seed: int, invalid: float) -> None:
     (out / "pilots.yaml").write_text("pilots: []\n", encoding="utf-8")
     (out / "claims.yaml").write_text("claims: []\n", encoding="utf-8")
 
-    from kopa_graph.ingestion import ingest
+    from kopa_graph.article.update import ingest
 
     ingest(article, out, out)
 

@@ -16,7 +16,7 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
 from kopa_graph import Settings, build_graph, load_source_data
-from kopa_graph.build import BuiltGraph
+from kopa_graph.graph.build import BuiltGraph
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

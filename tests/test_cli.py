@@ -115,7 +115,7 @@ def test_validate_nonconforming_file_json(tmp_path: Path, built: Path) -> None:
 def test_validate_nonconforming_file_turtle(tmp_path: Path, built: Path) -> None:
     from rdflib import Graph, Literal
 
-    from kopa_graph.namespaces import SH
+    from kopa_graph.graph.namespaces import SH
 
     result = runner.invoke(main, ["validate", "--format", "turtle", str(_nonconforming_file(tmp_path, built))])
     assert result.exit_code == 1
@@ -198,15 +198,15 @@ def test_help_loads_no_rdf_library() -> None:
 
 
 def test_public_names_survive_submodule_imports() -> None:
-    """kopa_graph's names load on first use; importing the submodule kopa_graph.build must not turn
-    kopa_graph.build (the function) into the module."""
+    """kopa_graph's names load on first use; importing the submodule kopa_graph.graph.build must not change
+    kopa_graph.build (the function)."""
     import subprocess
     import sys
 
-    code = ("import kopa_graph.build, kopa_graph\nfrom kopa_graph import build, build_graph, __version__\n"
+    code = ("import kopa_graph.graph.build, kopa_graph\nfrom kopa_graph import build, build_graph, __version__\n"
             "print(callable(build), build.__module__, build_graph.__module__, bool(__version__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "kopa_graph.pipeline", "kopa_graph.build", "True"]
+    assert out.split() == ["True", "kopa_graph.pipeline", "kopa_graph.graph.build", "True"]
 
 
 def _script() -> str:

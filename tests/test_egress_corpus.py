@@ -9,7 +9,7 @@ words inside strings, IRIs, comments, variables and local names, and must run.
 
 Leg 1 runs every query through pyoxigraph (``Store.query``, ``Store.update`` for LOAD) in a process that may
 connect, against a listener on 127.0.0.1 that answers a SPARQL result and records which query reached it:
-each query that makes Oxigraph connect must be refused by :func:`kopa_graph.sparqlscan.scan`, and so must
+each query that makes Oxigraph connect must be refused by :func:`kopa_graph.query.lexer.scan`, and so must
 each dataset clause Oxigraph accepts (FROM fetches nothing in Oxigraph, but a query runs on the graph it is
 given). Legs 2 and 3 send the whole corpus to a real ``kopa-graph serve`` and through ``kopa-graph sparql``,
 both with ``--no-sandbox`` so that the lexer is the only thing in the way: the listener must see no
@@ -35,7 +35,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SMALL, wait_for_health
-from kopa_graph.sparqlscan import scan
+from kopa_graph.query.lexer import scan
 
 KOPA = Path(sys.executable).parent / "kopa-graph"
 ROW = b'{"head":{"vars":["secret"]},"results":{"bindings":[{"secret":{"type":"literal","value":"TOPSECRET"}}]}}'

@@ -27,7 +27,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_a_serializer_failing_on_one_literal_changes_nothing(built: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The JSON-LD writer raises part-way (after Turtle and N-Triples are staged): nothing is replaced."""
-    import kopa_graph.jsonld as jsonld
+    import kopa_graph.rdfio.jsonld as jsonld
 
     before = _snapshot(built)
     real = jsonld._Compactor.value
@@ -54,7 +54,7 @@ def test_a_write_error_changes_nothing_and_says_why(built: Path, monkeypatch: py
     def full_disk(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(f"kopa_graph.outputs.os.{failing}", full_disk)
+    monkeypatch.setattr(f"kopa_graph.rdfio.staging.os.{failing}", full_disk)
     result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(built)])
     assert result.exit_code == 3
     assert "the disk is full (free some space and run again)" in result.stderr
@@ -66,7 +66,7 @@ def test_a_write_error_changes_nothing_and_says_why(built: Path, monkeypatch: py
 def test_a_validator_exception_is_a_failure_and_leaves_no_global_state(
         built: Path, monkeypatch: pytest.MonkeyPatch, core: str) -> None:
     """pySHACL 0.40.1 switches rdflib.NORMALIZE_LITERALS off and may leave it so after a failure."""
-    from kopa_graph import validate
+    from kopa_graph.validation import validate
 
     before = _snapshot(built)
 
@@ -75,7 +75,7 @@ def test_a_validator_exception_is_a_failure_and_leaves_no_global_state(
         raise RecursionError("maximum recursion depth exceeded")
 
     if core == "fast":
-        monkeypatch.setattr("kopa_graph.shaclfast.FastValidator.validate", crash)
+        monkeypatch.setattr("kopa_graph.validation.core.FastValidator.validate", crash)
     else:
         monkeypatch.setattr("pyshacl.validate", crash)
         real = validate.validate_graph

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import SMALL
 from kopa_graph.errors import KopaError
-from kopa_graph.load import load_source_data
+from kopa_graph.source.load import load_source_data
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
@@ -87,7 +87,7 @@ def test_mangled_source_files_give_our_errors(tmp_path_factory: pytest.TempPathF
 
 
 def test_mangled_articles_give_our_errors(tmp_path: Path) -> None:
-    from kopa_graph.ingest import ingest_article
+    from kopa_graph.article.ingest import ingest_article
     from kopa_graph.resources import default_data_dir
 
     data = load_source_data(default_data_dir(), article_facts=False)
@@ -116,7 +116,7 @@ _VALUES = st.one_of(st.text(max_size=60), st.sampled_from(["", " ", "0", "-1", "
 
 
 def test_arbitrary_query_parameters_give_rows_or_our_errors(small_built) -> None:  # type: ignore[no-untyped-def]
-    from kopa_graph.queries import helpers, prepare, run_query
+    from kopa_graph.query.helpers import helpers, prepare, run_query
 
     prepared = prepare(small_built.graph)
     names = sorted(helpers())
@@ -141,8 +141,8 @@ def test_arbitrary_query_parameters_over_http(small_built) -> None:  # type: ign
     import httpx
     from starlette.testclient import TestClient
 
-    from kopa_graph.queries import helpers
-    from kopa_graph.server import create_app
+    from kopa_graph.publish.server.app import create_app
+    from kopa_graph.query.helpers import helpers
     from kopa_graph.settings import Settings
 
     site = SMALL  # pages are not asked for here; any folder will do

@@ -8,9 +8,9 @@ from rdflib import Graph
 
 from conftest import GOLDEN, describe_diff
 from kopa_graph import Settings, serialize_release
-from kopa_graph.build import BuiltGraph
-from kopa_graph.engine import parse_bytes
-from kopa_graph.formats import FORMATS
+from kopa_graph.graph.build import BuiltGraph
+from kopa_graph.rdfio.engine import parse_bytes
+from kopa_graph.rdfio.formats import FORMATS
 
 CASES = [("small.ttl", "kopa.ttl", "turtle"), ("small.jsonld", "kopa.jsonld", "json-ld"),
          ("small.nt", "kopa.nt", "n-triples")]

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from conftest import SMALL
 from kopa_graph import load_source_data
+from kopa_graph.article.ingest import ingest_article
 from kopa_graph.errors import Location
-from kopa_graph.ingest import ingest_article
-from kopa_graph.model import LEVELS, THEMES, Concept, Organisation, Scheme, SourceData
+from kopa_graph.source.model import LEVELS, THEMES, Concept, Organisation, Scheme, SourceData
 
 WORDS = ["skola", "kultur", "bildning", "lärande", "stad", "dal", "sjö", "skog", "fjäll", "älv", "ö", "berg",
          "hamn", "torg", "park", "gård", "bro", "strand", "vik", "udde"]

@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from conftest import SMALL
 from kopa_graph.cli import main
-from kopa_graph.manifest import canonical_nquads, graph_hash
+from kopa_graph.rdfio.manifest import canonical_nquads, graph_hash
 
 runner = CliRunner()
 
@@ -46,7 +46,7 @@ def test_the_manifest_lists_every_file_and_a_hash_every_format_agrees_on(release
     assert doc["graph"]["canonicalization"].startswith("RDFC-1.0")
     for name, fmt in (("kopa.nt", ox.RdfFormat.N_TRIPLES), ("kopa.ttl", ox.RdfFormat.TURTLE)):
         assert _oxigraph_rdfc(release / name, fmt) == digest, name
-    from kopa_graph.engine import parse_file
+    from kopa_graph.rdfio.engine import parse_file
 
     assert graph_hash(parse_file(release / "kopa.jsonld")) == digest
     assert doc["graph"]["triples"] == len(parse_file(release / "kopa.ttl"))
@@ -68,7 +68,7 @@ def test_the_graph_hash_ignores_blank_node_labels_and_sees_any_change() -> None:
     assert graph_hash(first) == graph_hash(relabelled)
     assert graph_hash(first) != graph_hash(changed)
     assert b"_:c14n0" in canonical_nquads(first)
-    from kopa_graph.oxbridge import to_ox  # the same canonical form as Oxigraph writes for the dataset
+    from kopa_graph.rdfio.oxbridge import to_ox  # the same canonical form as Oxigraph writes for the dataset
 
     dataset = ox.Dataset()
     for s, pp, oo in first:

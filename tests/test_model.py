@@ -10,11 +10,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kopa_graph import Settings
-from kopa_graph.build import BuiltGraph
-from kopa_graph.jsonld import project_context
-from kopa_graph.namespaces import KOPA, ONTOLOGY_IRI, PREFIXES
+from kopa_graph.graph.build import BuiltGraph
+from kopa_graph.graph.namespaces import KOPA, ONTOLOGY_IRI, PREFIXES
+from kopa_graph.rdfio.jsonld import project_context
 from kopa_graph.resources import ontology_path
-from kopa_graph.validate import validate_graph
+from kopa_graph.validation.validate import validate_graph
 
 ONTOLOGY = Graph().parse(ontology_path(), format="turtle")
 NS = str(KOPA._NS)

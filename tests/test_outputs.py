@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kopa_graph.errors import OutputError
-from kopa_graph.outputs import Staging, write_files
+from kopa_graph.rdfio.staging import Staging, write_files
 
 
 def _listing(folder: Path) -> dict[str, bytes]:
@@ -49,7 +49,7 @@ def test_a_write_error_names_the_file_and_why(tmp_path: Path, monkeypatch: pytes
     def full_disk(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("kopa_graph.outputs.os.fsync", full_disk)
+    monkeypatch.setattr("kopa_graph.rdfio.staging.os.fsync", full_disk)
     with pytest.raises(OutputError, match=r"a\.ttl: cannot write the output: the disk is full"):
         write_files(tmp_path, {"a.ttl": b"new"})
     assert _listing(tmp_path) == {"a.ttl": b"old"}
@@ -68,6 +68,6 @@ def test_a_rename_failing_part_way_says_which_outputs_were_replaced(tmp_path: Pa
             raise OSError(errno.EIO, "Input/output error")
         real_os.rename(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("kopa_graph.outputs.os.replace", second_fails)
+    monkeypatch.setattr("kopa_graph.rdfio.staging.os.replace", second_fails)
     with pytest.raises(OutputError, match=r"1 of 2 outputs \(a\.ttl\) were already replaced: run the build again"):
         write_files(tmp_path, {"a.ttl": b"new a", "b.nt": b"new b"})

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kopa_graph.oxbridge import by_subject, converter, from_ox, to_ox, triples
+from kopa_graph.rdfio.oxbridge import by_subject, converter, from_ox, to_ox, triples
 
 # Text Oxigraph can hold: any Unicode scalar value (no lone surrogates).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)

@@ -25,12 +25,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF
 
 from conftest import graph_store
-from kopa_graph.build import build_graph
 from kopa_graph.cli import main
-from kopa_graph.load import load_source_data
-from kopa_graph.namespaces import ORG, SCHEMA, SKOS
+from kopa_graph.graph.build import build_graph
+from kopa_graph.graph.namespaces import ORG, SCHEMA, SKOS
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
+from kopa_graph.source.load import load_source_data
 
 runner = CliRunner()
 PROFILE = Settings(personal_data=False)
@@ -108,7 +108,7 @@ def test_site_names_nobody_and_marks_the_names_in_the_article(tmp_path: Path) ->
 
 def test_serve_names_nobody(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command passes the profile on; the server then holds, answers and shows no names."""
-    import kopa_graph.server as server_module
+    import kopa_graph.publish.server.app as server_module
     from kopa_graph.pipeline import build_and_validate
 
     seen: dict[str, Settings] = {}
@@ -141,7 +141,7 @@ def _serving(graph: Graph, www: Path) -> Iterator[str]:
 
     import uvicorn
 
-    from kopa_graph.server import create_app
+    from kopa_graph.publish.server.app import create_app
 
     app = create_app(graph, PROFILE, workers=1, timeout=5.0, site_dir=www)
     with socket.socket() as probe:

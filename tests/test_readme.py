@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from kopa_graph.build import BuiltGraph
 from kopa_graph.cli import main
+from kopa_graph.graph.build import BuiltGraph
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

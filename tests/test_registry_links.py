@@ -13,10 +13,10 @@ from rdflib import Literal, URIRef
 
 from conftest import ROOT
 from kopa_graph import Settings
-from kopa_graph.build import BuiltGraph
 from kopa_graph.cli import main
-from kopa_graph.export import TABLES, export_csv
-from kopa_graph.namespaces import ADMS, DCTERMS, KOPA, ORG, PROV, RDF, ROV, SKOS, XSD
+from kopa_graph.graph.build import BuiltGraph
+from kopa_graph.graph.namespaces import ADMS, DCTERMS, KOPA, ORG, PROV, RDF, ROV, SKOS, XSD
+from kopa_graph.reports.csvexport import TABLES, export_csv
 
 ID = "https://w3id.org/kopa/id/"
 KUNTA = "http://uri.suomi.fi/codelist/jhs/"

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SMALL
 from kopa_graph import load_source_data
-from kopa_graph.build import BuiltGraph
+from kopa_graph.article.compare import differences, flatten
+from kopa_graph.article.ingest import ingest_article
+from kopa_graph.article.render import render
 from kopa_graph.cli import main
-from kopa_graph.compare import differences, flatten
-from kopa_graph.ingest import ingest_article
-from kopa_graph.render import render
+from kopa_graph.graph.build import BuiltGraph
 
 
 @pytest.mark.parametrize("data_dir", [ROOT / "data", SMALL], ids=["shipped", "small"])

@@ -16,11 +16,11 @@ from rdflib.compare import isomorphic
 
 from conftest import ROOT, SMALL, describe_diff, need_peer
 from kopa_graph import Settings, serialize_release
-from kopa_graph.build import BuiltGraph
-from kopa_graph.engine import parse_bytes
-from kopa_graph.formats import FORMATS
-from kopa_graph.jsonld import project_context
-from kopa_graph.namespaces import XSD
+from kopa_graph.graph.build import BuiltGraph
+from kopa_graph.graph.namespaces import XSD
+from kopa_graph.rdfio.engine import parse_bytes
+from kopa_graph.rdfio.formats import FORMATS
+from kopa_graph.rdfio.jsonld import project_context
 
 OUTPUTS = {"kopa.ttl": "turtle", "kopa.jsonld": "json-ld", "kopa.nt": "n-triples"}
 
@@ -88,7 +88,7 @@ def test_tricky_literals_survive_every_format(settings: Settings) -> None:
     g.add((blank, p, other))
     g.add((other, p, Literal("1.0", datatype=XSD.decimal)))
     files = serialize_release(g, settings)
-    from kopa_graph.manifest import graph_hash
+    from kopa_graph.rdfio.manifest import graph_hash
 
     for name, fmt in OUTPUTS.items():
         back = parse_bytes(files[name], FORMATS[fmt], name)

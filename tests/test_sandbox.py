@@ -28,8 +28,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SMALL, wait_for_health
-from kopa_graph import sandbox
-from kopa_graph.sparqlworker import QueryFailed, QueryPool
+from kopa_graph.query import sandbox
+from kopa_graph.query.worker import QueryFailed, QueryPool
 
 pytestmark = pytest.mark.skipif(sandbox.unavailable() is not None, reason=str(sandbox.unavailable()))
 
@@ -345,7 +345,7 @@ def test_workers_die_with_a_killed_server() -> None:
 def _without_seccomp() -> list[str]:
     """A command prefix that runs a program where seccomp(2) itself is refused, as on a kernel without it."""
     arch = sandbox._ARCHES[platform.machine()]
-    code = ("import os, sys; from dataclasses import replace; from kopa_graph import sandbox as s; "
+    code = ("import os, sys; from dataclasses import replace; from kopa_graph.query import sandbox as s; "
             "a = s._ARCHES[__import__('platform').machine()]; "
             f"s._install(s._program(replace(a, denied=({arch.seccomp},), x32=False))); "
             "os.execv(sys.argv[1], sys.argv[1:])")
@@ -391,8 +391,8 @@ def test_the_sparql_command_evaluates_in_the_sandbox(listener: Listener, tmp_pat
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """With the lexer switched off, a SERVICE query through ``kopa-graph sparql`` still connects nowhere;
     with --no-sandbox as well, it does (so the sandbox, not the lexer, is what held)."""
-    from kopa_graph import sparqlscan
     from kopa_graph.cli import main
+    from kopa_graph.query import lexer as sparqlscan
 
     graph = tmp_path / "g.nt"
     graph.write_bytes(NT)
@@ -408,8 +408,8 @@ def test_the_sparql_command_evaluates_in_the_sandbox(listener: Listener, tmp_pat
 
 
 def test_the_query_command_evaluates_in_the_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kopa_graph import queries
     from kopa_graph.cli import main
+    from kopa_graph.query import helpers as queries
 
     def where(*args: object) -> object:
         status = Path("/proc/self/status").read_text()

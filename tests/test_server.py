@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from conftest import SMALL, break_beta, graph_store, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
-from kopa_graph.publish import PublishError, _integers, publish
+from kopa_graph.publish.triplestore import PublishError, _integers, publish
 
 
 def _free_port() -> int:
@@ -46,7 +46,7 @@ def graph() -> Graph:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kopa_graph.sitebuild import build_site
+    from kopa_graph.publish.site.build import build_site
 
     www = tmp_path_factory.mktemp("served") / "www"
     build_site(www, Settings(), SMALL)
@@ -59,8 +59,8 @@ def server(graph: Graph, site: Path) -> Iterator[str]:
 
 
 def _serving(graph: Graph, site: Path, **limits: float) -> Iterator[str]:
-    """The app on the stack ``serve`` runs it on (:func:`kopa_graph.server.http_server`), in a thread."""
-    from kopa_graph.server import create_app, http_server
+    """The app on the stack ``serve`` runs it on (:func:`kopa_graph.publish.server.app.http_server`), in a thread."""
+    from kopa_graph.publish.server.app import create_app, http_server
 
     app = create_app(graph, Settings(), site_dir=site, **limits)  # type: ignore[arg-type]
     port = _free_port()
@@ -305,7 +305,7 @@ def test_publish_replaces_a_named_graph_and_reads_it_back(oxigraph: str, graph: 
                                                           site: Path) -> None:
     from rdflib.compare import isomorphic
 
-    from kopa_graph.sitebuild import release_description
+    from kopa_graph.publish.site.build import release_description
 
     iri = "https://w3id.org/kopa/id/dataset/kopa"
     description = release_description(graph, Settings()).description
@@ -493,7 +493,7 @@ def test_publish_through_a_faulty_proxy_retries_then_fails_and_the_store_keeps_i
 
 
 def test_every_answer_carries_the_security_headers(server: str) -> None:
-    from kopa_graph import conneg
+    from kopa_graph.publish import conneg
 
     for path in ("/doc/pilot/alfa", "/doc/no/such", "/id/pilot/alfa", "/sparql?query=ASK%20%7B%7D", "/health",
                  "/sparql?query=SELECT", "/queries"):

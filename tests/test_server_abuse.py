@@ -2,8 +2,8 @@
 with real clients (raw sockets, httpx, Apache Jena's ``rsparql``).
 
 The slow-client, chunked-body and shutdown tests run the ``kopa-graph serve`` command itself, with its
-documented defaults; the others run the same stack (:func:`kopa_graph.server.http_server`) in a thread where a
-bound must be small to be reached quickly.
+documented defaults; the others run the same stack
+(:func:`kopa_graph.publish.server.app.http_server`) in a thread where a bound must be small to be reached quickly.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from rdflib import Graph
 
 from conftest import SMALL, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
-from kopa_graph.connections import Bounds
-from kopa_graph.conneg import SECURITY_HEADERS
-from kopa_graph.server import MAX_BODY, SHUTDOWN_SECONDS
+from kopa_graph.publish.conneg import SECURITY_HEADERS
+from kopa_graph.publish.server.app import MAX_BODY, SHUTDOWN_SECONDS
+from kopa_graph.publish.server.connections import Bounds
 
 KOPA = Path(sys.executable).parent / "kopa-graph"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"  # minutes
@@ -119,8 +119,9 @@ def graph() -> Graph:
 
 @contextmanager
 def _in_thread(graph: Graph, bounds: Bounds | None = None, **limits: float) -> Iterator[tuple[str, object]]:
-    """The stack ``serve`` runs (:func:`kopa_graph.server.http_server`) in a thread, over the small fixture."""
-    from kopa_graph.server import create_app, http_server
+    """The stack ``serve`` runs (:func:`kopa_graph.publish.server.app.http_server`) in a thread, over the small
+    fixture."""
+    from kopa_graph.publish.server.app import create_app, http_server
 
     app = create_app(graph, Settings(), site_dir=SMALL, **limits)  # type: ignore[arg-type]
     port = _free_port()
@@ -371,7 +372,7 @@ def test_connections_past_the_bound_get_503_and_the_others_go_on(graph: Graph) -
 def test_queries_in_flight_are_bounded_and_health_still_answers(graph: Graph,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """One query past MAX_QUERIES_IN_FLIGHT is answered 503 at once (not queued); /health is not counted."""
-    import kopa_graph.server as server
+    import kopa_graph.publish.server.app as server
 
     monkeypatch.setattr(server, "MAX_QUERIES_IN_FLIGHT", 2)
     with _in_thread(graph, workers=1, timeout=3.0) as (base, _):

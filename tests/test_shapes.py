@@ -17,9 +17,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kopa_graph import Settings
-from kopa_graph.build import BuiltGraph
-from kopa_graph.namespaces import KOPASH, PREFIXES, RDF, RDFS, SH
-from kopa_graph.validate import ValidationReport, load_ontology, load_shapes, validate_graph
+from kopa_graph.graph.build import BuiltGraph
+from kopa_graph.graph.namespaces import KOPASH, PREFIXES, RDF, RDFS, SH
+from kopa_graph.validation.validate import ValidationReport, load_ontology, load_shapes, validate_graph
 
 CASES = Path(__file__).resolve().parent / "shape_cases"
 BASE = "https://w3id.org/kopa/id/"
@@ -59,7 +59,7 @@ def _apply(built: BuiltGraph, path: Path) -> Graph:
 
 def _description(g: Graph) -> Graph:
     """The dataset description kopa-graph site publishes, part of the conforming fixture."""
-    from kopa_graph.dataset import Distribution, describe
+    from kopa_graph.graph.dataset import Distribution, describe
 
     return describe(g, Settings(), [Distribution("download/kopa.ttl", "text/turtle", 1234, "Turtle")],
                     "https://example.org/test-article")
@@ -182,11 +182,12 @@ def test_set_wise_sparql_agrees_with_pyshacl(case: Path, small_built: BuiltGraph
 
 
 def test_generated_classification_shapes_are_current() -> None:
-    from kopa_graph.classshapes import generate
+    from kopa_graph.validation.classshapes import generate
 
     shipped = (Path(__file__).resolve().parents[1] / "shapes" / "classifications.ttl").read_text(encoding="utf-8")
     assert shipped == generate(Path(__file__).resolve().parents[1] / "data"), \
-        "shapes/classifications.ttl is out of date: run python -m kopa_graph.classshapes > shapes/classifications.ttl"
+        ("shapes/classifications.ttl is out of date: run "
+         "python -m kopa_graph.validation.classshapes > shapes/classifications.ttl")
 
 
 def _full(report: ValidationReport) -> list[tuple[object, ...]]:
@@ -197,7 +198,7 @@ def _full(report: ValidationReport) -> list[tuple[object, ...]]:
 @pytest.mark.parametrize("case", _cases("invalid") + _cases("valid"), ids=lambda p: p.stem)
 def test_fast_core_validation_agrees_with_pyshacl(case: Path, small_built: BuiltGraph, settings: Settings,
                                                    shapes: Graph, ontology: Graph) -> None:
-    """The default validation (core constraints on pyoxigraph, kopa_graph.shaclfast) reports exactly what
+    """The default validation (core constraints on pyoxigraph, kopa_graph.validation.core) reports exactly what
     pySHACL reports for the same core constraints: every result, with its shape, focus, severity, path,
     component, message and value, as many times."""
     g = _apply(small_built, case)
@@ -222,7 +223,7 @@ def test_a_shape_the_fast_path_does_not_know_goes_to_pyshacl(small_built: BuiltG
                                                              shapes: Graph, ontology: Graph) -> None:
     """Nothing is skipped silently: a constraint shaclfast does not implement (here sh:closed) makes the
     whole core validation run on pySHACL, which reports it."""
-    from kopa_graph import shaclfast
+    from kopa_graph.validation import core as shaclfast
 
     extra = Graph()
     for t in shapes:

@@ -22,11 +22,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import SMALL, describe_diff, need_peer
-from kopa_graph import Settings, conneg, sitepages
-from kopa_graph.engine import parse_bytes
-from kopa_graph.formats import FORMATS
-from kopa_graph.namespaces import DCAT, RDF, SKOS, VOID
-from kopa_graph.sitebuild import build_site
+from kopa_graph import Settings
+from kopa_graph.graph.namespaces import DCAT, RDF, SKOS, VOID
+from kopa_graph.publish import conneg
+from kopa_graph.publish.site import pages as sitepages
+from kopa_graph.publish.site.build import build_site
+from kopa_graph.rdfio.engine import parse_bytes
+from kopa_graph.rdfio.formats import FORMATS
 
 NGINX_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from kopa_graph.queries import bindings, helpers, with_values
-from kopa_graph.sparqlscan import scan
+from kopa_graph.query.helpers import bindings, helpers, with_values
+from kopa_graph.query.lexer import scan
 
 REFUSED = [
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE"),
@@ -107,7 +107,7 @@ def test_hostile_text_is_scanned_in_linear_time(hostile: str) -> None:
     """Each of these took 0.4-0.5 s with backtracking alternatives; the possessive lexer reads them in
     milliseconds. Counted in regex matches rather than timed: a linear scan makes at most one match per
     character."""
-    from kopa_graph.sparqlscan import _TOKEN
+    from kopa_graph.query.lexer import _TOKEN
 
     assert sum(1 for _ in _TOKEN.finditer(hostile)) <= len(hostile)
     scan(hostile)
@@ -177,7 +177,7 @@ def test_agrees_with_a_parser(text: str) -> None:
 @pytest.mark.parametrize("opening", ["{", "(", "["])
 def test_deep_nesting_is_refused_before_a_parser_recurses(opening: str) -> None:
     """Oxigraph's parser kills the process (stack overflow) at about 3000 nested groups."""
-    from kopa_graph.sparqlscan import MAX_NESTING
+    from kopa_graph.query.lexer import MAX_NESTING
 
     closing = {"{": "}", "(": ")", "[": "]"}[opening]
     body = {"{": lambda n: "{" * n + "}" * n,
@@ -191,7 +191,7 @@ def test_deep_nesting_is_refused_before_a_parser_recurses(opening: str) -> None:
 
 
 def test_deep_nesting_cannot_crash_the_command_line(small_built) -> None:  # type: ignore[no-untyped-def]
-    from kopa_graph.queries import QueryError, prepare, run_sparql
+    from kopa_graph.query.helpers import QueryError, prepare, run_sparql
 
     prepared = prepare(small_built.graph)
     with pytest.raises(QueryError, match="nests brackets more than"):
@@ -233,7 +233,7 @@ def test_a_less_than_sign_hides_neither_depth_nor_length(text: str) -> None:
 
 
 def test_iris_in_ordinary_places_still_cost_one_token() -> None:
-    from kopa_graph.sparqlscan import MAX_TOKENS
+    from kopa_graph.query.lexer import MAX_TOKENS
 
     iris = ", ".join(f"<http://e.example/a_(b)/{i}>" for i in range(MAX_TOKENS // 4))
     assert scan(f"SELECT * WHERE {{ ?s ?p ?o FILTER(?o IN ({iris})) }}").refusal is None
@@ -249,7 +249,7 @@ def test_a_long_run_of_not_is_refused() -> None:
 _P = "<http://e.example/p>"
 #: Each recursive construct written ``n`` times, and an ``n`` at which Oxigraph (pyoxigraph 0.5.13) runs out
 #: of an 8 MiB stack and dies (SIGSEGV): a few percent past the crash points measured each in its own
-#: process, by bisection (kopa_graph.sparqlscan's text lists them).
+#: process, by bisection (kopa_graph.query.lexer's text lists them).
 CONSTRUCTS: dict[str, tuple[Callable[[int], str], int]] = {
     "! in a row": (lambda n: "SELECT * WHERE { BIND(" + "!" * n + "true AS ?x) }", 9_900),
     "( in an expression": (lambda n: "SELECT * WHERE { BIND(" + "(" * n + "1" + ")" * n + " AS ?x) }", 4_900),
@@ -290,7 +290,7 @@ def _largest_allowed(build: Callable[[int], str]) -> int:
 def test_each_recursive_construct_is_refused_at_a_size_that_crashed_oxigraph(name: str) -> None:
     """The bound is a tenth to a third of each crash point (see the module's text); a refusal names what was
     exceeded and how to fix it."""
-    from kopa_graph.sparqlscan import MAX_NESTING, MAX_TOKENS
+    from kopa_graph.query.lexer import MAX_NESTING, MAX_TOKENS
 
     build, crash = CONSTRUCTS[name]
     found = scan(build(crash)).refusal
@@ -302,7 +302,7 @@ def test_each_recursive_construct_is_refused_at_a_size_that_crashed_oxigraph(nam
 
 
 def test_nesting_counts_operators_before_brackets() -> None:
-    from kopa_graph.sparqlscan import MAX_NESTING
+    from kopa_graph.query.lexer import MAX_NESTING
 
     half = MAX_NESTING // 2
     assert scan("ASK { FILTER(" + "!(" * (half - 1) + "true" + ")" * (half - 1) + ") }").refusal is None
@@ -321,7 +321,7 @@ def _values(n: int) -> str:
 def test_the_terms_of_values_blocks_do_not_count_toward_the_token_bound() -> None:
     """A VALUES block is a flat list in Oxigraph: thousands of values may be looked up at once; whatever is
     not data (here a MINUS chain after the block) still counts."""
-    from kopa_graph.sparqlscan import MAX_TOKENS
+    from kopa_graph.query.lexer import MAX_TOKENS
 
     assert scan(_values(5_000)).refusal is None
     chain = "MINUS{}" * (MAX_TOKENS // 3)
@@ -339,7 +339,7 @@ def _in_list(n: int) -> str:
 
 def test_the_terms_of_in_lists_do_not_count_toward_the_token_bound() -> None:
     """An IN list is flat in Oxigraph too; its items are expressions, so a chain or a bracket in one counts."""
-    from kopa_graph.sparqlscan import MAX_TOKENS
+    from kopa_graph.query.lexer import MAX_TOKENS
 
     assert scan(_in_list(2_000)).refusal is None
     found = scan("ASK { FILTER(?x IN (1, " + "1+" * MAX_TOKENS + "1)) }").refusal
@@ -382,7 +382,7 @@ def test_oxigraph_survives_every_construct_at_the_lexers_bound_and_dies_at_the_c
     collections at the bound take half a minute (Oxigraph's planner is slow on them), hence the pool."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kopa_graph.sparqlscan import MAX_NESTING, MAX_TOKENS
+    from kopa_graph.query.lexer import MAX_NESTING, MAX_TOKENS
 
     jobs = [(name, "survives", build(_largest_allowed(build))) for name, (build, _) in CONSTRUCTS.items()]
     jobs.sort(key=lambda job: job[0] != "( collections")  # the slowest first

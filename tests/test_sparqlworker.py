@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
-from kopa_graph.sparqlworker import solutions_body
+from kopa_graph.query.worker import solutions_body
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TRICKY = """

@@ -6,9 +6,9 @@ import pytest
 
 from conftest import ROOT
 from kopa_graph import load_source_data
-from kopa_graph.ingest import ingest_article
-from kopa_graph.model import SourceData
-from kopa_graph.splitting import split_commas, split_contacts, split_list, split_och, sub_list
+from kopa_graph.article.ingest import ingest_article
+from kopa_graph.article.splitting import split_commas, split_contacts, split_list, split_och, sub_list
+from kopa_graph.source.model import SourceData
 
 ARTICLE = ROOT / "data" / "sources" / "kopa-pilotforsok-sv.txt"
 

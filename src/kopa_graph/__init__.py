@@ -8,8 +8,6 @@ The library is the product; the ``kopa-graph`` command is a thin layer over it::
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from kopa_graph.errors import (
@@ -23,28 +21,16 @@ from kopa_graph.errors import (
 from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
 
 if TYPE_CHECKING:
-    from kopa_graph.build import BuiltGraph, build_graph
-    from kopa_graph.load import load_source_data
+    from kopa_graph.graph.build import BuiltGraph, build_graph
     from kopa_graph.pipeline import BuildResult, build, build_and_validate, serialize_release
-    from kopa_graph.validate import ValidationReport, validate_graph
+    from kopa_graph.source.load import load_source_data
+    from kopa_graph.validation.validate import ValidationReport, validate_graph
 
 #: Imported on first use (PEP 562), so that ``kopa-graph --help`` does not load rdflib.
-_LAZY = {"BuiltGraph": "build", "build_graph": "build", "load_source_data": "load", "BuildResult": "pipeline",
-         "build": "pipeline", "build_and_validate": "pipeline", "serialize_release": "pipeline",
-         "ValidationReport": "validate", "validate_graph": "validate"}
-
-
-class _Package(types.ModuleType):
-    """The package module: importing the submodule ``kopa_graph.build`` must not replace the function
-    ``kopa_graph.build`` (the import system binds a submodule to its parent's attribute of that name)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return  # the function of that name is what `from kopa_graph import build` means
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+_LAZY = {"BuiltGraph": "graph.build", "build_graph": "graph.build", "load_source_data": "source.load",
+         "BuildResult": "pipeline", "build": "pipeline", "build_and_validate": "pipeline",
+         "serialize_release": "pipeline", "ValidationReport": "validation.validate",
+         "validate_graph": "validation.validate"}
 
 
 def __getattr__(name: str) -> Any:

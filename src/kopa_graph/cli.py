@@ -159,9 +159,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format
     """
     from rdflib import Graph
 
-    from kopa_graph.engine import parse_file
-    from kopa_graph.formats import format_named
-    from kopa_graph.validate import load_shapes, render_json, render_text, render_turtle, validate_graph
+    from kopa_graph.rdfio.engine import parse_file
+    from kopa_graph.rdfio.formats import format_named
+    from kopa_graph.validation.validate import load_shapes, render_json, render_text, render_turtle, validate_graph
 
     settings = _settings(ctx)
     with _errors():
@@ -201,8 +201,8 @@ def ingest(ctx: click.Context, article: Path, data_dir: Path | None, out_dir: Pa
     when done (or, with --check, when article and data agree), 1 when --check
     finds differences, 2 when the article or the data cannot be read.
     """
-    from kopa_graph.ingestion import check_article
-    from kopa_graph.ingestion import ingest as run_ingest
+    from kopa_graph.article.update import check_article
+    from kopa_graph.article.update import ingest as run_ingest
 
     with _errors():
         if check:
@@ -245,9 +245,9 @@ def link(data_dir: Path | None, show: bool, strict: bool) -> None:
     identifiers, which themes lack an exact or close YSO match. Exit 0, or 1
     with --strict when anything is unresolved.
     """
-    from kopa_graph.linkreport import link_report, render
-    from kopa_graph.load import load_source_data
+    from kopa_graph.reports.links import link_report, render
     from kopa_graph.resources import default_data_dir
+    from kopa_graph.source.load import load_source_data
 
     with _errors():
         folder = data_dir or default_data_dir()
@@ -274,7 +274,7 @@ def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None
 
     OUT_DIR is new, empty, or one an export made (README: Output folders).
     """
-    from kopa_graph.export import write_csv_export
+    from kopa_graph.reports.csvexport import write_csv_export
 
     with _errors():
         for path in write_csv_export(out_dir, _settings(ctx.find_root()), data_dir):
@@ -283,8 +283,8 @@ def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None
 
 def _graph(settings: Settings, data_dir: Path | None, graph_file: Path | None):  # type: ignore[no-untyped-def]
     """The graph to ask: an RDF file, or the validated graph of the source data."""
-    from kopa_graph.engine import parse_file
     from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.rdfio.engine import parse_file
 
     return parse_file(graph_file) if graph_file else build_and_validate(data_dir, settings)[0].graph
 
@@ -322,9 +322,9 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
     The query is evaluated in a process the kernel keeps off the network
     (SECURITY.md); where that is impossible the command exits 2.
     """
-    from kopa_graph.queries import QueryError, helper, helpers, prepare, run_helper
-    from kopa_graph.results import format_result
-    from kopa_graph.sandbox import Isolation
+    from kopa_graph.query.helpers import QueryError, helper, helpers, prepare, run_helper
+    from kopa_graph.query.results import format_result
+    from kopa_graph.query.sandbox import Isolation
 
     with _errors():
         if list_helpers or not name:
@@ -367,13 +367,13 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
     The query is evaluated in a process the kernel keeps off the network
     (SECURITY.md); where that is impossible the command exits 2.
     """
-    from kopa_graph.engine import serialize
     from kopa_graph.errors import InputError
-    from kopa_graph.namespaces import prefixes_for
-    from kopa_graph.queries import QueryError, prepare, run_sparql
-    from kopa_graph.results import format_result
-    from kopa_graph.sandbox import Isolation
-    from kopa_graph.sparqlscan import scan
+    from kopa_graph.graph.namespaces import prefixes_for
+    from kopa_graph.query.helpers import QueryError, prepare, run_sparql
+    from kopa_graph.query.lexer import scan
+    from kopa_graph.query.results import format_result
+    from kopa_graph.query.sandbox import Isolation
+    from kopa_graph.rdfio.engine import serialize
 
     with _errors():
         if query_text.startswith("@"):
@@ -408,8 +408,8 @@ def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
     Data quality: SHACL warnings, names resolved through the alias table,
     organisations without identifiers.
     """
-    from kopa_graph.claimsreport import alias_resolutions, build_report, render_json, render_text
     from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.reports.claims import alias_resolutions, build_report, render_json, render_text
     from kopa_graph.resources import default_data_dir
 
     with _errors():
@@ -438,7 +438,7 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 
     OUT is new, empty, or one a site run made (README: Output folders).
     """
-    from kopa_graph.sitebuild import build_site
+    from kopa_graph.publish.site.build import build_site
 
     with _errors():
         result = build_site(out_dir, _settings(ctx, no_personal_data), data_dir, licence, publisher, sparql_endpoint,
@@ -465,7 +465,7 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
     Query workers run where the kernel forbids network access (SECURITY.md);
     where that is impossible, serve exits 2 unless --no-sandbox.
     """
-    from kopa_graph.server import serve as run_serve
+    from kopa_graph.publish.server.app import serve as run_serve
 
     with _errors():
         run_serve(host, port, _settings(ctx, no_personal_data), data_dir, workers=workers, timeout=timeout, memory_mb=memory_mb,
@@ -503,11 +503,11 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
     """
     import os
 
-    from kopa_graph.dataset import dataset_iri
     from kopa_graph.errors import InputError
+    from kopa_graph.graph.dataset import dataset_iri
     from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.publish import publish as run_publish
-    from kopa_graph.sitebuild import release_description
+    from kopa_graph.publish.site.build import release_description
+    from kopa_graph.publish.triplestore import publish as run_publish
 
     settings = _settings(ctx, no_personal_data)
     with _errors():
@@ -551,10 +551,10 @@ def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Pat
 
     Ingesting the Swedish rendering gives back the same data.
     """
-    from kopa_graph.engine import parse_file
+    from kopa_graph.article.render import render as run_render
     from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.release import refuse_taken, write_new_file
-    from kopa_graph.render import render as run_render
+    from kopa_graph.publish.release import refuse_taken, write_new_file
+    from kopa_graph.rdfio.engine import parse_file
 
     with _errors():
         if output:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kopa_graph.validate import ValidationReport
+    from kopa_graph.validation.validate import ValidationReport
 
 
 @dataclass(frozen=True)

@@ -14,22 +14,22 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kopa_graph.build import BuiltGraph, build_graph
-from kopa_graph.dataset import dataset_iri
-from kopa_graph.engine import serialize, serialize_chunks
 from kopa_graph.errors import NotConformant
-from kopa_graph.formats import FORMATS, PUBLISHED
-from kopa_graph.jsonld import context_document
-from kopa_graph.load import load_source_data
-from kopa_graph.manifest import graph_hash, manifest
-from kopa_graph.namespaces import prefixes_for
-from kopa_graph.ntriples import ntriples_lines
-from kopa_graph.outputs import Staging
+from kopa_graph.graph.build import BuiltGraph, build_graph
+from kopa_graph.graph.dataset import dataset_iri
+from kopa_graph.graph.namespaces import prefixes_for
 from kopa_graph.progress import QUIET, Progress
-from kopa_graph.release import BUILD, new_release
+from kopa_graph.publish.release import BUILD, new_release
+from kopa_graph.rdfio.engine import serialize, serialize_chunks
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
+from kopa_graph.rdfio.jsonld import context_document
+from kopa_graph.rdfio.manifest import graph_hash, manifest
+from kopa_graph.rdfio.ntriples import ntriples_lines
+from kopa_graph.rdfio.staging import Staging
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
-from kopa_graph.validate import ValidationReport, load_shapes, render_text, validate_graph
+from kopa_graph.source.load import load_source_data
+from kopa_graph.validation.validate import ValidationReport, load_shapes, render_text, validate_graph
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
     context and ``manifest.json`` (each file's SHA-256, and the graph's RDFC-1.0 hash).
 
     Each file is written as soon as it is made (never held in memory whole) into a new release folder,
-    which replaces the earlier release at ``out_dir`` at once when complete (:mod:`kopa_graph.release`); a
+    which replaces the earlier release at ``out_dir`` at once when complete (:mod:`kopa_graph.publish.release`); a
     failure anywhere leaves that untouched. ``out_dir`` must be new, an empty folder or one a build made.
     """
     prefixes = prefixes_for(settings.id_base)

@@ -1,0 +1,261 @@
+"""Turn checked source data into the RDF graph (see docs/model.md).
+
+The graph has no blank nodes: every node has an IRI minted in
+:mod:`kopa_graph.graph.iris`, which keeps every output deterministic and every node
+addressable. :func:`build_graph` also returns where in ``data/`` each subject
+came from, so a validation report can send a person to the right line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kopa_graph.errors import Location
+from kopa_graph.graph.iris import IRIs, article_line
+from kopa_graph.graph.linkfacts import RegistryLinker
+from kopa_graph.graph.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, SCHEMA, SKOS, XSD, prefixes_for
+from kopa_graph.settings import Settings
+from kopa_graph.source.crosscheck import PROJECT_SOURCE
+from kopa_graph.source.model import LEVELS, ORG_TYPES, PARTICIPANT, ROLES, THEMES, Organisation, SourceData
+
+_ISO639_1 = "http://id.loc.gov/vocabulary/iso639-1/"
+
+
+@dataclass(frozen=True)
+class BuiltGraph:
+    """The graph and, for each subject minted from data/, where it was defined."""
+
+    graph: Graph
+    origins: Mapping[URIRef, Location]
+    ntriples: bytes | None = None  # the graph's N-Triples, once the pipeline has written them
+    blank_nodes: bool = False  # whether the graph has blank nodes (known once the N-Triples are written)
+    article_file: str = ""  # the article's text, relative to the data folder
+    #: Names left out by the profile without personal data: to be removed from any text copied
+    #: verbatim (the article). Never written anywhere.
+    withheld: tuple[str, ...] = ()
+
+
+def new_graph(settings: Settings) -> Graph:
+    """An empty graph with the project's prefixes bound."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in prefixes_for(settings.id_base).items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+class _Builder:
+    def __init__(self, data: SourceData, settings: Settings) -> None:
+        self.data = data
+        self.iri = IRIs(settings)
+        self.g = new_graph(settings)
+        self.origins: dict[URIRef, Location] = {}
+        self.lang = data.article.language
+        self.personal_data = settings.personal_data
+        self.withheld: set[str] = set()
+
+    # -- helpers -------------------------------------------------------------
+
+    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
+        self.g.add((s, p, o))
+
+    def subject(self, s: URIRef, loc: Location, *types: URIRef) -> URIRef:
+        self.origins.setdefault(s, loc)
+        for t in types:
+            self.add(s, RDF.type, t)
+        return s
+
+    def labels(self, s: URIRef, p: URIRef, texts: Mapping[str, str]) -> None:
+        for lang, text in texts.items():
+            self.add(s, p, Literal(text, lang=lang))
+
+    def alt_labels(self, s: URIRef, texts: Mapping[str, Iterable[str]]) -> None:
+        for lang, values in texts.items():
+            for text in values:
+                self.add(s, SKOS.altLabel, Literal(text, lang=lang))
+
+    def line(self, n: int) -> URIRef:
+        return article_line(self.data.article.url, n)
+
+    def written(self, text: str) -> Literal:
+        return Literal(text, lang=self.lang)
+
+    def concept(self, scheme: str, concept_id: str) -> URIRef:
+        return self.iri.concept(scheme, concept_id)
+
+    def org(self, org_id: str) -> URIRef:
+        return self.iri.organisation(self.data.organisations[org_id])
+
+    # -- parts ---------------------------------------------------------------
+
+    def build(self) -> BuiltGraph:
+        self.schemes()
+        self.sources()
+        self.project()
+        self.organisations()
+        for pilot in self.data.pilots:
+            self.pilot(pilot)
+        self.claims()
+        RegistryLinker(self.g, self.iri, self.data, self.add).link()
+        return BuiltGraph(self.g, self.origins, article_file=self.data.article.file,
+                          withheld=tuple(sorted(self.withheld)))
+
+    def schemes(self) -> None:
+        for scheme in self.data.schemes.values():
+            s = self.subject(self.iri.scheme(scheme.id), scheme.loc, SKOS.ConceptScheme)
+            self.labels(s, SKOS.prefLabel, scheme.labels)
+            self.labels(s, SKOS.definition, scheme.definitions)
+            for concept in scheme.concepts.values():
+                c = self.subject(self.concept(scheme.id, concept.id), concept.loc, SKOS.Concept)
+                self.add(c, SKOS.inScheme, s)
+                self.labels(c, SKOS.prefLabel, concept.labels)
+                self.alt_labels(c, concept.alt_labels)
+                self.labels(c, SKOS.definition, concept.definitions)
+                for b in concept.broader:
+                    self.add(c, SKOS.broader, self.concept(scheme.id, b))
+                if not concept.broader:
+                    self.add(c, SKOS.topConceptOf, s)
+                    self.add(s, SKOS.hasTopConcept, c)
+
+    def sources(self) -> None:
+        a = self.data.article
+        art = self.subject(URIRef(a.url), a.loc, SCHEMA.Article, PROV.Entity)
+        self.add(art, DCTERMS.title, Literal(a.title, lang=a.language))
+        self.add(art, DCTERMS.language, URIRef(_ISO639_1 + a.language))
+        self.add(art, DCTERMS.publisher, self.org(a.publisher))
+        for ds in self.data.datasets.values():
+            d = self.subject(self.iri.dataset(ds.id), ds.loc, DCAT.Dataset, PROV.Entity)
+            self.add(d, DCTERMS.title, Literal(ds.title, lang="en"))
+            self.add(d, DCTERMS.license, URIRef(ds.licence))
+            self.add(d, DCTERMS.rights, Literal(ds.rights, lang="en"))
+            for src in ds.sources:
+                self.add(d, DCTERMS.source, URIRef(src))
+
+    def project(self) -> None:
+        p = self.data.project
+        s = self.subject(self.iri.project(p.id), p.loc, KOPA.NetworkProject, SCHEMA.Project,
+                         ORG.OrganizationalCollaboration)
+        self.labels(s, SKOS.prefLabel, p.names)
+        self.alt_labels(s, p.alt_labels)
+        self.labels(s, DCTERMS.description, p.descriptions)
+        period = self.subject(self.iri.period(p.start, p.end), p.loc, DCTERMS.PeriodOfTime)
+        self.add(period, DCAT.startDate, Literal(str(p.start), datatype=XSD.gYear))
+        self.add(period, DCAT.endDate, Literal(str(p.end), datatype=XSD.gYear))
+        self.add(s, DCTERMS.temporal, period)
+        for page in p.pages:
+            self.add(s, DCTERMS.source, URIRef(page))
+        for m in p.members:
+            org = self.data.organisations[m.organisation]
+            ms = self.subject(self.iri.membership(p.id, org), m.loc, ORG.Membership)
+            self.add(ms, ORG.member, self.iri.organisation(org))
+            self.add(ms, ORG.organization, s)
+            self.add(ms, ORG.role, self.concept(ROLES, m.role))
+            for page in p.pages:
+                self.add(ms, DCTERMS.source, URIRef(page))
+
+    def organisations(self) -> None:
+        types = self.data.schemes[ORG_TYPES].concepts
+        for org in self.data.organisations.values():
+            s = self.subject(self.iri.organisation(org), org.loc, ORG.Organization)
+            org_class = types[org.type].org_class
+            if org_class and org_class != "Organization":
+                self.add(s, RDF.type, ORG[org_class])
+            self.add(s, ORG.classification, self.concept(ORG_TYPES, org.type))
+            for lang, name in self.names(org).items():
+                self.add(s, SKOS.prefLabel, Literal(name, lang=lang))
+            self.alt_labels(s, org.alt_labels)
+            if org.municipality_code:
+                self.add(s, DCTERMS.identifier, Literal(org.municipality_code))
+                self.add(s, DCTERMS.source, self.iri.dataset("municipalities-2020"))
+            if org.part_of:
+                self.add(s, ORG.subOrganizationOf, self.org(org.part_of))
+            for src in org.sources:
+                if src == PROJECT_SOURCE:
+                    for page in self.data.project.pages:
+                        self.add(s, DCTERMS.source, URIRef(page))
+                else:
+                    self.add(s, DCTERMS.source, self.iri.dataset(src))
+
+    def names(self, org: Organisation) -> dict[str, str]:
+        if org.municipality_code:
+            m = self.data.municipalities[org.municipality_code]
+            return {"sv": m.name_sv, "fi": m.name_fi}
+        return dict(org.names)
+
+    def mentioned(self, org_id: str, as_written: str, line: int) -> None:
+        """The article names ``org_id`` as ``as_written`` on ``line``: keep the form and the line."""
+        s = self.org(org_id)
+        self.add(s, DCTERMS.source, self.line(line))
+        known = set(self.names(self.data.organisations[org_id]).values())
+        if as_written not in known:
+            self.add(s, SKOS.altLabel, self.written(as_written))
+
+    def pilot(self, pilot) -> None:  # type: ignore[no-untyped-def]
+        s = self.subject(self.iri.pilot(pilot.id), pilot.loc, KOPA.Pilot, ORG.OrganizationalCollaboration,
+                         SCHEMA.Project)
+        self.add(s, SKOS.prefLabel, self.written(pilot.name))
+        self.add(s, DCTERMS.isPartOf, self.iri.project(self.data.project.id))
+        self.add(s, DCTERMS.source, self.line(pilot.line))
+        for position, m in enumerate(pilot.members, start=1):
+            org = self.data.organisations[m.organisation]
+            ms = self.subject(self.iri.membership(pilot.id, org), m.loc, ORG.Membership)
+            self.add(ms, ORG.member, self.iri.organisation(org))
+            self.add(ms, ORG.organization, s)
+            self.add(ms, ORG.role, self.concept(ROLES, PARTICIPANT))
+            if m.role:
+                self.add(ms, ORG.role, self.concept(ROLES, m.role))
+            written = f"{m.as_written} ({m.role_as_written})" if m.role_as_written else m.as_written
+            self.add(ms, KOPA.asWritten, self.written(written))
+            self.add(ms, SCHEMA.position, Literal(position))
+            self.add(ms, DCTERMS.source, self.line(pilot.members_line))
+            self.mentioned(m.organisation, m.as_written, pilot.members_line)
+        for position, k in enumerate(pilot.keywords, start=1):
+            theme = self.concept(THEMES, k.theme)
+            st = self.subject(self.iri.theme_statement(pilot.id, k.theme), k.loc, KOPA.ThemeStatement)
+            self.add(s, DCTERMS.subject, theme)
+            self.add(s, KOPA.themeStatement, st)
+            self.add(st, KOPA.theme, theme)
+            for lv in k.levels:
+                self.add(st, SCHEMA.educationalLevel, self.concept(LEVELS, lv.level))
+            self.add(st, KOPA.asWritten, self.written(k.as_written))
+            self.add(st, SCHEMA.position, Literal(position))
+            self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
+        position = 0
+        for c in pilot.contacts:
+            person = None
+            if not self.personal_data or c.withhold:
+                self.withheld.add(c.name)
+            else:
+                person = self.subject(self.iri.person(c.person), c.loc, FOAF.Person)
+                self.add(person, FOAF.name, Literal(c.name))
+                self.add(person, DCTERMS.source, self.line(pilot.contacts_line))
+            for title in c.titles:
+                position += 1
+                post = self.subject(self.iri.post(pilot.id, position), c.loc, ORG.Post, SCHEMA.ContactPoint)
+                self.add(post, SKOS.prefLabel, self.written(title))
+                self.add(post, ORG.postIn, self.org(c.organisation))
+                if person is not None:
+                    self.add(post, ORG.heldBy, person)
+                self.add(post, KOPA.asWritten, self.written(c.organisation_as_written))
+                self.add(post, SCHEMA.position, Literal(position))
+                self.add(post, DCTERMS.source, self.line(pilot.contacts_line))
+                self.add(s, SCHEMA.contactPoint, post)
+            self.mentioned(c.organisation, c.organisation_as_written, pilot.contacts_line)
+
+    def claims(self) -> None:
+        for position, c in enumerate(self.data.claims, start=1):
+            s = self.subject(self.iri.claim(c.id), c.loc, KOPA.StatedTotal, SCHEMA.Claim)
+            self.add(s, KOPA.statedCount, Literal(c.count, datatype=XSD.integer))
+            counted = KOPA[c.counts_class] if c.counts_class else self.concept(ORG_TYPES, c.counts_type or "")
+            self.add(s, KOPA.countOf, counted)
+            self.add(s, SCHEMA.text, self.written(c.text))
+            self.add(s, SCHEMA.position, Literal(position))
+            self.add(s, DCTERMS.source, self.line(c.line))
+
+
+def build_graph(data: SourceData, settings: Settings) -> BuiltGraph:
+    """The RDF graph of ``data`` (not yet validated)."""
+    return _Builder(data, settings).build()

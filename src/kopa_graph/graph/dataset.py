@@ -1,0 +1,115 @@
+"""The dataset's own description, in DCAT 3 and VoID: what catalogues harvest.
+
+Statistics are computed from the graph; distributions carry their media type
+and byte size; the licence and publisher are settings with documented defaults.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+
+from kopa_graph.graph.namespaces import DCAT, DCTERMS, FOAF, KOPA, PREFIXES, RDF, VOID, XSD
+from kopa_graph.settings import Settings
+
+#: Documented defaults (``kopa-graph site --licence/--publisher``).
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+DEFAULT_PUBLISHER = "kopa-graph contributors"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+EU_THEME_EDUCATION = "http://publications.europa.eu/resource/authority/data-theme/EDUC"
+EU_FINLAND = "http://publications.europa.eu/resource/authority/country/FIN"
+SHAPES_IRI = "https://w3id.org/kopa/shapes"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    file: str  # site-relative path
+    media_type: str
+    size: int
+    title: str
+
+
+def dataset_iri(settings: Settings) -> URIRef:
+    return URIRef(settings.id_base + "dataset/kopa")
+
+
+def describe(g: Graph, settings: Settings, distributions: list[Distribution], article_url: str,
+             licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
+             sparql_endpoint: str | None = None) -> Graph:
+    d = Graph(bind_namespaces="none")
+    ds = dataset_iri(settings)
+    add = d.add
+    for t in (DCAT.Dataset, VOID.Dataset):
+        add((ds, RDF.type, t))
+    for lang, title in (("sv", "Pilotförsöken inom nätverksprojektet Utbildning som tjänst (KOPA)"),
+                        ("fi", "Koulutus palveluna -verkostoprojektin (KOPA) pilotit"),
+                        ("en", "The pilots of the network project Education as a Service (KOPA)")):
+        add((ds, DCTERMS.title, Literal(title, lang=lang)))
+    contacts = ("contacts" if settings.personal_data else
+                "contact posts (published without personal data: the names of the people holding them are "
+                "left out)")
+    add((ds, DCTERMS.description, Literal(
+        "The 13 regional pilots of KOPA (2020–2021) as a validated, linked knowledge graph: organisations, "
+        f"memberships, {contacts}, themes and education levels, with the source line of every fact and links to "
+        "the national registries.", lang="en")))
+    agent = URIRef(settings.id_base + "agent/publisher")
+    add((ds, DCTERMS.publisher, agent))
+    add((agent, RDF.type, FOAF.Agent))
+    add((agent, FOAF.name, Literal(publisher)))
+    contact = URIRef(settings.id_base + "agent/publisher/contact")
+    add((ds, DCAT.contactPoint, contact))
+    add((contact, RDF.type, URIRef(VCARD + "Organization")))
+    add((contact, URIRef(VCARD + "fn"), Literal(publisher)))
+    add((contact, URIRef(VCARD + "hasURL"), URIRef(settings.base_iri)))
+    add((ds, DCTERMS.license, URIRef(licence)))
+    add((ds, DCTERMS.source, URIRef(article_url)))
+    add((ds, DCTERMS.conformsTo, URIRef(SHAPES_IRI)))
+    add((ds, DCAT.theme, URIRef(EU_THEME_EDUCATION)))
+    add((ds, DCTERMS.spatial, URIRef(EU_FINLAND)))
+    for kw in ("education", "municipalities", "KOPA", "linked data"):
+        add((ds, DCAT.keyword, Literal(kw, lang="en")))
+    period = URIRef(settings.id_base + "period/2020-2021")
+    add((ds, DCTERMS.temporal, period))
+    add((period, RDF.type, DCTERMS.PeriodOfTime))
+    add((period, DCAT.startDate, Literal("2020", datatype=XSD.gYear)))
+    add((period, DCAT.endDate, Literal("2021", datatype=XSD.gYear)))
+    add((ds, VOID.uriSpace, Literal(settings.id_base)))
+    add((ds, VOID.vocabulary, URIRef(str(KOPA._NS))))
+    if sparql_endpoint:
+        add((ds, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+    for dist in sorted(distributions, key=lambda x: x.file):
+        node = URIRef(settings.id_base + "dataset/kopa/distribution/" + dist.file.rsplit("/", 1)[-1])
+        add((ds, DCAT.distribution, node))
+        add((node, RDF.type, DCAT.Distribution))
+        add((node, DCTERMS.title, Literal(dist.title, lang="en")))
+        add((node, DCAT.downloadURL, URIRef(settings.base_iri + dist.file)))
+        add((node, DCAT.accessURL, URIRef(settings.base_iri + dist.file)))
+        add((node, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + dist.media_type)))
+        add((node, DCAT.byteSize, Literal(dist.size, datatype=XSD.nonNegativeInteger)))
+        add((node, DCTERMS.license, URIRef(licence)))
+        if dist.media_type in ("text/turtle", "application/n-triples", "application/ld+json"):
+            add((ds, VOID.dataDump, URIRef(settings.base_iri + dist.file)))
+    _statistics(d, ds, g)
+    return d
+
+
+def _statistics(d: Graph, ds: URIRef, g: Graph) -> None:
+    def count(p: URIRef, n: int) -> None:
+        d.add((ds, p, Literal(n, datatype=XSD.integer)))
+
+    classes = Counter(o for _, o in g.subject_objects(RDF.type))
+    count(VOID.triples, len(g))
+    count(VOID.distinctSubjects, len(set(g.subjects())))
+    count(VOID.distinctObjects, len(set(g.objects())))
+    count(VOID.properties, len(set(g.predicates())))
+    count(VOID.classes, len(classes))
+    count(VOID.entities, len({s for s, _ in g.subject_objects(RDF.type)}))
+    for cls, n in sorted(classes.items(), key=lambda kv: str(kv[0])):
+        name = next((f"{prefix}-{str(cls)[len(ns):]}" for prefix, ns in PREFIXES.items() if str(cls).startswith(ns)),
+                    str(cls).rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+        part = URIRef(f"{ds}/class/{name}")
+        d.add((ds, VOID.classPartition, part))
+        d.add((part, VOID["class"], cls))
+        d.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))

@@ -1,0 +1,119 @@
+"""The one place where IRIs are minted. See docs/model.md, "IRI scheme"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from kopa_graph.settings import Settings
+from kopa_graph.source.model import Organisation
+
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]*")
+
+
+@lru_cache(maxsize=65536)
+def _seg(value: str) -> str:
+    if _PLAIN_SEGMENT.fullmatch(value):  # nearly every id: nothing to escape
+        return value
+    return quote(value, safe="-._~")
+
+
+class IRIs:
+    """Mints the IRIs of one graph from the settings' base IRI."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base = settings.id_base
+
+    def _iri(self, *parts: str) -> URIRef:
+        return URIRef(self.base + "/".join(_seg(p) for p in parts))
+
+    def project(self, project_id: str) -> URIRef:
+        return self._iri("project", project_id)
+
+    def pilot(self, pilot_id: str) -> URIRef:
+        return self._iri("pilot", pilot_id)
+
+    def organisation(self, org: Organisation) -> URIRef:
+        if org.municipality_code:
+            return self._iri("municipality", org.municipality_code)
+        return self._iri("organisation", org.id)
+
+    def membership(self, collaboration: str, org: Organisation) -> URIRef:
+        return self._iri("membership", collaboration, org.key)
+
+    def person(self, person_id: str) -> URIRef:
+        return self._iri("person", person_id)
+
+    def post(self, pilot_id: str, n: int) -> URIRef:
+        """The ``n``-th post among a pilot's contacts: a post's IRI never carries who holds it."""
+        return self._iri("pilot", pilot_id, "contact", str(n))
+
+    def theme_statement(self, pilot_id: str, theme_id: str) -> URIRef:
+        return self._iri("pilot", pilot_id, "theme", theme_id)
+
+    def claim(self, claim_id: str) -> URIRef:
+        return self._iri("claim", claim_id)
+
+    def scheme(self, scheme_id: str) -> URIRef:
+        return self._iri(scheme_id)
+
+    def concept(self, scheme_id: str, concept_id: str) -> URIRef:
+        return self._iri(scheme_id, concept_id)
+
+    def dataset(self, dataset_id: str) -> URIRef:
+        return self._iri("dataset", dataset_id)
+
+    def period(self, start: int, end: int) -> URIRef:
+        return self._iri("period", f"{start}-{end}")
+
+    def area_scheme(self, classification: str) -> URIRef:
+        """A region or sub-region classification (maakunta_1_20200101, seutukunta_1_...)."""
+        return self._iri(classification)
+
+    def area(self, classification: str, code: str) -> URIRef:
+        return self._iri(classification, code)
+
+    def level_scheme(self, classification: str) -> URIRef:
+        return self._iri(classification)
+
+    def level_code(self, classification: str, code: str) -> URIRef:
+        return self._iri(classification, code)
+
+    def identifier(self, scheme: str, value: str) -> URIRef:
+        return self._iri("identifier", scheme, value)
+
+    def change(self, code: str, date: str) -> URIRef:
+        return self._iri("change", f"{code}-{date}")
+
+    def site(self, org: Organisation) -> URIRef:
+        return URIRef(str(self.organisation(org)) + "/site")
+
+    def pilot_area(self, pilot_id: str, classification: str) -> URIRef:
+        return self._iri("pilot", pilot_id, "area", classification)
+
+    def activity(self, name: str) -> URIRef:
+        return self._iri("activity", name)
+
+    def agent(self) -> URIRef:
+        return self._iri("agent", "kopa-graph")
+
+
+CODELIST = "http://uri.suomi.fi/codelist/jhs/"
+
+
+def codelist_scheme(classification: str) -> URIRef:
+    """The code list of a municipality classification on the interoperability platform (uri.suomi.fi)."""
+    return URIRef(f"{CODELIST}{classification}")
+
+
+def codelist_code(classification: str, code: str) -> URIRef:
+    """A code of that list: the pattern uri_patterns.csv records (seen for kunta_1_20230101)."""
+    return URIRef(f"{CODELIST}{classification}/code/{code}")
+
+
+def article_line(article_url: str, line: int) -> URIRef:
+    """RFC 5147 fragment for 1-based ``line``: the range between positions line-1 and line."""
+    return URIRef(f"{article_url}#line={line - 1},{line}")

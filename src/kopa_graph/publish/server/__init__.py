@@ -1,0 +1,1 @@
+"""``kopa-graph serve``: the application and its bounded HTTP connection layer."""

@@ -1,0 +1,1 @@
+"""The static linked-data site: pages, pictures, labels, and the whole site's build."""

@@ -1,0 +1,225 @@
+"""``kopa-graph site OUT``: the static linked-data site.
+
+The site is written into a new release folder and switched in at OUT only when
+complete (:mod:`kopa_graph.publish.release`), so a failed run leaves the previous site as
+it was; the same graph always gives the same tree.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kopa_graph.errors import NotConformant
+from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Distribution, describe
+from kopa_graph.graph.iris import IRIs
+from kopa_graph.graph.namespaces import RDF, SCHEMA, prefixes_for
+from kopa_graph.pipeline import build_and_validate, serialize_release
+from kopa_graph.progress import QUIET, Progress
+from kopa_graph.publish import conneg
+from kopa_graph.publish.release import SITE, new_release
+from kopa_graph.publish.release import Release as NewRelease
+from kopa_graph.publish.site import pages as site_pages
+from kopa_graph.publish.site.graphics import index_body
+from kopa_graph.publish.site.labels import label_graph
+from kopa_graph.rdfio.engine import serialize
+from kopa_graph.rdfio.jsonld import jsonld
+from kopa_graph.rdfio.ntriples import term_key
+from kopa_graph.reports.csvexport import export_csv
+from kopa_graph.resources import default_data_dir, ontology_path, shapes_paths
+from kopa_graph.settings import Settings
+from kopa_graph.source.model import THEMES
+from kopa_graph.validation.validate import load_ontology, load_shapes, render_text, validate_graph
+
+STYLE = """body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 70rem; padding: 0 1rem; }
+header { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ccc; padding: .5rem 0; }
+ul.langs { display: inline-flex; gap: .75rem; list-style: none; margin: 0; padding: 0; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border-bottom: 1px solid #eee; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+code { font-size: .9em; } figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
+"""
+RDF_FORMATS = (("ttl", "turtle", "text/turtle"), ("jsonld", "json-ld", "application/ld+json"),
+               ("nt", "n-triples", "application/n-triples"))
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    out: Path
+    pages: int
+    resources: int
+
+
+class _Writer:
+    def __init__(self, release: NewRelease) -> None:
+        self.release = release
+        self.paths: list[str] = []
+
+    def put(self, path: str, data: bytes | str) -> None:
+        self.release.put(path, data)
+        self.paths.append(path)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed: the same bytes every run
+            info.external_attr = 0o644 << 16
+            z.writestr(info, files[name])
+    return buf.getvalue()
+
+
+def build_site(out: Path, settings: Settings, data_dir: Path | None = None, licence: str = DEFAULT_LICENCE,
+               publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None,
+               progress: Progress = QUIET) -> SiteResult:
+    """Write the site for the validated graph of ``data_dir`` into ``out``: a new folder, or an empty one,
+    or one a ``site`` run made (:mod:`kopa_graph.publish.release`), which it replaces at once when complete."""
+    with new_release(Path(out), SITE, data_dir, option="OUT") as release:
+        built, _ = build_and_validate(data_dir, settings, progress)
+        w = _Writer(release)
+        article_text = ((Path(data_dir) if data_dir else default_data_dir()) / built.article_file).read_text(
+            encoding="utf-8")
+        count = _write_site(w, built.graph, settings, licence, publisher, sparql_endpoint, progress,
+                            redact(article_text, built.withheld))
+        with progress.stage(f"save to {out}"):
+            release.switch()
+    return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
+
+
+@dataclass(frozen=True)
+class Release:
+    downloads: dict[str, bytes]  # kopa.ttl, kopa.jsonld, kopa.nt
+    csv_zip: bytes
+    distributions: list[Distribution]
+    description: Graph  # DCAT/VoID, validated
+
+
+def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LICENCE,
+                        publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None) -> Release:
+    """The release files (RDF downloads and the CSV zip) and the validated DCAT/VoID description of them.
+
+    The site writes these; ``publish`` sends the same description, so a
+    triplestore and the site describe the dataset identically.
+    """
+    article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
+    downloads = serialize_release(g, settings)
+    csv_zip = _zip(export_csv(g, IRIs(settings).scheme(THEMES)))
+    dists = [Distribution(f"download/{name}", mt, len(downloads[name]), title) for name, mt, title in (
+        ("kopa.ttl", "text/turtle", "The graph in Turtle"), ("kopa.jsonld", "application/ld+json",
+                                                              "The graph in JSON-LD"),
+        ("kopa.nt", "application/n-triples", "The graph in N-Triples"))]
+    dists.append(Distribution("download/kopa-csv.zip", "application/zip", len(csv_zip),
+                              "The pilots, organisations, memberships, contacts and themes as CSV"))
+    description = describe(g, settings, dists, str(article), licence, publisher, sparql_endpoint)
+    shapes = load_shapes(settings)
+    report = validate_graph(description, settings, shapes=shapes, ontology=load_ontology())
+    if not report.conforms:
+        raise NotConformant(report, "The dataset description does not conform:\n" + render_text(report, shapes=shapes))
+    return Release(downloads, csv_zip, dists, description)
+
+
+def redact(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` replaced by a mark that keeps the lines (sources cite them)."""
+    for name in sorted(names, key=len, reverse=True):  # the longest first: a name inside another
+        text = text.replace(name, WITHHELD)
+    return text
+
+
+#: What replaces a name left out (``--no-personal-data``) in a text copied from a source.
+WITHHELD = "[…]"
+
+
+def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
+                sparql_endpoint: str | None, progress: Progress, article_text: str) -> int:
+    id_base = settings.id_base
+    prefixes = prefixes_for(id_base)
+    article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
+    with progress.stage("downloads and the dataset description"):
+        release = release_description(g, settings, licence, publisher, sparql_endpoint)
+    downloads, csv_zip, dists, description = (release.downloads, release.csv_zip, release.distributions,
+                                              release.description)
+    for name, data in downloads.items():
+        w.put(f"download/{name}", data)
+    w.put("download/kopa-csv.zip", csv_zip)
+    for ext, fmt, _ in RDF_FORMATS:
+        w.put(f"void.{ext}", serialize(description, fmt, prefixes, id_base))
+    w.put(".well-known/void", serialize(description, "turtle", prefixes, id_base))
+    site_graph = g + description
+    labels = site_graph + load_ontology() + label_graph()
+    resources = sorted({s for s in site_graph.subjects() if isinstance(s, URIRef) and str(s).startswith(id_base)},
+                       key=term_key)
+    pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
+    site = site_pages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
+    for n, iri in enumerate(resources, 1):
+        _resource(w, site, iri, pages[iri], prefixes, id_base)
+        w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+        progress.count("resource pages", n, len(resources))
+    _article_pages(w, article_text, str(article))
+    for lang in site_pages.LANGS:
+        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists))
+    _ontology_and_shapes(w, site)
+    w.put("style.css", STYLE)
+    w.put("_config/conneg.js", conneg.njs_module())
+    w.put("_config/406.html", conneg.not_acceptable_page())
+    w.put(".htaccess", conneg.htaccess())
+    pages_html = sorted(p for p in w.paths if p.endswith(".html") and not p.startswith("_config/"))
+    w.put("sitemap.xml", "".join([
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+        *(f"  <url><loc>{site_pages.esc(settings.base_iri + p)}</loc></url>\n" for p in pages_html),
+        "</urlset>\n"]))
+    return len(resources)
+
+
+def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str) -> None:
+    desc = Graph(bind_namespaces="none")
+    for p, o in site.graph.predicate_objects(iri):
+        desc.add((iri, p, o))
+    stem = path.rsplit("/", 1)[-1]
+    for ext, fmt, _ in RDF_FORMATS:
+        w.put(f"{path}.{ext}", serialize(desc, fmt, prefixes, id_base))
+    # "<" only ever stands in a JSON string here: as \u003c nothing in the data can end the script
+    # element or open a comment in it
+    embedded = jsonld(desc, id_base).decode("utf-8").replace("<", "\\u003c")
+    for lang in site_pages.LANGS:
+        here = f"{path}{site_pages.lang_suffix(lang)}.html"
+        title, tag = site.label(iri, lang)
+        body = site_pages.resource_body(site, iri, lang, here, desc) + "\n" + site_pages.formats_html(lang, stem)
+        switch = {code: f"{stem}{site_pages.lang_suffix(code)}.html" for code in site_pages.LANGS}
+        alternates = [(mt, f"{stem}.{ext}") for ext, _, mt in RDF_FORMATS]
+        w.put(here, site_pages.page(title, tag, lang, here, body, alternates, embedded, switch))
+
+
+def _article_pages(w: _Writer, text: str, article_url: str) -> None:
+    w.put("source/kopa-pilotforsok-sv.txt", text)
+    rows = "\n".join(f'      <tr id="L{n}"><td><a href="#L{n}">{n}</a></td><td lang="sv">{site_pages.esc(line)}</td></tr>'
+                     for n, line in enumerate(text.splitlines(), start=1))
+    for lang in site_pages.LANGS:
+        here = f"source/article{site_pages.lang_suffix(lang)}.html"
+        body = (f'    <h1 lang="sv">Pilotförsök inom nätverksprojektet Utbildning som tjänst (KOPA)</h1>\n'
+                f'    <p><a href="{site_pages.esc(article_url)}">{site_pages.esc(article_url)}</a></p>\n'
+                f"    <table>\n{rows}\n    </table>")
+        switch = {code: f"article{site_pages.lang_suffix(code)}.html" for code in site_pages.LANGS}
+        w.put(here, site_pages.page("KOPA: " + article_url.rsplit("/", 1)[-1], None, lang, here, body,
+                                   [("text/plain", "kopa-pilotforsok-sv.txt")], None, switch))
+
+
+def _ontology_and_shapes(w: _Writer, site: site_pages.Site) -> None:
+    from kopa_graph.publish.site.graphics import ontology_body, shapes_body
+
+    w.put("ontology/kopa.ttl", ontology_path().read_bytes())
+    for path in shapes_paths():
+        w.put(f"shapes/{path.name}", path.read_bytes())
+    onto = Graph().parse(ontology_path(), format="turtle")
+    for lang in site_pages.LANGS:
+        here = f"ontology/index{site_pages.lang_suffix(lang)}.html"
+        switch = {code: f"index{site_pages.lang_suffix(code)}.html" for code in site_pages.LANGS}
+        w.put(here, site_pages.page("kopa ontology", "en", lang, here, ontology_body(onto, lang),
+                                   [("text/turtle", "kopa.ttl")], None, switch))
+        here = f"shapes/index{site_pages.lang_suffix(lang)}.html"
+        w.put(here, site_pages.page("kopa-graph SHACL shapes", "en", lang, here, shapes_body(lang),
+                                   [("text/turtle", "kopa-shapes.ttl")], None, switch))

@@ -1,0 +1,397 @@
+"""Running SPARQL queries where they can be stopped: a pool of worker
+processes, each holding the graph in a pyoxigraph store.
+
+A Python thread cannot be killed in the middle of a query, so each query runs
+in a worker process; a query over its time limit gets its worker killed and
+replaced, and the client a timeout. Each worker has an address-space limit,
+evaluates on a thread with a large stack, and cannot reach the network: the
+kernel refuses it every socket (:mod:`kopa_graph.query.sandbox`). With two or more
+workers one runaway query never delays the other clients. The server refuses
+SERVICE, FROM and LOAD before a query reaches a worker
+(:mod:`kopa_graph.query.lexer`); the sandbox holds even if that check is wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import multiprocessing as mp
+import os
+import re
+import signal
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kopa_graph.query.sandbox import SandboxUnavailable
+from kopa_graph.scratch import Scratch
+
+log = logging.getLogger(__name__)
+
+#: Documented defaults (``kopa-graph serve --timeout/--memory-mb/--max-rows/--workers``).
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MEMORY_MB = 2048
+DEFAULT_MAX_ROWS = 10_000
+DEFAULT_WORKERS = 2
+
+RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
+GRAPH_FORMATS = {"turtle": "text/turtle", "n-triples": "application/n-triples", "json-ld": "application/ld+json"}
+
+
+class QueryFailed(Exception):
+    """A query could not be answered; ``kind`` says why (syntax, timeout, memory, too-many-rows, busy, error)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Answer:
+    form: str  # "solutions", "boolean" or "graph"
+    body: bytes  # serialised results; a graph comes as N-Triples when JSON-LD was asked
+    rows: int
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_BARE = {_XSD + "integer": re.compile(r"[+-]?\d+"), _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+         _XSD + "double": re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
+         _XSD + "boolean": re.compile(r"true|false")}
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _json_term(t: Any) -> dict[str, Any]:
+    kind = type(t).__name__
+    if kind == "NamedNode":
+        return {"type": "uri", "value": t.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": t.value}
+    if kind == "Triple":
+        return {"type": "triple", "value": {k: _json_term(getattr(t, k)) for k in ("subject", "predicate", "object")}}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype.value not in _PLAIN:
+        out["datatype"] = t.datatype.value
+    return out
+
+
+def _nt_term(t: Any, abbreviate: bool = False) -> str:
+    kind = type(t).__name__
+    if kind == "NamedNode":
+        return f"<{t.value}>"
+    if kind == "BlankNode":
+        return f"_:{t.value}"
+    if kind == "Triple":
+        return f"<<( {_nt_term(t.subject)} {_nt_term(t.predicate)} {_nt_term(t.object)} )>>"
+    text = '"' + t.value.translate(_NT_ESCAPES) + '"'
+    if t.language:
+        return f"{text}@{t.language}"
+    dt: str = t.datatype.value
+    if dt in _PLAIN:
+        return str(text)
+    bare = _BARE.get(dt)
+    if abbreviate and bare is not None and bare.fullmatch(t.value):
+        return str(t.value)
+    return f"{text}^^<{dt}>"
+
+
+def _xml_term(t: Any) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    kind = type(t).__name__
+    if kind == "NamedNode":
+        return f"<uri>{escape(t.value)}</uri>"
+    if kind == "BlankNode":
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if kind == "Triple":
+        return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}</predicate>"
+                f"<object>{_xml_term(t.object)}</object></triple>")
+    if t.language:
+        return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+    if t.datatype.value not in _PLAIN:
+        return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+    return f"<literal>{escape(t.value)}</literal>"
+
+
+def _csv_cell(t: Any) -> str:
+    if t is None:
+        return ""
+    kind = type(t).__name__
+    value = t.value if kind in ("NamedNode", "Literal") else "_:" + t.value if kind == "BlankNode" else _nt_term(t)
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return str(value)
+
+
+def solutions_body(names: list[str], rows: list[Any], fmt: str) -> bytes:
+    """Rows of pyoxigraph solutions in a W3C SPARQL 1.1 results format (as Oxigraph writes them)."""
+    if fmt == "json":
+        bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False,
+                          separators=(",", ":")).encode()
+    if fmt == "xml":
+        from xml.sax.saxutils import quoteattr
+
+        head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
+        results = "".join("<result>" + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+                                                for n, t in zip(names, row, strict=True) if t is not None)
+                          + "</result>" for row in rows)
+        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
+                f"<results>{results}</results></sparql>").encode()
+    if fmt == "csv":
+        lines = [",".join(names)] + [",".join(_csv_cell(t) for t in row) for row in rows]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    lines = ["\t".join("?" + n for n in names)]
+    lines += ["\t".join("" if t is None else _nt_term(t, abbreviate=True) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _serve(conn: Connection, source: str, memory_mb: int, confined: bool, parent: int,
+           errors: str) -> None:  # pragma: no cover - runs in a child
+    """A worker: die with the server, take the network away, limit memory, load the graph, answer."""
+    import resource
+
+    from kopa_graph.query.sandbox import SandboxUnavailable, confine, die_with_parent, keep_only, on_big_stack
+
+    die_with_parent(parent)
+    os.environ["RUST_BACKTRACE"] = "0"  # a query over the memory limit aborts the worker: one line, not a backtrace
+    log_fd = os.open(errors, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log_fd, 2)  # what the engine says as it dies is read by the server (_Worker.death)
+    os.close(log_fd)
+    if confined:
+        keep_only(2, conn.fileno())  # the log and the server's pipe; nothing else the server had
+        try:
+            confine()
+        except SandboxUnavailable as exc:
+            conn.send(("unconfined", str(exc)))
+            return
+    import pyoxigraph as ox
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    store = ox.Store()
+    store.load(path=source, format=ox.RdfFormat.N_TRIPLES)
+    conn.send(("ready", len(store)))
+    on_big_stack(_answer_queries, conn, store, memory_mb)
+
+
+def _answer_queries(conn: Connection, store: Any, memory_mb: int) -> None:  # pragma: no cover - in a child
+    import pyoxigraph as ox
+
+    from kopa_graph.query.lexer import syntax_message
+
+    results = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+    while True:
+        try:
+            text, fmt, graph_fmt, max_rows = conn.recv()
+        except EOFError:
+            return
+        try:
+            result = store.query(text)
+            if isinstance(result, ox.QuerySolutions):
+                names = [v.value for v in result.variables]
+                rows = list(itertools.islice(result, max_rows + 1))
+                if len(rows) > max_rows:
+                    conn.send(("too-many-rows", f"the query returns more than {max_rows} rows; narrow it down "
+                                                "(LIMIT, FILTER)"))
+                    continue
+                conn.send(("solutions", solutions_body(names, [list(r) for r in rows], fmt), len(rows)))
+            elif isinstance(result, ox.QueryBoolean):
+                conn.send(("boolean", result.serialize(format=results[fmt]), 1))
+            else:
+                triples = list(itertools.islice(result, max_rows + 1))
+                if len(triples) > max_rows:
+                    conn.send(("too-many-rows", f"the query returns more than {max_rows} triples"))
+                    continue
+                rdf = ox.RdfFormat.TURTLE if graph_fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+                conn.send(("graph", ox.serialize(triples, format=rdf), len(triples)))
+        except SyntaxError as exc:
+            conn.send(("syntax", syntax_message(str(exc))))
+        except MemoryError:
+            conn.send(("memory", f"the query needs more memory than the server allows ({memory_mb} MB)"))
+        except Exception as exc:
+            conn.send(("error", " ".join(str(exc).split())[:300]))
+
+
+#: What Rust prints when an allocation fails (then it aborts): the worker ran into its memory limit.
+_OUT_OF_MEMORY = b"memory allocation of"
+
+
+class _Worker:
+    """One worker process. It is started from the thread that owns the pool (the kernel kills a worker
+    when the thread that started it ends, see :func:`kopa_graph.query.sandbox.die_with_parent`)."""
+
+    def __init__(self, ctx: Any, source: Path, memory_mb: int, confined: bool, errors: Path) -> None:
+        self.errors = errors
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, str(source), memory_mb, confined, os.getpid(),
+                                                     str(errors)), daemon=True)
+        self.proc.start()
+        child.close()
+        self.triples = 0
+
+    def started(self, status: Any) -> None:
+        """Take the worker's first message; raise unless it is ready."""
+        if status[0] == "ready":
+            self.triples = int(status[1])
+            return
+        self.kill()
+        if status[0] == "unconfined":
+            raise SandboxUnavailable(status[1])
+        raise RuntimeError(f"a query worker did not start{self.death()}")
+
+    def wait_started(self, seconds: float = 60) -> None:
+        try:
+            status: Any = self.conn.recv() if self.conn.poll(seconds) else ("failed",)
+        except (EOFError, OSError):
+            status = ("failed",)
+        self.started(status)
+
+    def death(self) -> str:
+        """How the worker ended, as a clause for a message ("" when it did not)."""
+        self.proc.join(2)
+        code = self.proc.exitcode
+        if code is None:
+            return ""
+        try:
+            with open(self.errors, "rb") as fh:
+                fh.seek(max(0, os.fstat(fh.fileno()).st_size - 4096))
+                said = fh.read()
+        except OSError:
+            said = b""
+        if said.strip():
+            log.warning("a query worker ended (exit code %s): %s", code, said.decode("utf-8", "replace").strip())
+        if _OUT_OF_MEMORY in said:
+            return ": out of memory"
+        return f": killed by {signal.Signals(-code).name}" if code < 0 else f": exit code {code}"
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+def _wake(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_result(None)
+
+
+async def _readable(conn: Connection, seconds: float) -> bool:
+    """Wait on the event loop (no thread) until ``conn`` has something to read; False on timeout."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, _wake, ready)
+    try:
+        await asyncio.wait_for(ready, max(0.0, seconds) + 0.001)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        # uvloop leaves a watched descriptor non-blocking: an answer longer than the pipe's buffer would
+        # then break off with EAGAIN. The answer is on its way; read it whole.
+        os.set_blocking(fd, True)
+
+
+class QueryPool:
+    """Worker processes answering queries over one graph (given as N-Triples).
+
+    Each worker is confined by :func:`kopa_graph.query.sandbox.confine` before it loads anything (no socket
+    can be made, whatever a query says) unless ``sandbox=False``; it dies with the process that
+    started it. :meth:`run` is a coroutine: it waits for the worker's answer on the event loop (no
+    thread per request), and a worker over its time limit is killed and replaced without blocking the
+    loop. A worker that dies of anything but its memory limit is reported as a crash.
+
+    Raises :class:`kopa_graph.query.sandbox.SandboxUnavailable` when a worker cannot be confined.
+    """
+
+    def __init__(self, ntriples: bytes, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT,
+                 memory_mb: int = DEFAULT_MEMORY_MB, max_rows: int = DEFAULT_MAX_ROWS, *,
+                 sandbox: bool = True) -> None:
+        self._ctx = mp.get_context("spawn")
+        self._scratch = Scratch("workers")  # the graph and the workers' logs; a killed server's go next time
+        self._folder = self._scratch.path
+        self._source = self._folder / "graph.nt"
+        self._source.write_bytes(ntriples)
+        self._memory, self._sandbox = memory_mb, sandbox
+        self.timeout, self.max_rows = timeout, max_rows
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: list[_Worker] = []
+        self._started = itertools.count()
+        try:
+            for _ in range(max(1, workers)):
+                self._all.append(self._start())
+            for w in self._all:
+                w.wait_started()
+                self._idle.put_nowait(w)
+        except BaseException:
+            self.close()
+            raise
+        self.triples = self._all[0].triples
+
+    def _start(self) -> _Worker:
+        return _Worker(self._ctx, self._source, self._memory, self._sandbox,
+                       self._folder / f"worker-{next(self._started)}.log")
+
+    async def run(self, text: str, fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            raise QueryFailed("busy", "all query workers are busy; try again shortly") from None
+        try:
+            worker.conn.send((text, fmt, graph_fmt, self.max_rows))
+            if not await _readable(worker.conn, self.timeout - (loop.time() - started)):
+                await self._replace(worker)
+                worker = None  # type: ignore[assignment]
+                raise QueryFailed("timeout", f"the query did not finish within {self.timeout:g} s") from None
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            death = worker.death()
+            await self._replace(worker)
+            worker = None  # type: ignore[assignment]
+            if death.endswith("out of memory"):
+                raise QueryFailed("memory", f"the query needs more memory than the server allows ({self._memory} "
+                                            "MB); its worker was stopped") from None
+            raise QueryFailed("crash", f"the query could not be evaluated: its worker crashed{death} and was "
+                                       "replaced") from None
+        finally:
+            if worker is not None:
+                self._idle.put_nowait(worker)
+        if message[0] in ("solutions", "boolean", "graph"):
+            return Answer(message[0], message[1], message[2])
+        raise QueryFailed(message[0], message[1])
+
+    async def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another from this (the loop's) thread; wait for it on the loop."""
+        worker.kill()
+        worker.errors.unlink(missing_ok=True)
+        self._all = [w for w in self._all if w is not worker]
+        fresh = self._start()
+        self._all.append(fresh)
+        try:
+            if not await _readable(fresh.conn, 60):
+                raise RuntimeError("a query worker did not start within 60 s")
+            fresh.started(fresh.conn.recv())
+        except (EOFError, OSError, RuntimeError, SandboxUnavailable) as exc:
+            log.error("a query worker could not be replaced: %s", exc)
+            fresh.kill()
+            self._all.remove(fresh)
+            return
+        self._idle.put_nowait(fresh)
+
+    def close(self) -> None:
+        """Stop every worker and remove the pool's files; safe to call more than once."""
+        for w in self._all:
+            w.kill()
+        self._all = []
+        self._scratch.close()

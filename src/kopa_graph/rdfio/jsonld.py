@@ -1,0 +1,230 @@
+"""JSON-LD: a deterministic compact writer using the project's own context,
+and a reader that never fetches a context.
+
+The context (``ontology/context.jsonld``) is embedded in every document
+kopa-graph writes, and shipped beside it, so that reading needs no network.
+When reading, a ``@context`` that names a URL or file is refused unless it is
+the project's own context, which is then taken from the pinned file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from json.encoder import encode_basestring as _encode_string
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kopa_graph.errors import RDFLoadError
+from kopa_graph.graph.namespaces import RDF, XSD
+from kopa_graph.rdfio.ntriples import term_key
+from kopa_graph.resources import context_path
+
+#: The IRI under which the project's context is published; documents may name it.
+CONTEXT_IRI = "https://w3id.org/kopa/context.jsonld"
+CONTEXT_FILE_NAMES = ("context.jsonld",)
+
+
+@lru_cache(maxsize=1)
+def project_context() -> dict[str, Any]:
+    """The project's JSON-LD context (the value of ``@context``)."""
+    with context_path().open(encoding="utf-8") as fh:
+        ctx: dict[str, Any] = json.load(fh)["@context"]
+    return ctx
+
+
+@dataclass(frozen=True)
+class _Term:
+    name: str
+    coerce: str | None  # "@id", a datatype IRI, or None
+
+
+class _Compactor:
+    def __init__(self, context: Mapping[str, Any], id_base: str) -> None:
+        self.prefixes: list[tuple[str, str]] = []
+        self.terms: dict[str, _Term] = {}
+        self._compacted: dict[str, str] = {}
+        ctx = {"kopaid": id_base, **context}
+        for name, value in ctx.items():
+            if isinstance(value, str) and value.endswith(("/", "#")):
+                self.prefixes.append((name, value))
+        self.prefixes.sort(key=lambda kv: (-len(kv[1]), kv[0]))
+        for name, value in ctx.items():
+            if isinstance(value, dict) and "@id" in value:
+                full = self.expand(value["@id"])
+                coerce = value.get("@type")
+                self.terms[full] = _Term(name, self.expand(coerce) if coerce and coerce != "@id" else coerce)
+
+    def expand(self, curie: str) -> str:
+        prefix, _, rest = curie.partition(":")
+        for name, ns in self.prefixes:
+            if name == prefix:
+                return ns + rest
+        return curie
+
+    def compact_iri(self, iri: str) -> str:
+        found = self._compacted.get(iri)
+        if found is None:
+            found = self._compacted[iri] = self._compact_iri(iri)
+        return found
+
+    def _compact_iri(self, iri: str) -> str:
+        for name, ns in self.prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{name}:{iri[len(ns):]}"
+        return iri
+
+    def key(self, predicate: URIRef) -> tuple[str, _Term | None]:
+        term = self.terms.get(str(predicate))
+        return (term.name, term) if term else (self.compact_iri(str(predicate)), None)
+
+    def value(self, obj: Node, term: _Term | None) -> Any:
+        coerce = term.coerce if term else None
+        if isinstance(obj, URIRef):
+            return self.compact_iri(str(obj)) if coerce == "@id" else {"@id": self.compact_iri(str(obj))}
+        if isinstance(obj, BNode):
+            return f"_:{obj}" if coerce == "@id" else {"@id": f"_:{obj}"}
+        assert isinstance(obj, Literal)
+        if obj.language:
+            return {"@language": obj.language, "@value": str(obj)}
+        dt = str(obj.datatype) if obj.datatype and obj.datatype != XSD.string else None
+        if dt is None:
+            return str(obj) if coerce is None else {"@value": str(obj)}
+        if coerce == dt:
+            return str(obj)
+        return {"@type": self.compact_iri(dt), "@value": str(obj)}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None) -> bytes:
+    """Compact JSON-LD with the project's context embedded; nodes, keys and values sorted."""
+    return b"".join(jsonld_chunks(graph, id_base, context))
+
+
+def jsonld_chunks(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None) -> Iterator[bytes]:
+    """:func:`jsonld` in pieces, one node at a time: the bytes of ``json.dumps(document, indent=2,
+    sort_keys=True, ensure_ascii=False)`` without the whole document in memory, and written by
+    :func:`_dumps` (several times faster than the json module's own indenting encoder)."""
+    from kopa_graph.rdfio.oxbridge import by_subject
+
+    ctx = dict(context if context is not None else project_context())
+    c = _Compactor(ctx, id_base)
+    head = json.dumps({"@context": {"kopaid": id_base, **ctx}}, ensure_ascii=False, indent=2, sort_keys=True)
+    grouped = by_subject(graph)
+    if not grouped:
+        yield (head[:-2] + ',\n  "@graph": []\n}\n').encode("utf-8")
+        return
+    yield (head[:-2] + ',\n  "@graph": [\n').encode("utf-8")
+    for i, s in enumerate(sorted(grouped, key=term_key)):
+        node: dict[str, list[Any]] = {}
+        for p, objects in grouped[s].items():
+            if p == RDF.type:
+                types = [c.compact_iri(str(o)) for o in objects if isinstance(o, URIRef)]
+                if types:
+                    node.setdefault("@type", []).extend(types)
+                others = [o for o in objects if not isinstance(o, URIRef)]
+                if not others:
+                    continue
+            else:
+                others = list(objects)
+            name, term = c.key(URIRef(str(p)))
+            node.setdefault(name, []).extend(c.value(o, term) for o in others)
+        doc_node: dict[str, Any] = {"@id": c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}"}
+        for name, values in node.items():
+            if len(values) > 1:
+                values = sorted(values, key=_canonical)
+            doc_node[name] = values[0] if len(values) == 1 and name != "@type" else values
+        parts = [",\n" if i else "", "    "]
+        _dumps(doc_node, "\n    ", parts)
+        yield "".join(parts).encode("utf-8")
+    yield b"\n  ]\n}\n"
+
+
+def _dumps(value: Any, newline: str, out: list[str]) -> None:
+    """Append to ``out`` what ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)`` writes,
+    its lines after the first starting with ``newline`` (a line break and the indent so far)."""
+    if isinstance(value, str):
+        out.append(_encode_string(value))
+    elif isinstance(value, dict | list):
+        if not value:
+            out.append("{}" if isinstance(value, dict) else "[]")
+            return
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        items = ([(_encode_string(k) + ": ", value[k]) for k in sorted(value)] if isinstance(value, dict)
+                 else [("", item) for item in value])
+        inner = newline + "  "
+        out.append(opening)
+        for i, (label, item) in enumerate(items):
+            out.append(("," if i else "") + inner + label)
+            _dumps(item, inner, out)
+        out.append(newline + closing)
+    else:  # numbers, true, false, null: the json module's own spelling
+        out.append(json.dumps(value))
+
+
+def context_document(id_base: str) -> bytes:
+    """The context as its own document, for others to reference."""
+    doc = {"@context": {"kopaid": id_base, **project_context()}}
+    return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def _pin_contexts(value: Any, where: str) -> Any:
+    """Replace references to the project's context by the pinned one; refuse any other."""
+    if isinstance(value, list):
+        return [_pin_contexts(v, where) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, v in value.items():
+        if key == "@context":
+            out[key] = _pin_context_value(v, where)
+        elif key == "@import":
+            raise RDFLoadError(f"{where}: '@import' in a JSON-LD context is not allowed: kopa-graph never "
+                               "fetches contexts; inline the context instead")
+        else:
+            out[key] = _pin_contexts(v, where)
+    return out
+
+
+def _pin_context_value(v: Any, where: str) -> Any:
+    if isinstance(v, list):
+        return [_pin_context_value(x, where) for x in v]
+    if isinstance(v, str):
+        if v == CONTEXT_IRI or (Path(v).name in CONTEXT_FILE_NAMES and "/" not in v.replace("./", "", 1)):
+            return project_context()
+        raise RDFLoadError(f"{where}: the JSON-LD @context {v!r} would have to be fetched; kopa-graph never "
+                           f"fetches contexts. Inline the context, or reference the project's own ({CONTEXT_IRI})")
+    if isinstance(v, dict):
+        return _pin_contexts(v, where)
+    return v
+
+
+def parse_jsonld(data: bytes, where: str, graph: Graph) -> Graph:
+    """Parse JSON-LD into ``graph`` without fetching anything."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+        doc = _pin_contexts(doc, where)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RDFLoadError(f"{where}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise RDFLoadError(f"{where}: the JSON is nested more deeply than kopa-graph reads (Python's recursion "
+                           "limit); flatten the nesting (give inner nodes an @id) or split the file") from None
+    try:
+        graph.parse(data=json.dumps(doc), format="json-ld")
+    except RecursionError:
+        raise RDFLoadError(f"{where}: the JSON-LD is nested more deeply than kopa-graph reads (Python's "
+                           "recursion limit); flatten the nesting (give inner nodes an @id)") from None
+    except Exception as exc:  # rdflib raises many kinds here
+        raise RDFLoadError(f"{where}: not valid JSON-LD: {exc}") from None
+    return graph

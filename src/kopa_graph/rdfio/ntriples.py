@@ -1,0 +1,173 @@
+"""Deterministic N-Triples and Turtle writers.
+
+Both write terms the same way (:func:`literal`, :func:`iri`), escape exactly
+as canonical N-Triples asks, and sort everything, so that the same graph gives
+the same bytes in every process, whatever the hash seed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kopa_graph.graph.namespaces import RDF, XSD
+
+_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_LIT_RE = re.compile(r'[\x00-\x1f"\\\x7f]')
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_BARE = {
+    str(XSD.integer): re.compile(r"^[+-]?[0-9]+$"),
+    str(XSD.decimal): re.compile(r"^[+-]?[0-9]*\.[0-9]+$"),
+    str(XSD.boolean): re.compile(r"^(?:true|false)$"),
+}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group(0)
+    return _ECHAR.get(c) or f"\\u{ord(c):04X}"
+
+
+def literal_text(value: str) -> str:
+    return '"' + _LIT_RE.sub(_escape_char, value) + '"'
+
+
+def iri(term: URIRef) -> str:
+    return "<" + _IRI_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04X}", str(term)) + ">"
+
+
+def literal(term: Literal, datatype: str | None = None) -> str:
+    out = literal_text(str(term))
+    if term.language:
+        return out + "@" + term.language
+    if term.datatype and term.datatype != XSD.string:
+        return out + "^^" + (datatype or iri(term.datatype))
+    return out
+
+
+def nt_term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return iri(term)
+    if isinstance(term, Literal):
+        return literal(term)
+    if isinstance(term, BNode):
+        return "_:" + str(term)
+    raise TypeError(f"cannot write {term!r} as RDF")
+
+
+def term_key(term: Node) -> tuple[int, str, str, str]:
+    """A total order on terms: IRIs, then blank nodes, then literals by value, language, datatype."""
+    if isinstance(term, URIRef):
+        return (0, str(term), "", "")
+    if isinstance(term, BNode):
+        return (1, str(term), "", "")
+    assert isinstance(term, Literal)
+    return (2, str(term), term.language or "", str(term.datatype or ""))
+
+
+def ntriples(graph: Graph) -> bytes:
+    """Canonical-style N-Triples, one triple per line, lines sorted."""
+    return b"".join(ntriples_lines(graph)[0])
+
+
+def ntriples_noting_blanks(graph: Graph) -> tuple[bytes, bool]:
+    """:func:`ntriples`, and whether the graph has blank nodes (whose labels a reader may change)."""
+    lines, blanks = ntriples_lines(graph)
+    return b"".join(lines), blanks
+
+
+def ntriples_lines(graph: Graph) -> tuple[list[bytes], bool]:
+    """The sorted lines of :func:`ntriples` (to write one by one, without joining a large graph's
+    text in memory), and whether the graph has blank nodes. UTF-8 keeps the order of code points, so
+    the lines sort as bytes exactly as they would as text."""
+    from kopa_graph.rdfio.oxbridge import triples
+
+    written: dict[Node, bytes] = {}  # a term is written once, however often it occurs
+
+    def w(t: Node) -> bytes:
+        found = written.get(t)
+        if found is None:
+            found = written[t] = nt_term(t).encode("utf-8")
+        return found
+
+    lines = [b"%s %s %s .\n" % (w(s), w(p), w(o)) for s, p, o in triples(graph)]
+    lines.sort()
+    return lines, any(isinstance(t, BNode) for t in written)
+
+
+class _TurtleTerms:
+    def __init__(self, prefixes: Mapping[str, str], base: str | None) -> None:
+        # longest namespace first, so that the most specific prefix wins
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.base = base
+        self.used: set[str] = set()
+        self._written: dict[URIRef, tuple[str, str | None]] = {}  # an IRI is written often: once is enough
+
+    def iri(self, term: URIRef) -> str:
+        found = self._written.get(term)
+        if found is None:
+            found = self._written[term] = self._iri(term)
+        if found[1] is not None:
+            self.used.add(found[1])
+        return found[0]
+
+    def _iri(self, term: URIRef) -> tuple[str, str | None]:
+        value = str(term)
+        for prefix, ns in self.prefixes:
+            if value.startswith(ns) and _PN_LOCAL.match(value[len(ns):]):
+                return f"{prefix}:{value[len(ns):]}", prefix
+        if self.base and value.startswith(self.base):
+            rest = value[len(self.base):]
+            if rest and ":" not in rest.split("/")[0] and not _IRI_BAD.search(rest) and "#" not in rest \
+                    and "?" not in rest and not rest.startswith(("/", ".")) and "/." not in rest:
+                return f"<{rest}>", None
+        return iri(term), None
+
+    def term(self, term: Node) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        if isinstance(term, Literal):
+            dt = str(term.datatype) if term.datatype else ""
+            if not term.language and dt in _BARE and _BARE[dt].match(str(term)):
+                return str(term)
+            return literal(term, self.iri(term.datatype) if term.datatype and term.datatype != XSD.string else None)
+        return nt_term(term)
+
+
+def turtle(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -> bytes:
+    """Sorted, readable Turtle: one block per subject, ``a`` first, then predicates
+    and objects in order; IRIs under ``base`` are written relative to it."""
+    return b"".join(turtle_chunks(graph, prefixes, base))
+
+
+def turtle_chunks(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -> Iterator[bytes]:
+    """:func:`turtle` in pieces (the prefixes, then one subject's block at a time), to be written
+    without the whole text in memory."""
+    from kopa_graph.rdfio.oxbridge import by_subject
+
+    terms = _TurtleTerms(prefixes, base)
+    grouped = by_subject(graph)
+    rdf_type = RDF.type
+    blocks = []
+    for s in sorted(grouped, key=term_key):
+        preds = grouped[s]
+        order = sorted(preds, key=lambda p: (p != rdf_type, term_key(p))) if len(preds) > 1 else list(preds)
+        parts = []
+        for p in order:
+            objects = preds[p] if len(preds[p]) == 1 else sorted(preds[p], key=term_key)
+            ptext = "a" if p == rdf_type else terms.term(p)
+            parts.append(ptext + " " + ",\n        ".join(terms.term(o) for o in objects))
+        blocks.append(terms.term(s) + " " + " ;\n    ".join(parts) + " .\n")
+    head = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()) if p in terms.used]
+    if base:
+        head.insert(0, f"@base <{base}> .\n")
+    yield ("".join(head) + "\n").encode("utf-8")
+    for i, block in enumerate(blocks):
+        yield (block if i == 0 else "\n" + block).encode("utf-8")
+
+
+def sorted_triples(graph: Graph) -> Iterable[tuple[Node, Node, Node]]:
+    return sorted(graph, key=lambda t: (term_key(t[0]), term_key(t[1]), term_key(t[2])))

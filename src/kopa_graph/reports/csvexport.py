@@ -1,0 +1,219 @@
+"""``kopa-graph export csv DIR``: the graph as CSV files for registry people.
+
+One UTF-8 CSV per entity type (pilots, organisations, memberships, contacts,
+themes) with codes and identifiers in columns of their own and the IRI of every
+entity, plus ``csv-metadata.json`` (W3C CSV on the Web) that documents each
+column. Values of a multi-valued column are separated by a space, in sorted
+order; the files are deterministic.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kopa_graph.graph.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
+from kopa_graph.settings import Settings
+
+Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    multiple: bool = False
+
+
+def _lit(g: Graph, s: Node, p: URIRef, lang: str | None = None) -> str:
+    for o in sorted(g.objects(s, p), key=str):
+        if isinstance(o, Literal) and (lang is None or o.language == lang):
+            return str(o)
+    return ""
+
+
+def _iris(g: Graph, s: Node, p: URIRef) -> str:
+    return " ".join(sorted(str(o) for o in g.objects(s, p) if isinstance(o, URIRef)))
+
+
+def _identifiers(g: Graph, org: Node, scheme_suffix: str, p: URIRef = ADMS.identifier) -> str:
+    return " ".join(sorted(_lit(g, i, SKOS.notation) for i in g.objects(org, p)
+                           if str(g.value(i, DCTERMS.type) or "").endswith("/" + scheme_suffix)))
+
+
+def _codes(g: Graph, org: Node, classification: str) -> tuple[str, str]:
+    for entry in g.objects(org, ADMS.identifier):
+        if f"/{classification}/code/" in str(entry):
+            return _lit(g, entry, SKOS.notation), str(entry)
+    return "", ""
+
+
+def _region(g: Graph, org: Node, year: str) -> str:
+    site = g.value(org, ORG.hasSite)
+    if site is None:
+        return ""
+    for entry in g.objects(site, DCTERMS.spatial):
+        if f"kunta_1_{year}" in str(entry):
+            for part in g.objects(entry, DCTERMS.isPartOf):
+                if f"/maakunta_1_{year}/" in str(part):
+                    return _lit(g, part, SKOS.notation)
+    return ""
+
+
+def _pilot_regions(g: Graph, pilot: Node, year: str) -> tuple[str, str]:
+    for area in g.objects(pilot, DCTERMS.spatial):
+        if str(area).endswith(f"maakunta_1_{year}"):
+            codes = " ".join(sorted(_lit(g, r, SKOS.notation) for r in g.objects(area, DCTERMS.hasPart)))
+            return codes, "true" if (area, RDF.type, KOPA.CrossRegionalArea) in g else "false"
+    return "", ""
+
+
+def _pilots(g: Graph) -> Iterable[Row]:
+    for p in g.subjects(RDF.type, KOPA.Pilot):
+        r2020, x2020 = _pilot_regions(g, p, "20200101")
+        r2026, x2026 = _pilot_regions(g, p, "20260101")
+        yield {"iri": str(p), "name_sv": _lit(g, p, SKOS.prefLabel, "sv"), "project": _iris(g, p, DCTERMS.isPartOf),
+               "themes": _iris(g, p, DCTERMS.subject), "regions_2020": r2020, "cross_regional_2020": x2020,
+               "regions_2026": r2026, "cross_regional_2026": x2026, "source": _iris(g, p, DCTERMS.source)}
+
+
+def _organisations(g: Graph) -> Iterable[Row]:
+    for o in g.subjects(RDF.type, ORG.Organization):
+        code, uri2020 = _codes(g, o, "kunta_1_20200101")
+        _, uri2026 = _codes(g, o, "kunta_1_20260101")
+        parent = g.value(o, ORG.subOrganizationOf)
+        site = g.value(o, ORG.hasSite)
+        municipality = ""
+        if site is not None:
+            municipality = " ".join(sorted(_lit(g, e, SKOS.notation) for e in g.objects(site, DCTERMS.spatial)
+                                           if "kunta_1_20200101" in str(e)))
+        yield {"iri": str(o), "name_sv": _lit(g, o, SKOS.prefLabel, "sv"), "name_fi": _lit(g, o, SKOS.prefLabel, "fi"),
+               "type": _iris(g, o, ORG.classification), "kuntanumero": code, "kunta_2020_uri": uri2020,
+               "kunta_2026_uri": uri2026, "business_id": _identifiers(g, o, "business-id"),
+               "opintopolku_oid": _identifiers(g, o, "opintopolku-organisation-oid"),
+               "institution_oid": _identifiers(g, o, "opintopolku-institution-oid"),
+               "parent": str(parent) if parent else "",
+               "parent_business_id": _identifiers(g, o, "business-id", KOPA.parentIdentifier),
+               "municipality": municipality, "region_2020": _region(g, o, "20200101"),
+               "region_2026": _region(g, o, "20260101")}
+
+
+def _memberships(g: Graph) -> Iterable[Row]:
+    for m in g.subjects(RDF.type, ORG.Membership):
+        yield {"iri": str(m), "collaboration": _iris(g, m, ORG.organization), "organisation": _iris(g, m, ORG.member),
+               "roles": _iris(g, m, ORG.role), "as_written": _lit(g, m, KOPA.asWritten),
+               "position": _lit(g, m, SCHEMA.position), "source": _iris(g, m, DCTERMS.source)}
+
+
+def _contacts(g: Graph) -> Iterable[Row]:
+    for post in g.subjects(RDF.type, ORG.Post):
+        person = g.value(post, ORG.heldBy)
+        yield {"post": str(post), "pilot": " ".join(sorted(str(p) for p in g.subjects(SCHEMA.contactPoint, post))),
+               "title": _lit(g, post, SKOS.prefLabel, "sv"), "person": str(person) if person else "",
+               "name": _lit(g, person, FOAF.name) if person else "", "organisation": _iris(g, post, ORG.postIn),
+               "organisation_as_written": _lit(g, post, KOPA.asWritten), "position": _lit(g, post, SCHEMA.position),
+               "source": _iris(g, post, DCTERMS.source)}
+
+
+def _themes(g: Graph, theme_scheme: URIRef) -> Iterable[Row]:
+    for t in g.subjects(SKOS.inScheme, theme_scheme):
+        row = {"iri": str(t)}
+        row.update({f"label_{lang}": _lit(g, t, SKOS.prefLabel, lang) for lang in ("sv", "fi", "en")})
+        row["broader"] = _iris(g, t, SKOS.broader)
+        row.update({f"yso_{rel}": _iris(g, t, SKOS[f"{rel}Match"])
+                    for rel in ("exact", "close", "broad", "narrow", "related")})
+        yield row
+
+
+TABLES: dict[str, tuple[str, list[Column]]] = {
+    "pilots.csv": ("The pilots", [
+        Column("iri", "IRI of the pilot"), Column("name_sv", "name as the article writes it (Swedish)"),
+        Column("project", "IRI of the network project it is part of"),
+        Column("themes", "IRIs of its themes", True),
+        Column("regions_2020", "region (maakunta) codes of its members' municipalities, maakunta_1_20200101 (derived)",
+               True),
+        Column("cross_regional_2020", "true when those are more than one region (derived)"),
+        Column("regions_2026", "the same for today, maakunta_1_20260101 (derived)", True),
+        Column("cross_regional_2026", "true when those are more than one region (derived)"),
+        Column("source", "the article line it is read from (RFC 5147 fragment)", True)]),
+    "organisations.csv": ("The organisations", [
+        Column("iri", "IRI of the organisation"), Column("name_sv", "Swedish name (as the article writes it)"),
+        Column("name_fi", "Finnish name where a reference file gives it"),
+        Column("type", "IRI of its organisation type"),
+        Column("kuntanumero", "municipality code (kunta_1_20200101), for municipalities"),
+        Column("kunta_2020_uri", "code-list URI of the municipality in kunta_1_20200101"),
+        Column("kunta_2026_uri", "code-list URI of the municipality in kunta_1_20260101 (empty: no longer exists)"),
+        Column("business_id", "Business ID (Y-tunnus) a reference file gives for it", True),
+        Column("opintopolku_oid", "Opintopolku organisation OID a reference file gives for it", True),
+        Column("institution_oid", "Opintopolku institution (oppilaitos) OID", True),
+        Column("parent", "IRI of the organisation it is part of"),
+        Column("parent_business_id", "the parent's Business ID, which a reference file gives for this unit", True),
+        Column("municipality", "code of the municipality it is in, where known (derived)"),
+        Column("region_2020", "region (maakunta) code in 2020, where known (derived)"),
+        Column("region_2026", "region (maakunta) code today, where known (derived)")]),
+    "memberships.csv": ("Who takes part in which pilot or project", [
+        Column("iri", "IRI of the membership"), Column("collaboration", "IRI of the pilot or project"),
+        Column("organisation", "IRI of the member"), Column("roles", "IRIs of its roles", True),
+        Column("as_written", "the list item as the article writes it"),
+        Column("position", "its place in the article's list"),
+        Column("source", "where it is stated", True)]),
+    "contacts.csv": ("Contact posts of the pilots", [
+        Column("post", "IRI of the post"), Column("pilot", "IRI of the pilot it is a contact point of", True),
+        Column("title", "the title as written (Swedish)"), Column("person", "IRI of the person holding it"),
+        Column("name", "the person's name"), Column("organisation", "IRI of the organisation the post is in"),
+        Column("organisation_as_written", "the organisation as the contact line writes it"),
+        Column("position", "the title's place in the contact line"),
+        Column("source", "the article line", True)]),
+    "themes.csv": ("The themes and their YSO mappings", [
+        Column("iri", "IRI of the theme"), Column("label_sv", "Swedish label"), Column("label_fi", "Finnish label"),
+        Column("label_en", "English label"), Column("broader", "IRI of the broader theme", True),
+        *(Column(f"yso_{rel}", f"YSO concepts it has skos:{rel}Match to", True)
+          for rel in ("exact", "close", "broad", "narrow", "related"))]),
+}
+
+
+def export_csv(g: Graph, theme_scheme: URIRef) -> dict[str, bytes]:
+    """The CSV files and their CSVW metadata, by file name."""
+    producers: dict[str, Callable[[], Iterable[Row]]] = {
+        "pilots.csv": lambda: _pilots(g), "organisations.csv": lambda: _organisations(g),
+        "memberships.csv": lambda: _memberships(g), "contacts.csv": lambda: _contacts(g),
+        "themes.csv": lambda: _themes(g, theme_scheme)}
+    files: dict[str, bytes] = {}
+    tables = []
+    for name, (title, columns) in TABLES.items():
+        rows = sorted(producers[name](), key=lambda r: tuple(r.values()))
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=[c.name for c in columns], lineterminator="\r\n")
+        w.writeheader()
+        w.writerows(rows)
+        files[name] = buf.getvalue().encode("utf-8")
+        tables.append({"url": name, "dc:title": title, "tableSchema": {"columns": [
+            {"name": c.name, "titles": c.name, "dc:description": c.description, "datatype": "string",
+             **({"separator": " "} if c.multiple else {})} for c in columns]}})
+    meta = {"@context": "http://www.w3.org/ns/csvw", "tables": tables}
+    files["csv-metadata.json"] = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def write_csv_export(out_dir: Path, settings: Settings, data_dir: Path | None = None) -> list[Path]:
+    """Write the CSV export of the validated graph of ``data_dir`` to ``out_dir`` (new, empty, or an earlier
+    CSV export, which it replaces at once when complete; :mod:`kopa_graph.publish.release`); return the files."""
+    from kopa_graph.graph.iris import IRIs
+    from kopa_graph.pipeline import build_and_validate
+    from kopa_graph.publish.release import CSV, new_release
+    from kopa_graph.source.model import THEMES
+
+    with new_release(out_dir, CSV, data_dir, option="OUT_DIR") as release:
+        graph = build_and_validate(data_dir, settings)[0].graph
+        files = export_csv(graph, IRIs(settings).scheme(THEMES))
+        for name, data in files.items():
+            release.put(name, data)
+        release.switch()
+    return [Path(out_dir) / name for name in sorted(files)]

@@ -1,0 +1,3 @@
+"""The source data: typed, checked values read from ``data/`` (YAML and CSV with their lines), the checks across
+files, and the national registry data the graph links to.
+"""
