@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
@@ -90,8 +91,30 @@ def test_a_validator_exception_is_a_failure_and_leaves_no_global_state(
     assert _snapshot(built) == before
 
 
+def _folders(store: Path) -> set[tuple[str, int, int]]:
+    """The release folders in ``store``, each told apart from a later one of the same name by its inode and
+    change time (a killed run's folder is removed by the next run, which reuses its number)."""
+    found = set()
+    for p in store.iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            if p.name.isdigit():
+                st = p.lstat()
+                found.add((p.name, st.st_ino, st.st_ctime_ns))
+    return found
+
+
+def _new_release_entries(store: Path, old: set[tuple[str, int, int]]) -> int:
+    """How far a running build has got: -1 before its release folder exists, else the entries in it."""
+    for name, *_ in _folders(store) - old:
+        with contextlib.suppress(FileNotFoundError):
+            return len(list((store / name).iterdir()))
+    return -1
+
+
 def test_sigkill_at_any_moment_leaves_the_previous_release(tmp_path: Path) -> None:
-    """Kill -9 a real build at several moments: each time the outputs are the earlier release, whole."""
+    """Kill -9 a real build at several moments, each chosen by what it has written so far (its release
+    folder made, then holding 1, 2, 3 and 4 entries), not by the clock: each time the outputs are the
+    earlier release, whole; a build that gets to the end first shows the new release, whole."""
     script = Path(sys.executable).with_name("kopa-graph")
     assert script.exists()
     data = tmp_path / "data"
@@ -100,25 +123,26 @@ def test_sigkill_at_any_moment_leaves_the_previous_release(tmp_path: Path) -> No
     out = tmp_path / "out"
     subprocess.run([str(script), "-q", "build", "--data", str(SMALL), "--out", str(out)], check=True,
                    capture_output=True)
-    before = _snapshot(out)
-    started = time.monotonic()
-    subprocess.run([str(script), "-q", "build", "--data", str(data), "--out", str(tmp_path / "timing")],
+    subprocess.run([str(script), "-q", "build", "--data", str(data), "--out", str(tmp_path / "whole")],
                    check=True, capture_output=True)
-    whole = time.monotonic() - started
+    before = _snapshot(out)
+    store = tmp_path / ".out.releases"
     killed = 0
-    for fraction in (0.3, 0.6, 0.8, 0.9, 0.97):
+    for point in (0, 1, 2, 3, 4):
+        old = _folders(store)  # the release shown, and what the last killed run left
         proc = subprocess.Popen([str(script), "-q", "build", "--data", str(data), "--out", str(out)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(whole * fraction)
+        while proc.poll() is None and _new_release_entries(store, old) < point:
+            time.sleep(0.0005)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
         proc.wait()
         now = {name: data for name, data in _snapshot(out).items() if not name.startswith(".")}
         if proc.returncode == 0:  # it finished first: the new release, whole
-            assert now == {n: d for n, d in _snapshot(tmp_path / "timing").items()}
+            assert now == _snapshot(tmp_path / "whole")
             break
-        assert now == before, f"killed at {fraction:.0%} of a build: the outputs changed"
+        assert now == before, f"killed with {point} entries in its release folder: the outputs changed"
     assert killed >= 3, "the build was too quick to be killed part-way"
 
 
