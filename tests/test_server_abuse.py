@@ -739,3 +739,28 @@ def test_a_killed_servers_temporary_folders_are_removed_by_the_next(tmp_path: Pa
         held.close()
         if scratch != tmp_path:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_a_scratch_folder_being_made_is_never_swept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process sweeping in the moment between a folder's lock file being made and being locked
+    would take the folder for a dead one and remove it: the lock file appears under its name only once it
+    is locked."""
+    from kopa_graph import scratch
+
+    real = scratch.fcntl.flock
+
+    def sweep_first(fd: int, operation: int) -> None:
+        if not operation & scratch.fcntl.LOCK_NB:  # the owner taking its lock: another process sweeps now
+            scratch.sweep("site", tmp_path)
+        real(fd, operation)
+
+    monkeypatch.setattr(scratch.fcntl, "flock", sweep_first)
+    made = scratch.Scratch("site", tmp_path)
+    try:
+        assert made.path.is_dir() and (made.path / scratch.LOCK).is_file()
+        monkeypatch.setattr(scratch.fcntl, "flock", real)
+        assert scratch.sweep("site", tmp_path) == []
+        assert made.path.is_dir()
+    finally:
+        made.close()
+    assert list(tmp_path.iterdir()) == []

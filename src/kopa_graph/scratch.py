@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 LOCK = ".lock"
+_NEW_LOCK = ".lock.new"
 
 
 class Scratch:
@@ -27,8 +28,11 @@ class Scratch:
         base = Path(parent or tempfile.gettempdir())
         sweep(kind, base)
         self.path = Path(tempfile.mkdtemp(prefix=f"kopa-{kind}-{os.getpid()}-", dir=base))
-        self._lock: int | None = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        # locked before it is visible as LOCK: a sweep in between would take the folder for a dead one's
+        self._lock: int | None = os.open(self.path / _NEW_LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                                         0o600)
         fcntl.flock(self._lock, fcntl.LOCK_EX)
+        os.rename(self.path / _NEW_LOCK, self.path / LOCK)
 
     def close(self) -> None:
         """Remove the folder; safe to call more than once."""
