@@ -61,8 +61,8 @@ def step_stages(data: Path, work: Path) -> dict[str, dict[str, float]]:
         return value
 
     from kopa_graph.graph.build import build_graph
-    from kopa_graph.graph.namespaces import prefixes_for
     from kopa_graph.rdfio.engine import serialize
+    from kopa_graph.rdfio.namespaces import prefixes_for
     from kopa_graph.settings import Settings
     from kopa_graph.source.load import load_source_data
     from kopa_graph.validation.validate import load_ontology, load_shapes, validate_graph

@@ -115,7 +115,7 @@ def test_validate_nonconforming_file_json(tmp_path: Path, built: Path) -> None:
 def test_validate_nonconforming_file_turtle(tmp_path: Path, built: Path) -> None:
     from rdflib import Graph, Literal
 
-    from kopa_graph.graph.namespaces import SH
+    from kopa_graph.rdfio.namespaces import SH
 
     result = runner.invoke(main, ["validate", "--format", "turtle", str(_nonconforming_file(tmp_path, built))])
     assert result.exit_code == 1

@@ -125,7 +125,7 @@ def test_names_resolve_in_swedish_and_finnish_and_through_aliases(shipped, tmp_p
 
 
 def test_honkajoki_resolves_through_the_2020_list_only(shipped) -> None:  # type: ignore[no-untyped-def]
-    from kopa_graph.article.resolve import Resolver
+    from kopa_graph.source.resolve import Resolver
 
     r = Resolver(shipped)
     assert "099" not in shipped.municipalities_now
@@ -135,8 +135,8 @@ def test_honkajoki_resolves_through_the_2020_list_only(shipped) -> None:  # type
 def test_a_municipality_named_only_in_the_2026_list_resolves(shipped) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from kopa_graph.article.resolve import Resolver
     from kopa_graph.source.model import Municipality
+    from kopa_graph.source.resolve import Resolver
 
     now = dict(shipped.municipalities_now)
     now["999"] = Municipality("999", "Uusikunta", "Nykommun", "kunta_1_20260101")

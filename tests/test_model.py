@@ -11,8 +11,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kopa_graph import Settings
 from kopa_graph.graph.build import BuiltGraph
-from kopa_graph.graph.namespaces import KOPA, ONTOLOGY_IRI, PREFIXES
 from kopa_graph.rdfio.jsonld import project_context
+from kopa_graph.rdfio.namespaces import KOPA, ONTOLOGY_IRI, PREFIXES
 from kopa_graph.resources import ontology_path
 from kopa_graph.validation.validate import validate_graph
 

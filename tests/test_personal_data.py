@@ -27,7 +27,7 @@ from rdflib.namespace import FOAF, RDF
 from conftest import graph_store
 from kopa_graph.cli import main
 from kopa_graph.graph.build import build_graph
-from kopa_graph.graph.namespaces import ORG, SCHEMA, SKOS
+from kopa_graph.rdfio.namespaces import ORG, SCHEMA, SKOS
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
 from kopa_graph.source.load import load_source_data

@@ -15,7 +15,7 @@ from conftest import ROOT
 from kopa_graph import Settings
 from kopa_graph.cli import main
 from kopa_graph.graph.build import BuiltGraph
-from kopa_graph.graph.namespaces import ADMS, DCTERMS, KOPA, ORG, PROV, RDF, ROV, SKOS, XSD
+from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, KOPA, ORG, PROV, RDF, ROV, SKOS, XSD
 from kopa_graph.reports.csvexport import TABLES, export_csv
 
 ID = "https://w3id.org/kopa/id/"

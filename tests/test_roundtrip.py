@@ -17,10 +17,10 @@ from rdflib.compare import isomorphic
 from conftest import ROOT, SMALL, describe_diff, need_peer
 from kopa_graph import Settings, serialize_release
 from kopa_graph.graph.build import BuiltGraph
-from kopa_graph.graph.namespaces import XSD
 from kopa_graph.rdfio.engine import parse_bytes
 from kopa_graph.rdfio.formats import FORMATS
 from kopa_graph.rdfio.jsonld import project_context
+from kopa_graph.rdfio.namespaces import XSD
 
 OUTPUTS = {"kopa.ttl": "turtle", "kopa.jsonld": "json-ld", "kopa.nt": "n-triples"}
 

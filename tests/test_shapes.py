@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kopa_graph import Settings
 from kopa_graph.graph.build import BuiltGraph
-from kopa_graph.graph.namespaces import KOPASH, PREFIXES, RDF, RDFS, SH
+from kopa_graph.rdfio.namespaces import KOPASH, PREFIXES, RDF, RDFS, SH
 from kopa_graph.validation.validate import ValidationReport, load_ontology, load_shapes, validate_graph
 
 CASES = Path(__file__).resolve().parent / "shape_cases"

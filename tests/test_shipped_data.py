@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from kopa_graph.graph.build import BuiltGraph
-from kopa_graph.graph.namespaces import DCTERMS, FOAF, KOPA, ORG, RDF, SKOS
+from kopa_graph.rdfio.namespaces import DCTERMS, FOAF, KOPA, ORG, RDF, SKOS
 
 BASE = "https://w3id.org/kopa/id/"
 ARTICLE = "https://www.kommunforbundet.fi/pilotforsok-inom-natverksprojektet-utbildning-som-tjanst-kopa"

@@ -23,12 +23,12 @@ from rdflib.compare import isomorphic
 
 from conftest import SMALL, describe_diff, need_peer
 from kopa_graph import Settings
-from kopa_graph.graph.namespaces import DCAT, RDF, SKOS, VOID
 from kopa_graph.publish import conneg
 from kopa_graph.publish.site import pages as sitepages
 from kopa_graph.publish.site.build import build_site
 from kopa_graph.rdfio.engine import parse_bytes
 from kopa_graph.rdfio.formats import FORMATS
+from kopa_graph.rdfio.namespaces import DCAT, RDF, SKOS, VOID
 
 NGINX_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
 

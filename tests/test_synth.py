@@ -26,7 +26,7 @@ def test_synthetic_data_builds_conforms_and_is_deterministic(tmp_path: Path) -> 
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
     built, report = build_and_validate(tmp_path / "a", Settings())
     assert report.conforms
-    from kopa_graph.graph.namespaces import KOPA, RDF
+    from kopa_graph.rdfio.namespaces import KOPA, RDF
 
     assert len(set(built.graph.subjects(RDF.type, KOPA.Pilot))) == 12
     synth.generate(tmp_path / "c", 12, seed=8)

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from kopa_graph.errors import KopaError, NotConformant
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.settings import BASE_IRI_ENV, DEFAULT_BASE_IRI, Settings
 
 #: Set by :func:`run`: the command owns this process, which ends when the command does.
@@ -308,7 +309,7 @@ _NO_SANDBOX_OPTION = click.option(
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the helper.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
               show_default=True, help="table for people; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.")
-@click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
               help="Language of the labels a table shows instead of IRIs.")
 @_DATA_OPTION
 @_GRAPH_OPTION
@@ -352,7 +353,7 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
                                                     "n-triples"]),
               help="SELECT/ASK: table (default), csv, tsv, json, xml; CONSTRUCT/DESCRIBE: turtle (default), "
                    "json-ld, n-triples.")
-@click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
               help="Language of the labels a table shows instead of IRIs.")
 @_DATA_OPTION
 @_GRAPH_OPTION
@@ -368,12 +369,12 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
     (SECURITY.md); where that is impossible the command exits 2.
     """
     from kopa_graph.errors import InputError
-    from kopa_graph.graph.namespaces import prefixes_for
     from kopa_graph.query.helpers import QueryError, prepare, run_sparql
     from kopa_graph.query.lexer import scan
     from kopa_graph.query.results import format_result
     from kopa_graph.query.sandbox import Isolation
     from kopa_graph.rdfio.engine import serialize
+    from kopa_graph.rdfio.namespaces import prefixes_for
 
     with _errors():
         if query_text.startswith("@"):
@@ -536,7 +537,7 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
 
 
 @main.command()
-@click.option("--lang", type=click.Choice(["sv", "fi", "en"]), default="sv", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
               help="Language of the labels (Swedish uses the texts as the article writes them).")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of source data to build the graph from [default: the shipped data/].")
@@ -553,8 +554,8 @@ def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Pat
     """
     from kopa_graph.article.render import render as run_render
     from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.publish.release import refuse_taken, write_new_file
     from kopa_graph.rdfio.engine import parse_file
+    from kopa_graph.rdfio.release import refuse_taken, write_new_file
 
     with _errors():
         if output:

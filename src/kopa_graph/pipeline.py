@@ -17,14 +17,14 @@ from rdflib import Graph
 from kopa_graph.errors import NotConformant
 from kopa_graph.graph.build import BuiltGraph, build_graph
 from kopa_graph.graph.dataset import dataset_iri
-from kopa_graph.graph.namespaces import prefixes_for
 from kopa_graph.progress import QUIET, Progress
-from kopa_graph.publish.release import BUILD, new_release
 from kopa_graph.rdfio.engine import serialize, serialize_chunks
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import context_document
 from kopa_graph.rdfio.manifest import graph_hash, manifest
+from kopa_graph.rdfio.namespaces import prefixes_for
 from kopa_graph.rdfio.ntriples import ntriples_lines
+from kopa_graph.rdfio.release import BUILD, new_release
 from kopa_graph.rdfio.staging import Staging
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
@@ -119,7 +119,7 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
     context and ``manifest.json`` (each file's SHA-256, and the graph's RDFC-1.0 hash).
 
     Each file is written as soon as it is made (never held in memory whole) into a new release folder,
-    which replaces the earlier release at ``out_dir`` at once when complete (:mod:`kopa_graph.publish.release`); a
+    which replaces the earlier release at ``out_dir`` at once when complete (:mod:`kopa_graph.rdfio.release`); a
     failure anywhere leaves that untouched. ``out_dir`` must be new, an empty folder or one a build made.
     """
     prefixes = prefixes_for(settings.id_base)

@@ -1,7 +1,7 @@
 """``kopa-graph ingest``: read the published article into the source data.
 
 Every fact keeps the article line it was read from. Names resolve through
-:mod:`kopa_graph.article.resolve`; a name that resolves to nothing is an error naming
+:mod:`kopa_graph.source.resolve`; a name that resolves to nothing is an error naming
 the line and the closest known names. Identifiers already in ``data/`` are
 kept (a pilot or person is matched by name); new ones are minted from the name
 (pilots) or numbered on (people, ``p015``, ...).
@@ -16,8 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kopa_graph.article.layout import ArticleError, Block, Layout, Line, parse_layout
-from kopa_graph.article.resolve import Index, Match, Resolver
-from kopa_graph.article.splitting import parenthesised, split_contacts, split_list, sub_list, unknown_part
+from kopa_graph.article.splitting import split_contacts, split_list, sub_list, unknown_part
 from kopa_graph.errors import Location
 from kopa_graph.source.model import (
     Claim,
@@ -30,6 +29,7 @@ from kopa_graph.source.model import (
     Pilot,
     SourceData,
 )
+from kopa_graph.source.resolve import Index, Match, Resolver, parenthesised
 
 log = logging.getLogger(__name__)
 

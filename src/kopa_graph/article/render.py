@@ -16,17 +16,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.article.layout import LABELS
-from kopa_graph.graph.namespaces import DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
+from kopa_graph.graph.labels import label as best_label
+from kopa_graph.languages import LANGUAGES
+from kopa_graph.rdfio.namespaces import DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
 
-LANGS = ("sv", "fi", "en")
 _LABEL_INDEX = {"sv": 0, "fi": 1, "en": 2}
 _CONTACT_LABEL = {"sv": "Kontaktperson", "fi": "Yhteyshenkilö", "en": "Contact person"}
 _AND = {"sv": "och", "fi": "ja", "en": "and"}
 _HEADER = {"sv": "Utbildning som tjänst -pilotförsöken:", "fi": "Koulutus palveluna -pilotit:",
            "en": "The Education as a Service pilots:"}
 NBSP_LINE = "\u00a0"
-#: Where a label is missing: English speakers name Finnish places in Finnish.
-_FALLBACK = {"sv": ("fi", "en"), "fi": ("sv", "en"), "en": ("fi", "sv")}
 
 
 @dataclass(frozen=True)
@@ -49,12 +48,9 @@ def _int(g: Graph, s: Node, p: URIRef) -> int:
 
 
 def label(g: Graph, s: Node | None, lang: str, p: URIRef = SKOS.prefLabel) -> str:
-    """The label of ``s`` in ``lang``, else in the next language of ``_FALLBACK``, else any."""
-    labels = {o.language: str(o) for o in g.objects(s, p) if isinstance(o, Literal)}
-    for candidate in (lang, *_FALLBACK[lang]):
-        if candidate in labels:
-            return labels[candidate]
-    return next(iter(sorted(labels.values())), str(s))
+    """The label of ``s`` in ``lang`` (:func:`kopa_graph.graph.labels.label`), else ``s`` itself."""
+    found = best_label(g, s, lang, (p,))
+    return found[0] if found else str(s)
 
 
 def join(items: list[str], lang: str) -> str:
@@ -133,8 +129,8 @@ def _intro(g: Graph, lang: str) -> list[str]:
 
 def render(g: Graph, lang: str = "sv") -> str:
     """The pilot list of ``g`` in the article's (labelled) layout."""
-    if lang not in LANGS:
-        raise ValueError(f"language must be one of {', '.join(LANGS)}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)), None)
     title = label(g, article, lang, DCTERMS.title) if article is not None else "KOPA"
     lines = [title, "", *(x for ln in _intro(g, lang) for x in (ln, "")), _HEADER[lang], ""]

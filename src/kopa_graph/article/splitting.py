@@ -90,12 +90,6 @@ def split_list(text: str, resolve: Callable[[str], T | None]) -> list[tuple[str,
     return items
 
 
-def parenthesised(item: str) -> tuple[str, str | None]:
-    """'name (extra)' → ('name', 'extra'); ('item', None) when it does not end in a parenthesis."""
-    m = re.match(r"^(.*?)\s*\(([^()]*)\)$", item)
-    return (m.group(1).strip(), m.group(2).strip()) if m else (item, None)
-
-
 def sub_list(text: str) -> list[str]:
     """The words of a parenthesised list: 'a, b och c' → [a, b, c] (no nesting inside)."""
     parts = split_commas(text)

@@ -17,7 +17,7 @@ from rdflib.term import Node
 from kopa_graph.errors import Location
 from kopa_graph.graph.iris import IRIs, article_line
 from kopa_graph.graph.linkfacts import RegistryLinker
-from kopa_graph.graph.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, SCHEMA, SKOS, XSD, prefixes_for
+from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, SCHEMA, SKOS, XSD, prefixes_for
 from kopa_graph.settings import Settings
 from kopa_graph.source.crosscheck import PROJECT_SOURCE
 from kopa_graph.source.model import LEVELS, ORG_TYPES, PARTICIPANT, ROLES, THEMES, Organisation, SourceData

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
-from kopa_graph.graph.namespaces import DCAT, DCTERMS, FOAF, KOPA, PREFIXES, RDF, VOID, XSD
+from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, PREFIXES, RDF, VOID, XSD
 from kopa_graph.settings import Settings
 
 #: Documented defaults (``kopa-graph site --licence/--publisher``).

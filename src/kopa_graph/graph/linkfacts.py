@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from kopa_graph.graph.iris import IRIs, codelist_code, codelist_scheme
 from kopa_graph.graph.links import MUNICIPALITY_CODE_SCHEME, current, link_identifiers, municipality_of
-from kopa_graph.graph.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, ROV, SKOS, XSD
+from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, ROV, SKOS, XSD
 from kopa_graph.source.model import IDENTIFIER_SCHEMES, LEVELS, THEMES, Area, Municipality, SourceData
 
 _KUNTA_LABELS = {"fi": "Kunnat {}", "sv": "Kommuner {}", "en": "Municipalities {}"}

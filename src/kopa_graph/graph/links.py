@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kopa_graph.article.resolve import Resolver, unique
-from kopa_graph.article.splitting import parenthesised
 from kopa_graph.source.model import IdentifierRow, Municipality, SourceData
+from kopa_graph.source.resolve import Resolver, parenthesised, unique
 
 #: Identifier schemes as the reference files write them → identifier-scheme concept ids.
 SCHEMES = {

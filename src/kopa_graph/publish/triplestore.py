@@ -28,8 +28,8 @@ from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from kopa_graph.errors import KopaError
-from kopa_graph.graph.namespaces import XSD
 from kopa_graph.progress import QUIET, Progress
+from kopa_graph.rdfio.namespaces import XSD
 from kopa_graph.rdfio.ntriples import ntriples
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES
 

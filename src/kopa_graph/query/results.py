@@ -91,7 +91,7 @@ def to_tsv(result: Result) -> str:
 
 def to_table(result: Result, graph: Graph, lang: str) -> str:
     """A plain-text table for people: IRIs shown by their label in ``lang`` (the IRI where none)."""
-    from kopa_graph.article.render import label
+    from kopa_graph.graph.labels import label
 
     if result.type == "ASK":
         return ("yes" if result.askAnswer else "no") + "\n"
@@ -101,17 +101,12 @@ def to_table(result: Result, graph: Graph, lang: str) -> str:
         if t is None:
             return ""
         if isinstance(t, URIRef):
-            return label(graph, t, lang) if _has_label(graph, t) else str(t)
+            found = label(graph, t, lang)
+            return found[0] if found else str(t)
         return str(t)
 
     cells = [[show(r.get(n)) for n in names] for r in rows]
     return format_table(names, cells) + f"({len(rows)} row{'s' * (len(rows) != 1)})\n"
-
-
-def _has_label(graph: Graph, t: Node) -> bool:
-    from kopa_graph.graph.namespaces import SKOS
-
-    return any(True for _ in graph.objects(t, SKOS.prefLabel))
 
 
 def format_table(header: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
@@ -134,4 +129,3 @@ def format_result(result: Result, fmt: str, graph: Graph, lang: str = "sv") -> s
     if fmt == "table":
         return to_table(result, graph, lang)
     raise ValueError(f"unknown results format {fmt!r}")
-

@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.errors import RDFLoadError
-from kopa_graph.graph.namespaces import RDF, XSD
+from kopa_graph.rdfio.namespaces import RDF, XSD
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.resources import context_path
 

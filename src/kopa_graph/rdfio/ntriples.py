@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kopa_graph.graph.namespaces import RDF, XSD
+from kopa_graph.rdfio.namespaces import RDF, XSD
 
 _ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 _LIT_RE = re.compile(r'[\x00-\x1f"\\\x7f]')

@@ -19,7 +19,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kopa_graph.graph.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
+from kopa_graph.languages import LANGUAGES
+from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
 from kopa_graph.settings import Settings
 
 Row = dict[str, str]
@@ -125,7 +126,7 @@ def _contacts(g: Graph) -> Iterable[Row]:
 def _themes(g: Graph, theme_scheme: URIRef) -> Iterable[Row]:
     for t in g.subjects(SKOS.inScheme, theme_scheme):
         row = {"iri": str(t)}
-        row.update({f"label_{lang}": _lit(g, t, SKOS.prefLabel, lang) for lang in ("sv", "fi", "en")})
+        row.update({f"label_{lang}": _lit(g, t, SKOS.prefLabel, lang) for lang in LANGUAGES})
         row["broader"] = _iris(g, t, SKOS.broader)
         row.update({f"yso_{rel}": _iris(g, t, SKOS[f"{rel}Match"])
                     for rel in ("exact", "close", "broad", "narrow", "related")})
@@ -204,10 +205,10 @@ def export_csv(g: Graph, theme_scheme: URIRef) -> dict[str, bytes]:
 
 def write_csv_export(out_dir: Path, settings: Settings, data_dir: Path | None = None) -> list[Path]:
     """Write the CSV export of the validated graph of ``data_dir`` to ``out_dir`` (new, empty, or an earlier
-    CSV export, which it replaces at once when complete; :mod:`kopa_graph.publish.release`); return the files."""
+    CSV export, which it replaces at once when complete; :mod:`kopa_graph.rdfio.release`); return the files."""
     from kopa_graph.graph.iris import IRIs
     from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.publish.release import CSV, new_release
+    from kopa_graph.rdfio.release import CSV, new_release
     from kopa_graph.source.model import THEMES
 
     with new_release(out_dir, CSV, data_dir, option="OUT_DIR") as release:

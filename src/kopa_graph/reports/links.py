@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kopa_graph.article.ingest import ingest_article
-from kopa_graph.article.resolve import Resolver
 from kopa_graph.graph.links import IdentifierLink, current, link_identifiers
 from kopa_graph.source.model import LEVELS, THEMES, SourceData
+from kopa_graph.source.resolve import Resolver
 
 _STRONG = ("exactMatch", "closeMatch")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kopa_graph.errors import Location, Problem
-from kopa_graph.source.model import LANGUAGES
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.source.yamlfile import YList, YMap
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from kopa_graph.errors import Location, Problem, SourceDataError
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.source import crosscheck
 from kopa_graph.source.csvfile import read_csv
 from kopa_graph.source.fields import FieldReader
@@ -121,7 +122,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
                 continue
             concepts[cid] = Concept(
                 id=cid,
-                labels=r.lang_text(c, "label", f"concept {cid}", required=("sv", "fi", "en")),
+                labels=r.lang_text(c, "label", f"concept {cid}", required=LANGUAGES),
                 definitions=r.lang_text(c, "definition", f"concept {cid}", required=("en",)),
                 loc=c.loc,
                 alt_labels=r.lang_texts(c, "alt_labels", f"concept {cid}"),
@@ -135,7 +136,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
             continue
         schemes[scheme_id] = Scheme(
             id=scheme_id,
-            labels=r.lang_text(head, "label", "scheme", required=("sv", "fi", "en")),
+            labels=r.lang_text(head, "label", "scheme", required=LANGUAGES),
             definitions=r.lang_text(head, "definition", "scheme", required=("en",)),
             concepts=concepts,
             loc=head.loc,

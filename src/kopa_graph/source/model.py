@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from kopa_graph.errors import Location
 
 #: Languages a label may have. Swedish is the language of the source article.
-LANGUAGES = ("sv", "fi", "en")
 
 LangText = Mapping[str, str]
 LangTexts = Mapping[str, tuple[str, ...]]

@@ -26,7 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kopa_graph.graph.namespaces import RDF, RDFS, SH, XSD
+from kopa_graph.rdfio.namespaces import RDF, RDFS, SH, XSD
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES, converter
 
 _ANY_LITERAL = {RDFS.Literal}

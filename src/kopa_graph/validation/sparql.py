@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
-from kopa_graph.graph.namespaces import RDF, RDFS, SH
+from kopa_graph.rdfio.namespaces import RDF, RDFS, SH
 
 _VAR_IN_MESSAGE = re.compile(r"\{[?$](\w+)\}")
 

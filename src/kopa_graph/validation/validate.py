@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.errors import KopaError, Location, ValidatorError
-from kopa_graph.graph.namespaces import RDF, SH
+from kopa_graph.rdfio.namespaces import RDF, SH
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import DEFAULT_BASE_IRI, Settings

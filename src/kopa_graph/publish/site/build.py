@@ -1,7 +1,7 @@
 """``kopa-graph site OUT``: the static linked-data site.
 
 The site is written into a new release folder and switched in at OUT only when
-complete (:mod:`kopa_graph.publish.release`), so a failed run leaves the previous site as
+complete (:mod:`kopa_graph.rdfio.release`), so a failed run leaves the previous site as
 it was; the same graph always gives the same tree.
 """
 
@@ -18,18 +18,19 @@ from rdflib import Graph, URIRef
 from kopa_graph.errors import NotConformant
 from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Distribution, describe
 from kopa_graph.graph.iris import IRIs
-from kopa_graph.graph.namespaces import RDF, SCHEMA, prefixes_for
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.pipeline import build_and_validate, serialize_release
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
-from kopa_graph.publish.release import SITE, new_release
-from kopa_graph.publish.release import Release as NewRelease
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
 from kopa_graph.rdfio.engine import serialize
 from kopa_graph.rdfio.jsonld import jsonld
+from kopa_graph.rdfio.namespaces import RDF, SCHEMA, prefixes_for
 from kopa_graph.rdfio.ntriples import term_key
+from kopa_graph.rdfio.release import SITE, new_release
+from kopa_graph.rdfio.release import Release as NewRelease
 from kopa_graph.reports.csvexport import export_csv
 from kopa_graph.resources import default_data_dir, ontology_path, shapes_paths
 from kopa_graph.settings import Settings
@@ -78,7 +79,7 @@ def build_site(out: Path, settings: Settings, data_dir: Path | None = None, lice
                publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None,
                progress: Progress = QUIET) -> SiteResult:
     """Write the site for the validated graph of ``data_dir`` into ``out``: a new folder, or an empty one,
-    or one a ``site`` run made (:mod:`kopa_graph.publish.release`), which it replaces at once when complete."""
+    or one a ``site`` run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete."""
     with new_release(Path(out), SITE, data_dir, option="OUT") as release:
         built, _ = build_and_validate(data_dir, settings, progress)
         w = _Writer(release)
@@ -160,7 +161,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
         progress.count("resource pages", n, len(resources))
     _article_pages(w, article_text, str(article))
-    for lang in site_pages.LANGS:
+    for lang in LANGUAGES:
         w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists))
     _ontology_and_shapes(w, site)
     w.put("style.css", STYLE)
@@ -185,11 +186,11 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
     # "<" only ever stands in a JSON string here: as \u003c nothing in the data can end the script
     # element or open a comment in it
     embedded = jsonld(desc, id_base).decode("utf-8").replace("<", "\\u003c")
-    for lang in site_pages.LANGS:
+    for lang in LANGUAGES:
         here = f"{path}{site_pages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)
         body = site_pages.resource_body(site, iri, lang, here, desc) + "\n" + site_pages.formats_html(lang, stem)
-        switch = {code: f"{stem}{site_pages.lang_suffix(code)}.html" for code in site_pages.LANGS}
+        switch = {code: f"{stem}{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         alternates = [(mt, f"{stem}.{ext}") for ext, _, mt in RDF_FORMATS]
         w.put(here, site_pages.page(title, tag, lang, here, body, alternates, embedded, switch))
 
@@ -198,12 +199,12 @@ def _article_pages(w: _Writer, text: str, article_url: str) -> None:
     w.put("source/kopa-pilotforsok-sv.txt", text)
     rows = "\n".join(f'      <tr id="L{n}"><td><a href="#L{n}">{n}</a></td><td lang="sv">{site_pages.esc(line)}</td></tr>'
                      for n, line in enumerate(text.splitlines(), start=1))
-    for lang in site_pages.LANGS:
+    for lang in LANGUAGES:
         here = f"source/article{site_pages.lang_suffix(lang)}.html"
         body = (f'    <h1 lang="sv">Pilotförsök inom nätverksprojektet Utbildning som tjänst (KOPA)</h1>\n'
                 f'    <p><a href="{site_pages.esc(article_url)}">{site_pages.esc(article_url)}</a></p>\n'
                 f"    <table>\n{rows}\n    </table>")
-        switch = {code: f"article{site_pages.lang_suffix(code)}.html" for code in site_pages.LANGS}
+        switch = {code: f"article{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         w.put(here, site_pages.page("KOPA: " + article_url.rsplit("/", 1)[-1], None, lang, here, body,
                                    [("text/plain", "kopa-pilotforsok-sv.txt")], None, switch))
 
@@ -215,9 +216,9 @@ def _ontology_and_shapes(w: _Writer, site: site_pages.Site) -> None:
     for path in shapes_paths():
         w.put(f"shapes/{path.name}", path.read_bytes())
     onto = Graph().parse(ontology_path(), format="turtle")
-    for lang in site_pages.LANGS:
+    for lang in LANGUAGES:
         here = f"ontology/index{site_pages.lang_suffix(lang)}.html"
-        switch = {code: f"index{site_pages.lang_suffix(code)}.html" for code in site_pages.LANGS}
+        switch = {code: f"index{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         w.put(here, site_pages.page("kopa ontology", "en", lang, here, ontology_body(onto, lang),
                                    [("text/turtle", "kopa.ttl")], None, switch))
         here = f"shapes/index{site_pages.lang_suffix(lang)}.html"

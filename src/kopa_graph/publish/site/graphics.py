@@ -8,8 +8,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 
 from kopa_graph.graph.dataset import Distribution
-from kopa_graph.graph.namespaces import DCTERMS, KOPA, ORG, RDF, RDFS, SKOS
-from kopa_graph.publish.site.pages import LANGS, Site, esc, lang_suffix, page, value_html
+from kopa_graph.languages import LANGUAGES
+from kopa_graph.publish.site.pages import Site, esc, lang_suffix, page, value_html
+from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, RDF, RDFS, SKOS
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.resources import shapes_paths
 
@@ -132,7 +133,7 @@ def index_body(site: Site, lang: str, dists: list[Distribution]) -> str:
       <li>{value_html(site, here, ds, lang)} (DCAT, VoID: <a href="void.ttl" type="text/turtle">void.ttl</a>)</li>
       <li><a href="ontology/index{lang_suffix(lang)}.html">kopa ontology</a> · <a href="shapes/index{lang_suffix(lang)}.html">SHACL shapes</a> · <a href="source/article{lang_suffix(lang)}.html">source article</a> · <a href="sitemap.xml">sitemap.xml</a></li>
     </ul>"""
-    switch = {code: f"index{lang_suffix(code)}.html" for code in LANGS}
+    switch = {code: f"index{lang_suffix(code)}.html" for code in LANGUAGES}
     return page(t["title"], lang, lang, here, body, [("text/turtle", "download/kopa.ttl")], None, switch)
 
 
@@ -154,7 +155,7 @@ def ontology_body(onto: Graph, lang: str) -> str:
 
 
 def shapes_body(lang: str) -> str:
-    from kopa_graph.graph.namespaces import SH
+    from kopa_graph.rdfio.namespaces import SH
 
     g = Graph()
     for path in shapes_paths():

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
-from kopa_graph.graph.namespaces import PREFIXES, RDFS
+from kopa_graph.languages import LANGUAGES
+from kopa_graph.rdfio.namespaces import PREFIXES, RDFS
 
 _LABELS = {
     "rdf:type": ("typ", "tyyppi", "type"),
@@ -83,6 +84,6 @@ def label_graph() -> Graph:
     for curie, labels in _LABELS.items():
         prefix, local = curie.split(":", 1)
         iri = URIRef(PREFIXES[prefix] + local)
-        for lang, text in zip(("sv", "fi", "en"), labels, strict=True):
+        for lang, text in zip(LANGUAGES, labels, strict=True):
             g.add((iri, RDFS.label, Literal(text, lang=lang)))
     return g

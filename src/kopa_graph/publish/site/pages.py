@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kopa_graph.graph.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
+from kopa_graph.graph.labels import label
 from kopa_graph.publish.conneg import CSP_PAGE
+from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kopa_graph.rdfio.ntriples import term_key
 
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
 
-LANGS = ("sv", "fi", "en")
 LANG_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English"}
 UI = {
     "sv": {"outgoing": "Uppgifter", "incoming": "Länkar hit", "formats": "Andra format", "home": "Alla pilotförsök",
@@ -48,14 +48,9 @@ class Site:
 
     def label(self, node: Node, lang: str) -> tuple[str, str | None]:
         """A label of ``node`` in ``lang`` (or the best other), with its language tag."""
-        found: dict[str, str] = {}
-        for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
-            for o in self.labels.objects(node, p):
-                if isinstance(o, Literal):
-                    found.setdefault(o.language or "", str(o))
-        for candidate in (lang, *{"sv": ("fi", "en"), "fi": ("sv", "en"), "en": ("fi", "sv")}[lang], ""):
-            if candidate in found:
-                return found[candidate], candidate or None
+        found = label(self.labels, node, lang, (SKOS.prefLabel, RDFS.label, DCTERMS.title))
+        if found is not None:
+            return found
         if isinstance(node, URIRef):
             return self._fallback(node, lang)
         return str(node), None

@@ -12,6 +12,7 @@ guess.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -101,3 +102,9 @@ class Resolver:
 def unique(matches: Iterable[Match]) -> Match | None:
     found = list(matches)
     return found[0] if len(found) == 1 else None
+
+
+def parenthesised(item: str) -> tuple[str, str | None]:
+    """'name (extra)' → ('name', 'extra'); ('item', None) when it does not end in a parenthesis."""
+    m = re.match(r"^(.*?)\s*\(([^()]*)\)$", item)
+    return (m.group(1).strip(), m.group(2).strip()) if m else (item, None)
