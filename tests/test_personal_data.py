@@ -112,7 +112,7 @@ def test_serve_names_nobody(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     from kopa_graph.pipeline import build_and_validate
 
     seen: dict[str, Settings] = {}
-    monkeypatch.setattr(server_module, "serve", lambda host, port, settings, data_dir, **kw: seen.update(s=settings))
+    monkeypatch.setattr(server_module, "serve", lambda validated, host, port, **kw: seen.update(s=validated.settings))
     assert runner.invoke(main, ["serve", "--no-personal-data"]).exit_code == 0
     assert seen["s"].personal_data is False
 

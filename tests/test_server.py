@@ -46,10 +46,11 @@ def graph() -> Graph:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kopa_graph.pipeline import validate_source
     from kopa_graph.publish.site.build import build_site
 
     www = tmp_path_factory.mktemp("served") / "www"
-    build_site(www, Settings(), SMALL)
+    build_site(validate_source(SMALL, Settings()), www)
     return www
 
 
@@ -305,7 +306,7 @@ def test_publish_replaces_a_named_graph_and_reads_it_back(oxigraph: str, graph: 
                                                           site: Path) -> None:
     from rdflib.compare import isomorphic
 
-    from kopa_graph.publish.site.build import release_description
+    from kopa_graph.publish.description import release_description
 
     iri = "https://w3id.org/kopa/id/dataset/kopa"
     description = release_description(graph, Settings()).description

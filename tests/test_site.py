@@ -23,6 +23,7 @@ from rdflib.compare import isomorphic
 
 from conftest import SMALL, describe_diff, need_peer
 from kopa_graph import Settings
+from kopa_graph.pipeline import validate_source
 from kopa_graph.publish import conneg
 from kopa_graph.publish.site import pages as sitepages
 from kopa_graph.publish.site.build import build_site
@@ -41,7 +42,7 @@ def site() -> Iterator[Path]:
     public = Path(tempfile.mkdtemp(prefix="kopa-site-test-"))
     public.chmod(0o755)
     out = public / "www"
-    build_site(out, Settings(), SMALL)
+    build_site(validate_source(SMALL, Settings()), out)
     yield out
     shutil.rmtree(public)
 
@@ -136,9 +137,9 @@ def _tree(root: Path) -> dict[str, str]:
 
 def test_two_runs_give_identical_trees(site: Path, tmp_path: Path) -> None:
     again = tmp_path / "www"
-    build_site(again, Settings(), SMALL)
+    build_site(validate_source(SMALL, Settings()), again)
     assert _tree(again) == _tree(site)
-    build_site(again, Settings(), SMALL)  # over an existing site: replaced whole
+    build_site(validate_source(SMALL, Settings()), again)  # over an existing site: replaced whole
     assert _tree(again) == _tree(site)
 
 
@@ -250,7 +251,7 @@ def test_nginx_workers_run_unprivileged_and_read_the_site(nginx) -> None:  # typ
 def test_nginx_serves_the_next_release_once_it_is_switched_in(nginx) -> None:  # type: ignore[no-untyped-def]
     port, root = nginx
     before = os.readlink(root)
-    build_site(root, Settings(), SMALL)
+    build_site(validate_source(SMALL, Settings()), root)
     assert os.readlink(root) != before
     status, _, body = _get(port, "/download/kopa.ttl")
     assert status == 200 and body == (root / "download" / "kopa.ttl").read_bytes()

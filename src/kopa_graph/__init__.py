@@ -22,14 +22,15 @@ from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
 
 if TYPE_CHECKING:
     from kopa_graph.graph.build import BuiltGraph, build_graph
-    from kopa_graph.pipeline import BuildResult, build, build_and_validate, serialize_release
+    from kopa_graph.pipeline import BuildResult, build, build_and_validate
+    from kopa_graph.rdfio.files import serialize_release
     from kopa_graph.source.load import load_source_data
     from kopa_graph.validation.validate import ValidationReport, validate_graph
 
 #: Imported on first use (PEP 562), so that ``kopa-graph --help`` does not load rdflib.
 _LAZY = {"BuiltGraph": "graph.build", "build_graph": "graph.build", "load_source_data": "source.load",
          "BuildResult": "pipeline", "build": "pipeline", "build_and_validate": "pipeline",
-         "serialize_release": "pipeline", "ValidationReport": "validation.validate",
+         "serialize_release": "rdfio.files", "ValidationReport": "validation.validate",
          "validate_graph": "validation.validate"}
 
 

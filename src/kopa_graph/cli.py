@@ -275,10 +275,11 @@ def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None
 
     OUT_DIR is new, empty, or one an export made (README: Output folders).
     """
+    from kopa_graph.pipeline import validate_source
     from kopa_graph.reports.csvexport import write_csv_export
 
     with _errors():
-        for path in write_csv_export(out_dir, _settings(ctx.find_root()), data_dir):
+        for path in write_csv_export(validate_source(data_dir, _settings(ctx.find_root())), out_dir):
             click.echo(f"wrote {path}")
 
 
@@ -439,11 +440,13 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 
     OUT is new, empty, or one a site run made (README: Output folders).
     """
+    from kopa_graph.pipeline import validate_source
     from kopa_graph.publish.site.build import build_site
 
     with _errors():
-        result = build_site(out_dir, _settings(ctx, no_personal_data), data_dir, licence, publisher, sparql_endpoint,
-                            progress=_progress(ctx))
+        progress = _progress(ctx)
+        validated = validate_source(data_dir, _settings(ctx, no_personal_data), progress)
+        result = build_site(validated, out_dir, licence, publisher, sparql_endpoint, progress=progress)
         click.echo(f"Wrote {result.pages} pages for {result.resources} resources to {result.out}.")
 
 
@@ -466,11 +469,13 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
     Query workers run where the kernel forbids network access (SECURITY.md);
     where that is impossible, serve exits 2 unless --no-sandbox.
     """
+    from kopa_graph.pipeline import validate_source
     from kopa_graph.publish.server.app import serve as run_serve
 
     with _errors():
-        run_serve(host, port, _settings(ctx, no_personal_data), data_dir, workers=workers, timeout=timeout, memory_mb=memory_mb,
-                  max_rows=max_rows, sandbox=not no_sandbox)
+        validated = validate_source(data_dir, _settings(ctx, no_personal_data))
+        run_serve(validated, host, port, workers=workers, timeout=timeout, memory_mb=memory_mb, max_rows=max_rows,
+                  sandbox=not no_sandbox)
 
 
 @main.command()
@@ -505,10 +510,8 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
     import os
 
     from kopa_graph.errors import InputError
-    from kopa_graph.graph.dataset import dataset_iri
-    from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.publish.site.build import release_description
-    from kopa_graph.publish.triplestore import publish as run_publish
+    from kopa_graph.pipeline import validate_source
+    from kopa_graph.publish.triplestore import publish_release
 
     settings = _settings(ctx, no_personal_data)
     with _errors():
@@ -518,12 +521,10 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             if password is None:
                 raise InputError(f"the environment variable {password_env} is not set")
         progress = _progress(ctx)
-        graph = build_and_validate(data_dir, settings, progress)[0].graph
-        with progress.stage("describe the dataset"):
-            description = release_description(graph, settings, licence, publisher, sparql_endpoint).description
-        result = run_publish(graph, endpoint, graph_iri or str(dataset_iri(settings)), user, password, dry_run,
-                             timeout=timeout, retries=retries, description=description,
-                             description_iri=description_iri, progress=progress)
+        result = publish_release(validate_source(data_dir, settings, progress), endpoint, graph_iri,
+                                 description_iri=description_iri, licence=licence, publisher=publisher,
+                                 sparql_endpoint=sparql_endpoint, user=user, password=password, dry_run=dry_run,
+                                 timeout=timeout, retries=retries, progress=progress)
         if dry_run:
             click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
             click.echo(f"would PUT the dataset description ({result.description_triples} triples) to "

@@ -18,7 +18,8 @@ from kopa_graph.errors import NotConformant
 from kopa_graph.graph.build import BuiltGraph, build_graph
 from kopa_graph.graph.dataset import dataset_iri
 from kopa_graph.progress import QUIET, Progress
-from kopa_graph.rdfio.engine import serialize, serialize_chunks
+from kopa_graph.rdfio.engine import serialize_chunks
+from kopa_graph.rdfio.files import CONTEXT_FILE, MANIFEST_FILE, STEM
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import context_document
 from kopa_graph.rdfio.manifest import graph_hash, manifest
@@ -29,14 +30,10 @@ from kopa_graph.rdfio.staging import Staging
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
 from kopa_graph.source.load import load_source_data
-from kopa_graph.validation.validate import ValidationReport, load_shapes, render_text, validate_graph
+from kopa_graph.validation.validate import Validated, ValidationReport, load_shapes, render_text, validate_graph
 
 log = logging.getLogger(__name__)
 
-#: Stem of the published files: kopa.ttl, kopa.jsonld, kopa.nt.
-STEM = "kopa"
-CONTEXT_FILE = "context.jsonld"
-MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -72,6 +69,14 @@ def build_and_validate(data_dir: Path | None, settings: Settings,
         return _build_and_validate(data_dir, settings, progress)
 
 
+def validate_source(data_dir: Path | None, settings: Settings, progress: Progress = QUIET) -> Validated:
+    """Load ``data_dir`` (default: the shipped data), build and validate: what ``site``, ``serve`` and
+    ``export csv`` publish. Raises :class:`~kopa_graph.errors.NotConformant` if the graph does not conform."""
+    built, report = build_and_validate(data_dir, settings, progress)
+    article = ((Path(data_dir) if data_dir else default_data_dir()) / built.article_file).read_text(encoding="utf-8")
+    return Validated(built, report, settings, Path(data_dir) if data_dir else None, article)
+
+
 def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Progress,
                         staging: Staging | None = None) -> tuple[BuiltGraph, ValidationReport]:
     """With ``staging``, the N-Triples go straight to their file there (and validation reads them from
@@ -96,22 +101,6 @@ def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Pro
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
     return built, report
-
-
-def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUIET,
-                      ntriples: bytes | None = None) -> dict[str, bytes]:
-    """The published files of ``graph``, by file name (``ntriples``: its N-Triples, already written)."""
-    prefixes = prefixes_for(settings.id_base)
-    files = {}
-    for name in PUBLISHED:
-        file = f"{STEM}{FORMATS[name].extension}"
-        if name == "n-triples" and ntriples is not None:
-            files[file] = ntriples
-            continue
-        with progress.stage(f"write {file}"):
-            files[file] = serialize(graph, name, prefixes, settings.id_base)
-    files[CONTEXT_FILE] = context_document(settings.id_base)
-    return files
 
 
 def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from rdflib import URIRef
 
 from kopa_graph.settings import Settings
-from kopa_graph.source.model import Organisation
+from kopa_graph.source.model import THEMES, Organisation
 
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]*")
 
@@ -59,6 +59,10 @@ class IRIs:
 
     def scheme(self, scheme_id: str) -> URIRef:
         return self._iri(scheme_id)
+
+    def themes(self) -> URIRef:
+        """The scheme of the pilots' themes."""
+        return self.scheme(THEMES)
 
     def concept(self, scheme_id: str, concept_id: str) -> URIRef:
         return self._iri(scheme_id, concept_id)

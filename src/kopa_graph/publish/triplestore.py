@@ -28,10 +28,13 @@ from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from kopa_graph.errors import KopaError
+from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, dataset_iri
 from kopa_graph.progress import QUIET, Progress
+from kopa_graph.publish.description import release_description
 from kopa_graph.rdfio.namespaces import XSD
 from kopa_graph.rdfio.ntriples import ntriples
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES
+from kopa_graph.validation.validate import Validated
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +94,21 @@ def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None
             with progress.stage("send the dataset description and read it back"):
                 d_note = _put_and_check(client, d_url, description, ntriples(description), retries)
     return PublishResult(url, len(graph), len(body), True, note, d_url, d_triples, d_note)
+
+
+def publish_release(validated: Validated, endpoint: str, graph_iri: str | None = None, *,
+                    description_iri: str | None = None, licence: str = DEFAULT_LICENCE,
+                    publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None, user: str | None = None,
+                    password: str | None = None, dry_run: bool = False, timeout: float = 30.0, retries: int = 3,
+                    progress: Progress = QUIET) -> PublishResult:
+    """:func:`publish` a validated graph with its dataset description (the one the site publishes), into
+    ``graph_iri`` (default: the dataset's IRI) and its description graph."""
+    with progress.stage("describe the dataset"):
+        description = release_description(validated.graph, validated.settings, licence, publisher,
+                                          sparql_endpoint).description
+    return publish(validated.graph, endpoint, graph_iri or str(dataset_iri(validated.settings)), user, password,
+                   dry_run, timeout=timeout, retries=retries, description=description,
+                   description_iri=description_iri, progress=progress)
 
 
 def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int) -> str:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
-from kopa_graph.settings import Settings
+from kopa_graph.validation.validate import Validated
 
 Row = dict[str, str]
 
@@ -203,17 +203,14 @@ def export_csv(g: Graph, theme_scheme: URIRef) -> dict[str, bytes]:
     return files
 
 
-def write_csv_export(out_dir: Path, settings: Settings, data_dir: Path | None = None) -> list[Path]:
-    """Write the CSV export of the validated graph of ``data_dir`` to ``out_dir`` (new, empty, or an earlier
-    CSV export, which it replaces at once when complete; :mod:`kopa_graph.rdfio.release`); return the files."""
+def write_csv_export(validated: Validated, out_dir: Path) -> list[Path]:
+    """Write the CSV export of a validated graph to ``out_dir`` (new, empty, or an earlier CSV export, which
+    it replaces at once when complete; :mod:`kopa_graph.rdfio.release`); return the files."""
     from kopa_graph.graph.iris import IRIs
-    from kopa_graph.pipeline import build_and_validate
     from kopa_graph.rdfio.release import CSV, new_release
-    from kopa_graph.source.model import THEMES
 
-    with new_release(out_dir, CSV, data_dir, option="OUT_DIR") as release:
-        graph = build_and_validate(data_dir, settings)[0].graph
-        files = export_csv(graph, IRIs(settings).scheme(THEMES))
+    with new_release(out_dir, CSV, validated.data_dir, option="OUT_DIR") as release:
+        files = export_csv(validated.graph, IRIs(validated.settings).themes())
         for name, data in files.items():
             release.put(name, data)
         release.switch()

@@ -21,6 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.errors import KopaError, Location, ValidatorError
+from kopa_graph.graph.build import BuiltGraph
 from kopa_graph.rdfio.namespaces import RDF, SH
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.resources import ontology_path, shapes_paths
@@ -47,6 +48,24 @@ class Result:
     def sort_key(self) -> tuple[object, ...]:
         return (term_key(self.focus), _SEVERITY_ORDER.get(self.severity, 9), self.path, str(self.shape),
                 self.message, term_key(self.value) if self.value is not None else ())
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A graph that conforms to the shapes, with what publishing it needs: the settings it was built with,
+    the source-data folder it was built from (no output may be written there) and the article's text as
+    read. Only :func:`kopa_graph.pipeline.validate_source` makes one; the site, the server and the CSV export
+    take one, so they cannot be handed a graph that was not validated."""
+
+    built: BuiltGraph
+    report: ValidationReport
+    settings: Settings
+    data_dir: Path | None  # None: the shipped data
+    article: str
+
+    @property
+    def graph(self) -> Graph:
+        return self.built.graph
 
 
 @dataclass

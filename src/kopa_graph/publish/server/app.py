@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import urllib.parse
@@ -44,6 +43,7 @@ from kopa_graph.query.lexer import scan
 from kopa_graph.query.worker import GRAPH_FORMATS, RESULT_FORMATS, QueryFailed, QueryPool
 from kopa_graph.scratch import Scratch
 from kopa_graph.settings import Settings
+from kopa_graph.validation.validate import Validated
 
 if TYPE_CHECKING:
     import uvicorn
@@ -337,28 +337,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(exc.status_code, message, exc.headers)
 
 
-def create_app(graph: Graph, settings: Settings, workers: int = 2, timeout: float = 10.0, memory_mb: int = 2048,
-               max_rows: int = 10_000, site_dir: Path | None = None, data_dir: Path | None = None,
-               sandbox: bool = True) -> Starlette:
-    """The ASGI application over ``graph`` (validated by the caller); its pages are the static site in
-    ``site_dir``, or one built here from ``data_dir`` (the source data ``graph`` was built from).
+def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = 2, timeout: float = 10.0,
+               memory_mb: int = 2048, max_rows: int = 10_000, sandbox: bool = True,
+               owned: Scratch | None = None) -> Starlette:
+    """The ASGI application over ``graph`` (validated by the caller), its pages the static site in
+    ``site_dir``; ``owned``, the temporary folder holding that site, goes when the app closes.
     Query workers are confined (:mod:`kopa_graph.query.sandbox`) unless ``sandbox=False``; where they cannot
     be, :class:`kopa_graph.query.sandbox.SandboxUnavailable`."""
     from kopa_graph.rdfio.ntriples import ntriples
 
     pool = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows, sandbox=sandbox)
-    owned = None
-    if site_dir is None:
-        from kopa_graph.publish.site.build import build_site
-
-        owned = Scratch("site", _scratch())  # a killed server's is removed by the next one
-        site_dir = owned.path / "www"
-        try:
-            build_site(site_dir, settings, data_dir)
-        except BaseException:
-            pool.close()
-            owned.close()
-            raise
     app = Starlette(
         routes=[Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
                 Route("/queries", queries), Route("/queries/{name}", named_query),
@@ -401,18 +389,23 @@ def http_server(app: Starlette, host: str, port: int, bounds: Bounds | None = No
     return uvicorn_server(app, host, port, bounds or Bounds(), on_exit=app.state.kopa.stop, grace=SHUTDOWN_GRACE)
 
 
-def serve(host: str, port: int, settings: Settings, data_dir: Path | None = None, *, bounds: Bounds | None = None,
-          **limits: Any) -> None:
-    """Build and validate the graph from ``data_dir`` and serve it on ``host:port`` until SIGTERM or SIGINT
-    (``limits`` go to :func:`create_app`, ``bounds`` to :func:`http_server`)."""
-    from kopa_graph.pipeline import build_and_validate
+def serve(validated: Validated, host: str, port: int, *, bounds: Bounds | None = None, **limits: Any) -> None:
+    """Serve a validated graph, and its site, on ``host:port`` until SIGTERM or SIGINT (``limits`` go to
+    :func:`create_app`, ``bounds`` to :func:`http_server`). The site is built from the same graph into a
+    temporary folder, removed when the server stops (and by the next server if this one is killed)."""
+    from kopa_graph.publish.site.build import build_site
 
-    graph = build_and_validate(data_dir, settings)[0].graph
-    app = create_app(graph, settings, data_dir=data_dir, **limits)
+    owned = Scratch("site", _scratch())  # a killed server's is removed by the next one
+    try:
+        build_site(validated, owned.path / "www")
+        app = create_app(validated.graph, validated.settings, owned.path / "www", owned=owned, **limits)
+    except BaseException:
+        owned.close()
+        raise
     try:
         http_server(app, host, port, bounds).run()
     finally:
         app.state.kopa.close()
 
 
-__all__ = ["MAX_BODY", "SHUTDOWN_SECONDS", "Bounds", "create_app", "http_server", "json", "serve"]
+__all__ = ["MAX_BODY", "SHUTDOWN_SECONDS", "Bounds", "create_app", "http_server", "serve"]

@@ -7,21 +7,16 @@ it was; the same graph always gives the same tree.
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kopa_graph.errors import NotConformant
-from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Distribution, describe
-from kopa_graph.graph.iris import IRIs
+from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER
 from kopa_graph.languages import LANGUAGES
-from kopa_graph.pipeline import build_and_validate, serialize_release
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
+from kopa_graph.publish.description import redact, release_description
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
@@ -31,11 +26,9 @@ from kopa_graph.rdfio.namespaces import RDF, SCHEMA, prefixes_for
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.rdfio.release import SITE, new_release
 from kopa_graph.rdfio.release import Release as NewRelease
-from kopa_graph.reports.csvexport import export_csv
-from kopa_graph.resources import default_data_dir, ontology_path, shapes_paths
+from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import Settings
-from kopa_graph.source.model import THEMES
-from kopa_graph.validation.validate import load_ontology, load_shapes, render_text, validate_graph
+from kopa_graph.validation.validate import Validated, load_ontology
 
 STYLE = """body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 70rem; padding: 0 1rem; }
 header { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ccc; padding: .5rem 0; }
@@ -65,74 +58,17 @@ class _Writer:
         self.paths.append(path)
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed: the same bytes every run
-            info.external_attr = 0o644 << 16
-            z.writestr(info, files[name])
-    return buf.getvalue()
-
-
-def build_site(out: Path, settings: Settings, data_dir: Path | None = None, licence: str = DEFAULT_LICENCE,
-               publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None,
-               progress: Progress = QUIET) -> SiteResult:
-    """Write the site for the validated graph of ``data_dir`` into ``out``: a new folder, or an empty one,
-    or one a ``site`` run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete."""
-    with new_release(Path(out), SITE, data_dir, option="OUT") as release:
-        built, _ = build_and_validate(data_dir, settings, progress)
+def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
+               sparql_endpoint: str | None = None, progress: Progress = QUIET) -> SiteResult:
+    """Write the site of a validated graph into ``out``: a new folder, or an empty one, or one a ``site``
+    run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete."""
+    with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
-        article_text = ((Path(data_dir) if data_dir else default_data_dir()) / built.article_file).read_text(
-            encoding="utf-8")
-        count = _write_site(w, built.graph, settings, licence, publisher, sparql_endpoint, progress,
-                            redact(article_text, built.withheld))
+        count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
+                            redact(validated.article, validated.built.withheld))
         with progress.stage(f"save to {out}"):
             release.switch()
     return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
-
-
-@dataclass(frozen=True)
-class Release:
-    downloads: dict[str, bytes]  # kopa.ttl, kopa.jsonld, kopa.nt
-    csv_zip: bytes
-    distributions: list[Distribution]
-    description: Graph  # DCAT/VoID, validated
-
-
-def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LICENCE,
-                        publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None) -> Release:
-    """The release files (RDF downloads and the CSV zip) and the validated DCAT/VoID description of them.
-
-    The site writes these; ``publish`` sends the same description, so a
-    triplestore and the site describe the dataset identically.
-    """
-    article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
-    downloads = serialize_release(g, settings)
-    csv_zip = _zip(export_csv(g, IRIs(settings).scheme(THEMES)))
-    dists = [Distribution(f"download/{name}", mt, len(downloads[name]), title) for name, mt, title in (
-        ("kopa.ttl", "text/turtle", "The graph in Turtle"), ("kopa.jsonld", "application/ld+json",
-                                                              "The graph in JSON-LD"),
-        ("kopa.nt", "application/n-triples", "The graph in N-Triples"))]
-    dists.append(Distribution("download/kopa-csv.zip", "application/zip", len(csv_zip),
-                              "The pilots, organisations, memberships, contacts and themes as CSV"))
-    description = describe(g, settings, dists, str(article), licence, publisher, sparql_endpoint)
-    shapes = load_shapes(settings)
-    report = validate_graph(description, settings, shapes=shapes, ontology=load_ontology())
-    if not report.conforms:
-        raise NotConformant(report, "The dataset description does not conform:\n" + render_text(report, shapes=shapes))
-    return Release(downloads, csv_zip, dists, description)
-
-
-def redact(text: str, names: Iterable[str]) -> str:
-    """``text`` with each of ``names`` replaced by a mark that keeps the lines (sources cite them)."""
-    for name in sorted(names, key=len, reverse=True):  # the longest first: a name inside another
-        text = text.replace(name, WITHHELD)
-    return text
-
-
-#: What replaces a name left out (``--no-personal-data``) in a text copied from a source.
-WITHHELD = "[…]"
 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,

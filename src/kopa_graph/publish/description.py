@@ -1,0 +1,74 @@
+"""What is published beside the graph: the release files (the RDF downloads and the CSV zip) and the
+validated DCAT/VoID description of them, the same for the site and a triplestore; and the article's text
+with the names a profile leaves out withheld."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph
+
+from kopa_graph.errors import NotConformant
+from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Distribution, describe
+from kopa_graph.graph.iris import IRIs
+from kopa_graph.rdfio.files import serialize_release
+from kopa_graph.rdfio.namespaces import RDF, SCHEMA
+from kopa_graph.reports.csvexport import export_csv
+from kopa_graph.settings import Settings
+from kopa_graph.validation.validate import load_ontology, load_shapes, render_text, validate_graph
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed: the same bytes every run
+            info.external_attr = 0o644 << 16
+            z.writestr(info, files[name])
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Release:
+    downloads: dict[str, bytes]  # kopa.ttl, kopa.jsonld, kopa.nt
+    csv_zip: bytes
+    distributions: list[Distribution]
+    description: Graph  # DCAT/VoID, validated
+
+
+def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LICENCE,
+                        publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None) -> Release:
+    """The release files (RDF downloads and the CSV zip) and the validated DCAT/VoID description of them.
+
+    The site writes these; ``publish`` sends the same description, so a
+    triplestore and the site describe the dataset identically.
+    """
+    article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
+    downloads = serialize_release(g, settings)
+    csv_zip = _zip(export_csv(g, IRIs(settings).themes()))
+    dists = [Distribution(f"download/{name}", mt, len(downloads[name]), title) for name, mt, title in (
+        ("kopa.ttl", "text/turtle", "The graph in Turtle"), ("kopa.jsonld", "application/ld+json",
+                                                              "The graph in JSON-LD"),
+        ("kopa.nt", "application/n-triples", "The graph in N-Triples"))]
+    dists.append(Distribution("download/kopa-csv.zip", "application/zip", len(csv_zip),
+                              "The pilots, organisations, memberships, contacts and themes as CSV"))
+    description = describe(g, settings, dists, str(article), licence, publisher, sparql_endpoint)
+    shapes = load_shapes(settings)
+    report = validate_graph(description, settings, shapes=shapes, ontology=load_ontology())
+    if not report.conforms:
+        raise NotConformant(report, "The dataset description does not conform:\n" + render_text(report, shapes=shapes))
+    return Release(downloads, csv_zip, dists, description)
+
+
+def redact(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` replaced by a mark that keeps the lines (sources cite them)."""
+    for name in sorted(names, key=len, reverse=True):  # the longest first: a name inside another
+        text = text.replace(name, WITHHELD)
+    return text
+
+
+#: What replaces a name left out (``--no-personal-data``) in a text copied from a source.
+WITHHELD = "[…]"

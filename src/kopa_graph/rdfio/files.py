@@ -1,0 +1,33 @@
+"""The published files of a graph: their names, and the graph written in each published format."""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from kopa_graph.progress import QUIET, Progress
+from kopa_graph.rdfio.engine import serialize
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
+from kopa_graph.rdfio.jsonld import context_document
+from kopa_graph.rdfio.namespaces import prefixes_for
+from kopa_graph.settings import Settings
+
+#: Stem of the published files: kopa.ttl, kopa.jsonld, kopa.nt.
+STEM = "kopa"
+CONTEXT_FILE = "context.jsonld"
+MANIFEST_FILE = "manifest.json"
+
+
+def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUIET,
+                      ntriples: bytes | None = None) -> dict[str, bytes]:
+    """The published files of ``graph``, by file name (``ntriples``: its N-Triples, already written)."""
+    prefixes = prefixes_for(settings.id_base)
+    files = {}
+    for name in PUBLISHED:
+        file = f"{STEM}{FORMATS[name].extension}"
+        if name == "n-triples" and ntriples is not None:
+            files[file] = ntriples
+            continue
+        with progress.stage(f"write {file}"):
+            files[file] = serialize(graph, name, prefixes, settings.id_base)
+    files[CONTEXT_FILE] = context_document(settings.id_base)
+    return files
