@@ -16,7 +16,7 @@ from rdflib import Graph
 
 from kopa_graph.errors import NotConformant
 from kopa_graph.graph.build import BuiltGraph, build_graph
-from kopa_graph.graph.dataset import dataset_iri
+from kopa_graph.graph.iris import IRIs
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.rdfio.engine import serialize_chunks
 from kopa_graph.rdfio.files import CONTEXT_FILE, MANIFEST_FILE, STEM
@@ -124,7 +124,7 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
         nt_digest = staging.digests[f"{STEM}.nt"][0]
         graph_digest = graph_hash(built.graph) if built.blank_nodes else nt_digest  # canonical N-Quads already
         staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.graph), staging.digests,
-                                            str(dataset_iri(settings)), settings.personal_data))
+                                            str(IRIs(settings).dataset()), settings.personal_data))
         with progress.stage(f"save to {out_dir}"):
             files = {name: Path(out_dir) / name for name in staging.commit()}
             release.switch()

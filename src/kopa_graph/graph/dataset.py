@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
+from kopa_graph.graph.iris import IRIs
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, PREFIXES, RDF, VOID, XSD
 from kopa_graph.settings import Settings
 
@@ -31,15 +32,12 @@ class Distribution:
     title: str
 
 
-def dataset_iri(settings: Settings) -> URIRef:
-    return URIRef(settings.id_base + "dataset/kopa")
-
-
 def describe(g: Graph, settings: Settings, distributions: list[Distribution], article_url: str,
              licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
              sparql_endpoint: str | None = None) -> Graph:
     d = Graph(bind_namespaces="none")
-    ds = dataset_iri(settings)
+    iris = IRIs(settings)
+    ds = iris.dataset()
     add = d.add
     for t in (DCAT.Dataset, VOID.Dataset):
         add((ds, RDF.type, t))
@@ -54,11 +52,11 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
         "The 13 regional pilots of KOPA (2020–2021) as a validated, linked knowledge graph: organisations, "
         f"memberships, {contacts}, themes and education levels, with the source line of every fact and links to "
         "the national registries.", lang="en")))
-    agent = URIRef(settings.id_base + "agent/publisher")
+    agent = iris.publisher()
     add((ds, DCTERMS.publisher, agent))
     add((agent, RDF.type, FOAF.Agent))
     add((agent, FOAF.name, Literal(publisher)))
-    contact = URIRef(settings.id_base + "agent/publisher/contact")
+    contact = iris.publisher_contact()
     add((ds, DCAT.contactPoint, contact))
     add((contact, RDF.type, URIRef(VCARD + "Organization")))
     add((contact, URIRef(VCARD + "fn"), Literal(publisher)))
@@ -70,32 +68,34 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
     add((ds, DCTERMS.spatial, URIRef(EU_FINLAND)))
     for kw in ("education", "municipalities", "KOPA", "linked data"):
         add((ds, DCAT.keyword, Literal(kw, lang="en")))
-    period = URIRef(settings.id_base + "period/2020-2021")
-    add((ds, DCTERMS.temporal, period))
-    add((period, RDF.type, DCTERMS.PeriodOfTime))
-    add((period, DCAT.startDate, Literal("2020", datatype=XSD.gYear)))
-    add((period, DCAT.endDate, Literal("2021", datatype=XSD.gYear)))
+    projects = sorted(g.subjects(RDF.type, KOPA.NetworkProject), key=str)
+    for period in sorted({t for p in projects for t in g.objects(p, DCTERMS.temporal)}, key=str):  # the project's
+        add((ds, DCTERMS.temporal, period))
+        add((period, RDF.type, DCTERMS.PeriodOfTime))
+        for p in (DCAT.startDate, DCAT.endDate):
+            for year in g.objects(period, p):
+                add((period, p, year))
     add((ds, VOID.uriSpace, Literal(settings.id_base)))
     add((ds, VOID.vocabulary, URIRef(str(KOPA._NS))))
     if sparql_endpoint:
         add((ds, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
     for dist in sorted(distributions, key=lambda x: x.file):
-        node = URIRef(settings.id_base + "dataset/kopa/distribution/" + dist.file.rsplit("/", 1)[-1])
+        node = iris.distribution(dist.file.rsplit("/", 1)[-1])
         add((ds, DCAT.distribution, node))
         add((node, RDF.type, DCAT.Distribution))
         add((node, DCTERMS.title, Literal(dist.title, lang="en")))
-        add((node, DCAT.downloadURL, URIRef(settings.base_iri + dist.file)))
-        add((node, DCAT.accessURL, URIRef(settings.base_iri + dist.file)))
+        add((node, DCAT.downloadURL, iris.page(dist.file)))
+        add((node, DCAT.accessURL, iris.page(dist.file)))
         add((node, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + dist.media_type)))
         add((node, DCAT.byteSize, Literal(dist.size, datatype=XSD.nonNegativeInteger)))
         add((node, DCTERMS.license, URIRef(licence)))
         if dist.media_type in ("text/turtle", "application/n-triples", "application/ld+json"):
-            add((ds, VOID.dataDump, URIRef(settings.base_iri + dist.file)))
-    _statistics(d, ds, g)
+            add((ds, VOID.dataDump, iris.page(dist.file)))
+    _statistics(d, ds, g, iris)
     return d
 
 
-def _statistics(d: Graph, ds: URIRef, g: Graph) -> None:
+def _statistics(d: Graph, ds: URIRef, g: Graph, iris: IRIs) -> None:
     def count(p: URIRef, n: int) -> None:
         d.add((ds, p, Literal(n, datatype=XSD.integer)))
 
@@ -109,7 +109,7 @@ def _statistics(d: Graph, ds: URIRef, g: Graph) -> None:
     for cls, n in sorted(classes.items(), key=lambda kv: str(kv[0])):
         name = next((f"{prefix}-{str(cls)[len(ns):]}" for prefix, ns in PREFIXES.items() if str(cls).startswith(ns)),
                     str(cls).rsplit("/", 1)[-1].rsplit("#", 1)[-1])
-        part = URIRef(f"{ds}/class/{name}")
+        part = iris.class_partition(name)
         d.add((ds, VOID.classPartition, part))
         d.add((part, VOID["class"], cls))
         d.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))

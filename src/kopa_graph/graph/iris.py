@@ -26,6 +26,11 @@ class IRIs:
 
     def __init__(self, settings: Settings) -> None:
         self.base = settings.id_base
+        self.site_base = settings.base_iri
+
+    def page(self, site_path: str) -> URIRef:
+        """A file of the published site (``download/kopa.ttl``), by its site-relative path."""
+        return URIRef(self.site_base + site_path)
 
     def _iri(self, *parts: str) -> URIRef:
         return URIRef(self.base + "/".join(_seg(p) for p in parts))
@@ -67,8 +72,21 @@ class IRIs:
     def concept(self, scheme_id: str, concept_id: str) -> URIRef:
         return self._iri(scheme_id, concept_id)
 
-    def dataset(self, dataset_id: str) -> URIRef:
+    def dataset(self, dataset_id: str = "kopa") -> URIRef:
         return self._iri("dataset", dataset_id)
+
+    def distribution(self, file_name: str, dataset_id: str = "kopa") -> URIRef:
+        return self._iri("dataset", dataset_id, "distribution", file_name)
+
+    def class_partition(self, name: str, dataset_id: str = "kopa") -> URIRef:
+        """The VoID partition of the dataset's resources of one class (``name``: ``prefix-LocalName``)."""
+        return self._iri("dataset", dataset_id, "class", name)
+
+    def publisher(self) -> URIRef:
+        return self._iri("agent", "publisher")
+
+    def publisher_contact(self) -> URIRef:
+        return self._iri("agent", "publisher", "contact")
 
     def period(self, start: int, end: int) -> URIRef:
         return self._iri("period", f"{start}-{end}")

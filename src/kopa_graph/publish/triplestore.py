@@ -28,7 +28,8 @@ from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from kopa_graph.errors import KopaError
-from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, dataset_iri
+from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER
+from kopa_graph.graph.iris import IRIs
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
 from kopa_graph.rdfio.namespaces import XSD
@@ -106,7 +107,7 @@ def publish_release(validated: Validated, endpoint: str, graph_iri: str | None =
     with progress.stage("describe the dataset"):
         description = release_description(validated.graph, validated.settings, licence, publisher,
                                           sparql_endpoint).description
-    return publish(validated.graph, endpoint, graph_iri or str(dataset_iri(validated.settings)), user, password,
+    return publish(validated.graph, endpoint, graph_iri or str(IRIs(validated.settings).dataset()), user, password,
                    dry_run, timeout=timeout, retries=retries, description=description,
                    description_iri=description_iri, progress=progress)
 
