@@ -1,3 +1,3 @@
-"""The published article: its layout, splitting its lists, resolving its names, ingesting it into the source
-data, comparing it with the data, and rendering the graph back in its layout.
+"""The published article: its layout, splitting its lists, ingesting it into the source data (and checking it
+against them), and rendering the graph back in its layout.
 """

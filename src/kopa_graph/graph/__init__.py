@@ -1,3 +1,3 @@
-"""The RDF graph: its namespaces, the one place IRIs are minted, building it from the source data, the registry
-links and derived facts, and the dataset's own description.
+"""The RDF graph: building it from the source data (the one place IRIs are minted: ``iris``), the registry links
+and derived facts, labels, and the dataset's own description.
 """

@@ -1,0 +1,78 @@
+"""The architecture contracts of docs/architecture.md (``[tool.importlinter]`` in pyproject.toml) hold, and
+they would catch a breach: each is shown broken on a copy of the package with one forbidden import added."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)} if pythonpath else dict(os.environ)
+    return subprocess.run([str(LINT), "--no-cache"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_the_architecture_contracts_hold() -> None:
+    result = _lint()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+BREACHES = {
+    # file of the copy → the import added, and the contract it breaks
+    "rdfio/engine.py": ("import kopa_graph.publish.site.build", "The stages are layers"),
+    "publish/site/pages.py": ("import kopa_graph.source.model", "Publishing never reads the source data"),
+    "query/helpers.py": ("import httpx", "Only the triplestore client makes HTTP requests"),
+}
+
+
+def test_each_contract_catches_a_breach(tmp_path: Path) -> None:
+    copy = tmp_path / "src" / "kopa_graph"
+    shutil.copytree(ROOT / "src" / "kopa_graph", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    for name, (line, _) in BREACHES.items():
+        path = copy / name
+        text = path.read_text(encoding="utf-8")
+        head, sep, rest = text.partition("from __future__ import annotations\n")
+        path.write_text(head + sep + line + "  # noqa\n" + rest, encoding="utf-8")
+    result = _lint(tmp_path / "src")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Contracts: 0 kept, 3 broken." in result.stdout, result.stdout
+    broken = result.stdout.split("Broken contracts")[1]
+    for name, (line, contract) in BREACHES.items():
+        module = "kopa_graph." + name.removesuffix(".py").replace("/", ".")
+        imported = line.split()[-1]
+        assert contract in broken and f"{module} -> {imported}" in broken, (contract, result.stdout)
+
+
+def _mints_from_base(call: ast.Call) -> bool:
+    """``URIRef(...)`` built from the settings' base IRIs (an f-string or a concatenation naming one)."""
+    if getattr(call.func, "id", getattr(call.func, "attr", None)) != "URIRef" or not call.args:
+        return False
+    arg = call.args[0]
+    if not isinstance(arg, (ast.JoinedStr, ast.BinOp)):
+        return False
+    return any(isinstance(n, ast.Attribute) and n.attr in ("id_base", "base_iri") for n in ast.walk(arg))
+
+
+def test_only_the_iris_module_mints_iris_under_the_base() -> None:
+    """docs/architecture.md: an IRI under the publisher's base is made in kopa_graph.graph.iris and nowhere
+    else (the dataset description built its own six)."""
+    src = ROOT / "src" / "kopa_graph"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        if path == src / "graph" / "iris.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _mints_from_base(node):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    assert found == []
+    # and the check sees one: the line the dataset description had
+    assert _mints_from_base(ast.parse('URIRef(settings.id_base + "dataset/kopa")').body[0].value)  # type: ignore[attr-defined]
