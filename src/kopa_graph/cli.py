@@ -21,7 +21,14 @@ import click
 
 from kopa_graph.errors import KopaError, NotConformant
 from kopa_graph.languages import LANGUAGES
-from kopa_graph.settings import BASE_IRI_ENV, DEFAULT_BASE_IRI, Settings
+from kopa_graph.settings import (
+    BASE_IRI_ENV,
+    DEFAULT_BASE_IRI,
+    DEFAULT_LICENCE,
+    DEFAULT_PUBLISHER,
+    SERVER_LIMITS,
+    Settings,
+)
 
 #: Set by :func:`run`: the command owns this process, which ends when the command does.
 _OWN_PROCESS = False
@@ -425,9 +432,9 @@ def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
 @main.command()
 @click.argument("out_dir", metavar="OUT", type=click.Path(path_type=Path, file_okay=False))
 @_DATA_OPTION
-@click.option("--licence", default="https://creativecommons.org/licenses/by/4.0/", show_default=True,
+@click.option("--licence", default=DEFAULT_LICENCE, show_default=True,
               help="Licence IRI of the published dataset (dct:license).")
-@click.option("--publisher", default="kopa-graph contributors", show_default=True,
+@click.option("--publisher", default=DEFAULT_PUBLISHER, show_default=True,
               help="Name of the publisher in the dataset description.")
 @click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
 @_PERSONAL_DATA_OPTION
@@ -454,10 +461,11 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @_DATA_OPTION
-@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run (then 503).")
-@click.option("--memory-mb", default=2048, show_default=True, type=int, help="Address-space limit of a query worker.")
-@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Most result rows (then 413).")
+@click.option("--workers", default=SERVER_LIMITS.workers, show_default=True, type=int, help="Query worker processes.")
+@click.option("--timeout", default=SERVER_LIMITS.timeout, show_default=True, type=float,
+              help="Seconds a query may run (then 503).")
+@click.option("--memory-mb", default=SERVER_LIMITS.memory_mb, show_default=True, type=int, help="Address-space limit of a query worker.")
+@click.option("--max-rows", default=SERVER_LIMITS.max_rows, show_default=True, type=int, help="Most result rows (then 413).")
 @_PERSONAL_DATA_OPTION
 @_NO_SANDBOX_OPTION
 @click.pass_context
@@ -485,9 +493,9 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @click.option("--password-env", help="Name of the environment variable holding the password.")
 @click.option("--description-graph", "description_iri",
               help="Named graph for the dataset description (DCAT/VoID) [default: the graph IRI + /description].")
-@click.option("--licence", default="https://creativecommons.org/licenses/by/4.0/", show_default=True,
+@click.option("--licence", default=DEFAULT_LICENCE, show_default=True,
               help="Licence IRI of the published dataset (dct:license).")
-@click.option("--publisher", default="kopa-graph contributors", show_default=True,
+@click.option("--publisher", default=DEFAULT_PUBLISHER, show_default=True,
               help="Name of the publisher in the dataset description.")
 @click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),

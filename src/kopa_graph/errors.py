@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from kopa_graph.validation.validate import ValidationReport
@@ -73,15 +73,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.location}: {self.field}: " if self.field else f"{self.location}: "
         return where + self.message + (f" — {self.fix}" if self.fix else "")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": str(self.location.path),
-            "line": self.location.line,
-            "field": self.field,
-            "message": self.message,
-            "fix": self.fix,
-        }
 
 
 class RDFLoadError(InputError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
@@ -39,7 +38,21 @@ class Settings:
         """Namespace of every resource of the data."""
         return self.base_iri + "id/"
 
-    @classmethod
-    def from_env(cls, base_iri: str | None = None) -> Settings:
-        """Settings from an explicit value, else ``KOPA_BASE_IRI``, else the default."""
-        return cls(base_iri=base_iri or os.environ.get(BASE_IRI_ENV) or DEFAULT_BASE_IRI)
+
+#: The dataset's licence and publisher unless the user names others (``site``, ``publish``).
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+DEFAULT_PUBLISHER = "kopa-graph contributors"
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """The bounds of ``kopa-graph serve``'s query evaluation: the one set of defaults the command's options
+    and :func:`kopa_graph.publish.server.app.create_app` share."""
+
+    workers: int = 2  # query worker processes
+    timeout: float = 10.0  # seconds a query may run (then 503)
+    memory_mb: int = 2048  # address-space limit of a query worker
+    max_rows: int = 10_000  # most result rows (then 413)
+
+
+SERVER_LIMITS = ServerLimits()

@@ -13,11 +13,9 @@ from rdflib import Graph, Literal, URIRef
 
 from kopa_graph.graph.iris import IRIs
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, PREFIXES, RDF, VOID, XSD
-from kopa_graph.settings import Settings
+from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 
 #: Documented defaults (``kopa-graph site --licence/--publisher``).
-DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-DEFAULT_PUBLISHER = "kopa-graph contributors"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 EU_THEME_EDUCATION = "http://publications.europa.eu/resource/authority/data-theme/EDUC"
 EU_FINLAND = "http://publications.europa.eu/resource/authority/country/FIN"

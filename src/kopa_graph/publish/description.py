@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from rdflib import Graph
 
 from kopa_graph.errors import NotConformant
-from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Distribution, describe
+from kopa_graph.graph.dataset import Distribution, describe
 from kopa_graph.graph.iris import IRIs
 from kopa_graph.rdfio.files import serialize_release
 from kopa_graph.rdfio.namespaces import RDF, SCHEMA
 from kopa_graph.reports.csvexport import export_csv
-from kopa_graph.settings import Settings
+from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 from kopa_graph.validation.validate import load_ontology, load_shapes, render_text, validate_graph
 
 

@@ -28,13 +28,13 @@ from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from kopa_graph.errors import KopaError
-from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER
 from kopa_graph.graph.iris import IRIs
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
 from kopa_graph.rdfio.namespaces import XSD
 from kopa_graph.rdfio.ntriples import ntriples
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES
+from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER
 from kopa_graph.validation.validate import Validated
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,6 @@ from rdflib.term import Node
 from kopa_graph.rdfio.ntriples import nt_term
 
 FORMATS = ("table", "csv", "tsv", "json", "xml")
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
-               "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-               "table": "text/plain; charset=utf-8"}
 
 
 def _rows(result: Result) -> tuple[list[str], list[dict[str, Node]]]:

@@ -28,14 +28,11 @@ from typing import Any
 
 from kopa_graph.query.sandbox import SandboxUnavailable
 from kopa_graph.scratch import Scratch
+from kopa_graph.settings import SERVER_LIMITS
 
 log = logging.getLogger(__name__)
 
 #: Documented defaults (``kopa-graph serve --timeout/--memory-mb/--max-rows/--workers``).
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MEMORY_MB = 2048
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_WORKERS = 2
 
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                   "csv": "text/csv", "tsv": "text/tab-separated-values"}
@@ -313,8 +310,8 @@ class QueryPool:
     Raises :class:`kopa_graph.query.sandbox.SandboxUnavailable` when a worker cannot be confined.
     """
 
-    def __init__(self, ntriples: bytes, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int = DEFAULT_MEMORY_MB, max_rows: int = DEFAULT_MAX_ROWS, *,
+    def __init__(self, ntriples: bytes, workers: int = SERVER_LIMITS.workers, timeout: float = SERVER_LIMITS.timeout,
+                 memory_mb: int = SERVER_LIMITS.memory_mb, max_rows: int = SERVER_LIMITS.max_rows, *,
                  sandbox: bool = True) -> None:
         self._ctx = mp.get_context("spawn")
         self._scratch = Scratch("workers")  # the graph and the workers' logs; a killed server's go next time

@@ -8,7 +8,7 @@ the same bytes in every process, whatever the hash seed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -71,12 +71,6 @@ def term_key(term: Node) -> tuple[int, str, str, str]:
 def ntriples(graph: Graph) -> bytes:
     """Canonical-style N-Triples, one triple per line, lines sorted."""
     return b"".join(ntriples_lines(graph)[0])
-
-
-def ntriples_noting_blanks(graph: Graph) -> tuple[bytes, bool]:
-    """:func:`ntriples`, and whether the graph has blank nodes (whose labels a reader may change)."""
-    lines, blanks = ntriples_lines(graph)
-    return b"".join(lines), blanks
 
 
 def ntriples_lines(graph: Graph) -> tuple[list[bytes], bool]:
@@ -169,5 +163,3 @@ def turtle_chunks(graph: Graph, prefixes: Mapping[str, str], base: str | None = 
         yield (block if i == 0 else "\n" + block).encode("utf-8")
 
 
-def sorted_triples(graph: Graph) -> Iterable[tuple[Node, Node, Node]]:
-    return sorted(graph, key=lambda t: (term_key(t[0]), term_key(t[1]), term_key(t[2])))

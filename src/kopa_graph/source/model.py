@@ -21,7 +21,7 @@ THEMES, LEVELS, ORG_TYPES, ROLES = "theme", "education-level", "organisation-typ
 IDENTIFIER_SCHEMES = "identifier-scheme"
 REQUIRED_SCHEMES = (THEMES, LEVELS, ORG_TYPES, ROLES)
 
-PARTICIPANT, LEAD = "participant", "lead-organisation"
+PARTICIPANT = "participant"
 
 #: Classes a stated total may count (``counts_class``).
 COUNTABLE_CLASSES = ("Pilot",)

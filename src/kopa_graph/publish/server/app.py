@@ -42,7 +42,7 @@ from kopa_graph.query.helpers import QueryError, bindings, helper, helpers, reba
 from kopa_graph.query.lexer import scan
 from kopa_graph.query.worker import GRAPH_FORMATS, RESULT_FORMATS, QueryFailed, QueryPool
 from kopa_graph.scratch import Scratch
-from kopa_graph.settings import Settings
+from kopa_graph.settings import SERVER_LIMITS, Settings
 from kopa_graph.validation.validate import Validated
 
 if TYPE_CHECKING:
@@ -67,7 +67,6 @@ class ServerState:
     pool: QueryPool
     site: Path
     settings: Settings
-    graph: Graph
     owned: Scratch | None = None  # a temporary folder the server made for the site, removed on close
     queries: set[asyncio.Task[Any]] = field(default_factory=set)  # the requests whose query is in flight
     stopping: bool = False
@@ -337,8 +336,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(exc.status_code, message, exc.headers)
 
 
-def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = 2, timeout: float = 10.0,
-               memory_mb: int = 2048, max_rows: int = 10_000, sandbox: bool = True,
+def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = SERVER_LIMITS.workers,
+               timeout: float = SERVER_LIMITS.timeout, memory_mb: int = SERVER_LIMITS.memory_mb,
+               max_rows: int = SERVER_LIMITS.max_rows, sandbox: bool = True,
                owned: Scratch | None = None) -> Starlette:
     """The ASGI application over ``graph`` (validated by the caller), its pages the static site in
     ``site_dir``; ``owned``, the temporary folder holding that site, goes when the app closes.
@@ -357,7 +357,7 @@ def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = 
         exception_handlers={Exception: _internal_error, HTTPException: _http_error},
         lifespan=_lifespan,
     )
-    app.state.kopa = ServerState(pool, site_dir, settings, graph, owned)
+    app.state.kopa = ServerState(pool, site_dir, settings, owned)
     return app
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kopa_graph.graph.dataset import DEFAULT_LICENCE, DEFAULT_PUBLISHER
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
@@ -27,7 +26,7 @@ from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.rdfio.release import SITE, new_release
 from kopa_graph.rdfio.release import Release as NewRelease
 from kopa_graph.resources import ontology_path, shapes_paths
-from kopa_graph.settings import Settings
+from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 from kopa_graph.validation.validate import Validated, load_ontology
 
 STYLE = """body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 70rem; padding: 0 1rem; }
