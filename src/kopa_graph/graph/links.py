@@ -31,6 +31,8 @@ class IdentifierLink:
     named: str | None  # the organisation the record names, when that is not the holder (a unit of it)
     rule: str
     problem: str = ""
+    #: the record is a municipality's, and the municipality is in no pilot: nothing to attach it to, by design
+    unused: bool = False
 
 
 def _resolve(resolver: Resolver, name: str) -> tuple[str | None, str]:
@@ -61,7 +63,7 @@ def link_identifiers(data: SourceData, resolver: Resolver | None = None) -> list
             org = by_code.get(code)
             if org is None:
                 out.append(IdentifierLink(row, scheme, None, None, "", f"municipality {code} ({row.name_in_source}) "
-                                                                       "is not in the graph"))
+                                                                       "is not in the graph", unused=True))
             else:
                 out.append(IdentifierLink(row, scheme, org, None, f"municipality code {code}"))
             continue

@@ -43,6 +43,10 @@ class QueryError(InputError):
     """A helper or query cannot run as asked: unknown name, bad parameter, bad SPARQL."""
 
 
+class UnknownHelper(QueryError):
+    """No query helper has that name."""
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -107,7 +111,7 @@ def helper(name: str) -> Helper:
     if found is None:
         near = difflib.get_close_matches(name, list(helpers()), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise QueryError(f"no query helper named {name!r}{hint} (kopa-graph query --list shows them all)")
+        raise UnknownHelper(f"no query helper named {name!r}{hint} (kopa-graph query --list shows them all)")
     return found
 
 

@@ -64,7 +64,7 @@ def link_report(data: SourceData, data_dir: Path) -> LinkReport:
                 link.scheme != "opintopolku-institution-oid" else ""
             report.identifiers.append(f"{row}: {link.scheme} {link.row.value} → {link.holder}{whose} "
                                       f"[{link.rule}]")
-        elif "is not in the graph" in link.problem and link.row.organisation.startswith("kunta:"):
+        elif link.unused:
             report.unused.append(f"{row}: {link.scheme} {link.row.value}: {link.problem}")
         else:
             report.unattached.append(f"{row}: {link.scheme} {link.row.value}: {link.problem}")

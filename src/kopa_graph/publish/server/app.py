@@ -38,7 +38,7 @@ from starlette.routing import Route
 
 from kopa_graph.publish import conneg
 from kopa_graph.publish.server.connections import Bounds, SecurityHeaders, uvicorn_server
-from kopa_graph.query.helpers import QueryError, bindings, helper, helpers, rebase, with_values
+from kopa_graph.query.helpers import QueryError, UnknownHelper, bindings, helper, helpers, rebase, with_values
 from kopa_graph.query.lexer import scan
 from kopa_graph.query.worker import GRAPH_FORMATS, RESULT_FORMATS, QueryFailed, QueryPool
 from kopa_graph.scratch import Scratch
@@ -267,7 +267,7 @@ async def named_query(request: Request) -> Response:
             return _error(400, f"{name}: parameter {repeated[0]!r} is given more than once; give it once")
         init = bindings(h, dict(request.query_params))
     except QueryError as exc:
-        return _error(404 if "no query helper" in str(exc) else 400, str(exc))
+        return _error(404 if isinstance(exc, UnknownHelper) else 400, str(exc))
     text = with_values(rebase(h.text, state.settings), init)
     return await _run(state, text, request, RESULT_FORMATS[fmt_ext] if fmt_ext else None)
 
