@@ -9,21 +9,37 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import SMALL
 from kopa_graph.progress import Progress
 
 KOPA = str(Path(sys.executable).parent / "kopa-graph")
 
 
-def test_stages_and_counts_report_elapsed_time() -> None:
+def test_stages_and_counts_report_elapsed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a clock the test sets (no timing): a stage's own time and the time since the start; a count's
+    line is rewritten at most ten times a second, and always at the end."""
+    import kopa_graph.progress as progress
+
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: now[0])
     out = io.StringIO()
     p = Progress(enabled=True, stream=out)
+    now[0] = 101.5
     with p.stage("validate 10 triples"):
-        pass
-    p.count("resource pages", 3, 3)
-    text = out.getvalue()
-    assert "validate 10 triples: 0.00 s (elapsed " in text
-    assert "resource pages: 3/3 (elapsed " in text and text.endswith("\n")
+        now[0] = 103.75
+    assert out.getvalue() == ("\r\x1b[K  validate 10 triples …"
+                              "\r\x1b[K  validate 10 triples: 2.25 s (elapsed 3.75 s)\n")
+    out.seek(0)
+    out.truncate()
+    p.count("resource pages", 1, 3)
+    now[0] += 0.05
+    p.count("resource pages", 2, 3)  # within a tenth of a second of the last: not written
+    now[0] += 0.01
+    p.count("resource pages", 3, 3)  # the end: always written
+    assert out.getvalue() == ("\r\x1b[K  resource pages: 1/3 (elapsed 3.75 s)"
+                              "\r\x1b[K  resource pages: 3/3 (elapsed 3.81 s)\n")
 
 
 def test_disabled_progress_writes_nothing() -> None:

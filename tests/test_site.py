@@ -21,7 +21,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import SMALL, describe_diff, need_peer
+from conftest import GOLDEN, SMALL, describe_diff, need_peer
 from kopa_graph import Settings
 from kopa_graph.pipeline import validate_source
 from kopa_graph.publish import conneg
@@ -45,6 +45,26 @@ def site() -> Iterator[Path]:
     build_site(validate_source(SMALL, Settings()), out)
     yield out
     shutil.rmtree(public)
+
+
+def _digests(site: Path) -> str:
+    """Every file of the site, by path, with its SHA-256: the site's bytes in a few kilobytes."""
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    return "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(site)}\n" for p in files)
+
+
+def test_every_file_of_the_site_is_the_golden_one(site: Path, update_golden: bool) -> None:
+    """The site of the small fixture, file by file and byte for byte: a page, a picture, a configuration
+    or a download that changes, appears or goes fails here (run pytest --update-golden after an intended
+    change and review the diff of tests/golden/small-site.sha256)."""
+    golden = GOLDEN / "small-site.sha256"
+    actual = _digests(site)
+    if update_golden:
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"golden file {golden} is missing: run pytest --update-golden and review the diff"
+    expected = golden.read_text(encoding="utf-8")
+    changed = sorted(set(expected.splitlines()) ^ set(actual.splitlines()), key=lambda line: line[66:])
+    assert actual == expected, "the site differs from the golden one:\n" + "\n".join(changed[:20])
 
 
 def _pages(site: Path) -> list[Path]:
