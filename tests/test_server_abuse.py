@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -764,3 +765,33 @@ def test_a_scratch_folder_being_made_is_never_swept(tmp_path: Path, monkeypatch:
     finally:
         made.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_json_ld_answer_is_made_off_the_event_loop(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CONSTRUCT answered in JSON-LD is parsed and rewritten after the worker answers, in the server
+    process: done on the event loop, that work held every other request until it ended. Here the
+    conversion waits until /health has been answered: on the event loop it would wait in vain."""
+    import kopa_graph.publish.server.app as server
+
+    real = server._as_jsonld
+    converting, health_answered = threading.Event(), threading.Event()
+    saw: list[bool] = []
+
+    def waiting(ntriples: bytes, id_base: str) -> bytes:
+        converting.set()
+        saw.append(health_answered.wait(10))
+        return real(ntriples, id_base)
+
+    monkeypatch.setattr(server, "_as_jsonld", waiting)
+    with _in_thread(graph, workers=1) as (base, _):
+        query = urllib.parse.quote("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        answers: list[httpx.Response] = []
+        asking = threading.Thread(target=lambda: answers.append(httpx.get(
+            f"{base}/sparql?query={query}", headers={"Accept": "application/ld+json"}, timeout=60)))
+        asking.start()
+        assert converting.wait(30)
+        assert httpx.get(f"{base}/health", timeout=30).status_code == 200
+        health_answered.set()
+        asking.join(60)
+    assert saw == [True], "/health was not answered while the JSON-LD conversion ran"
+    assert answers and answers[0].status_code == 200 and answers[0].json()

@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
-from kopa_graph.errors import KopaError
+from kopa_graph.errors import KopaError, RDFLoadError
 from kopa_graph.graph.iris import IRIs
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
+from kopa_graph.rdfio.engine import parse_bytes
+from kopa_graph.rdfio.formats import FORMATS
 from kopa_graph.rdfio.namespaces import XSD
 from kopa_graph.rdfio.ntriples import ntriples
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES
@@ -117,11 +119,10 @@ def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int) ->
     _with_retries(lambda: client.put(url, content=body, headers=headers), "PUT", url, retries)
     response = _with_retries(lambda: client.get(url, headers={"Accept": "application/n-triples"}), "GET", url,
                              retries)
-    back = Graph()
     try:
-        back.parse(data=response.content, format="nt")
-    except Exception as exc:
-        raise PublishError(f"{url}: the graph read back is not N-Triples ({type(exc).__name__}); check the endpoint "
+        back = parse_bytes(response.content, FORMATS["n-triples"], url)
+    except RDFLoadError as exc:
+        raise PublishError(f"{url}: the graph read back is not N-Triples ({exc}); check the endpoint "
                            "path (see kopa-graph publish --help)") from None
     note = ""
     if not isomorphic(back, graph):

@@ -154,11 +154,19 @@ async def _run(state: ServerState, text: str, request: Request, accept: str | No
         state.queries.discard(task)
     body = answer.body
     if answer.form == "graph" and fmt == "json-ld":
-        from kopa_graph.rdfio.jsonld import jsonld
 
-        body = jsonld(Graph().parse(data=body, format="nt"), state.settings.id_base)
+        body = await asyncio.to_thread(_as_jsonld, body, state.settings.id_base)  # off the event loop
     media = chosen.media_type + ("; charset=utf-8" if chosen.media_type.startswith("text/") else "")
     return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+def _as_jsonld(ntriples: bytes, id_base: str) -> bytes:
+    """A CONSTRUCT or DESCRIBE answer (N-Triples from the worker) as JSON-LD."""
+    from kopa_graph.rdfio.engine import parse_bytes
+    from kopa_graph.rdfio.formats import FORMATS
+    from kopa_graph.rdfio.jsonld import jsonld
+
+    return jsonld(parse_bytes(ntriples, FORMATS["n-triples"], "the query's answer"), id_base)
 
 
 def _description(state: ServerState, request: Request) -> Response:

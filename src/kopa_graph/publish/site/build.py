@@ -19,7 +19,7 @@ from kopa_graph.publish.description import redact, release_description
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
-from kopa_graph.rdfio.engine import serialize
+from kopa_graph.rdfio.engine import parse_file, serialize
 from kopa_graph.rdfio.jsonld import jsonld
 from kopa_graph.rdfio.namespaces import RDF, SCHEMA, prefixes_for
 from kopa_graph.rdfio.ntriples import term_key
@@ -150,7 +150,7 @@ def _ontology_and_shapes(w: _Writer, site: site_pages.Site) -> None:
     w.put("ontology/kopa.ttl", ontology_path().read_bytes())
     for path in shapes_paths():
         w.put(f"shapes/{path.name}", path.read_bytes())
-    onto = Graph().parse(ontology_path(), format="turtle")
+    onto = parse_file(ontology_path())
     for lang in LANGUAGES:
         here = f"ontology/index{site_pages.lang_suffix(lang)}.html"
         switch = {code: f"index{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}

@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from kopa_graph.graph.dataset import Distribution
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.site.pages import Site, esc, lang_suffix, page, value_html
+from kopa_graph.rdfio.engine import parse_file
 from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, RDF, RDFS, SKOS
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.resources import shapes_paths
@@ -157,9 +158,9 @@ def ontology_body(onto: Graph, lang: str) -> str:
 def shapes_body(lang: str) -> str:
     from kopa_graph.rdfio.namespaces import SH
 
-    g = Graph()
+    g = Graph(bind_namespaces="none")
     for path in shapes_paths():
-        g.parse(path, format="turtle")
+        parse_file(path, graph=g)
     parts = ['    <h1 lang="en">kopa-graph SHACL shapes</h1>',
              "    <p>" + " · ".join(f'<a href="{p.name}" type="text/turtle">{p.name}</a>' for p in shapes_paths())
              + "</p>", "    <table>", '      <tr><th scope="col">shape</th><th scope="col">message</th></tr>']
