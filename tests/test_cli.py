@@ -264,3 +264,18 @@ def test_commands_in_process_leave_the_garbage_collector_on(tmp_path: Path) -> N
     result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(("query", "fmt", "says"), [
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "csv", "CONSTRUCT queries answer with a graph"),
+    ("DESCRIBE <https://w3id.org/kopa/id/pilot/alfa>", "json", "DESCRIBE queries answer with a graph"),
+    ("SELECT * WHERE { ?s ?p ?o }", "turtle", "SELECT queries answer with results"),
+    ("ASK { ?s ?p ?o }", "n-triples", "ASK queries answer with results"),
+])
+def test_sparql_refuses_a_format_of_the_other_kind(query: str, fmt: str, says: str) -> None:
+    """--format csv on a CONSTRUCT printed Turtle, and --format turtle on a SELECT a table: a format that
+    does not fit the answer is exit 2 with the formats that do, before any graph is built."""
+    result = runner.invoke(main, ["sparql", query, "--data", str(SMALL), "--format", fmt])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"--format {fmt} does not fit: {says}; give --format "), result.stderr
+    assert result.stdout == ""

@@ -3,6 +3,7 @@ Oxigraph server and compare."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -584,3 +585,31 @@ def test_mixed_load_keeps_the_server_up_and_health_answering(tmp_path: Path) -> 
     assert report["server_alive"] and report["unexpected"] == 0 and report["health"]["failures"] == 0
     assert all(report["by_kind"][k]["requests"] > 0 for k in ("good", "slow", "malformed", "oversized"))
     assert report["by_kind"]["oversized"]["statuses"].keys() == {"413", "414", "431"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("query", ["SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 40",
+                                   "SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY ?o LIMIT 40",
+                                   "ASK { ?s ?p ?o }"])
+def test_the_command_and_the_endpoint_write_an_answer_alike(server: str, graph: Graph, tmp_path: Path,
+                                                               fmt: str, query: str) -> None:
+    """One writer of query answers: ``kopa-graph sparql`` gives the endpoint's bytes (JSON indented, and a
+    final newline, for people). They differed: the command wrote XML with rdflib
+    (``<variable name="p"></variable>``), the endpoint as Oxigraph does (``<variable name="p"/>``)."""
+    from click.testing import CliRunner
+
+    from kopa_graph.cli import main
+    from kopa_graph.rdfio.ntriples import ntriples
+
+    nt = tmp_path / "g.nt"
+    nt.write_bytes(ntriples(graph))
+    command = CliRunner().invoke(main, ["sparql", query, "--graph", str(nt), "--format", fmt])
+    assert command.exit_code == 0, command.output
+    accept = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+              "csv": "text/csv", "tsv": "text/tab-separated-values"}[fmt]
+    endpoint = httpx.get(f"{server}/sparql", params={"query": query}, headers={"Accept": accept})
+    assert endpoint.status_code == 200
+    if fmt == "json":
+        assert json.loads(command.stdout) == endpoint.json()
+    else:
+        assert command.stdout_bytes.rstrip(b"\n") == endpoint.content.rstrip(b"\n")

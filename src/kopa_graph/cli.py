@@ -390,19 +390,38 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
                 query_text = Path(query_text[1:]).read_text(encoding="utf-8")
             except OSError as exc:
                 raise InputError(f"{query_text[1:]}: cannot read the query: {exc.strerror}") from None
-        refusal = scan(query_text).refusal  # before the graph is built: a refused query costs nothing
-        if refusal is not None:
-            raise QueryError(refusal)
+        checked = scan(query_text)  # before the graph is built: a refused query costs nothing
+        if checked.refusal is not None:
+            raise QueryError(checked.refusal)
+        fmt = _answer_format(checked.form, fmt)
         settings = _settings(ctx)
         graph = _graph(settings, data_dir, graph_file)
         result = run_sparql(prepare(graph), query_text, isolation=Isolation(confined=not no_sandbox, timeout=timeout))
         if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
             out = result.graph
-            name = {"json-ld": "json-ld", "n-triples": "n-triples"}.get(fmt or "turtle", "turtle")
-            click.echo(serialize(out, name, prefixes_for(settings.id_base), settings.id_base).decode("utf-8"), nl=False)
+            click.echo(serialize(out, fmt, prefixes_for(settings.id_base), settings.id_base).decode("utf-8"), nl=False)
         else:
-            click.echo(format_result(result, fmt if fmt in ("table", "csv", "tsv", "json", "xml") else "table",
-                                     graph, lang), nl=False)
+            click.echo(format_result(result, fmt, graph, lang), nl=False)
+
+
+_RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+_GRAPH_FORMATS = ("turtle", "json-ld", "n-triples")
+
+
+def _answer_format(form: str | None, fmt: str | None) -> str:
+    """The format ``sparql`` writes a ``form`` query's answer in: ``fmt``, or the form's default; a format
+    of the other kind is an error (exit 2), never quietly replaced."""
+    from kopa_graph.errors import InputError
+
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    allowed = _GRAPH_FORMATS if graph else _RESULT_FORMATS
+    if fmt is None:
+        return allowed[0]
+    if fmt not in allowed:
+        kind = "a graph" if graph else "results"
+        raise InputError(f"--format {fmt} does not fit: {form or 'SELECT'} queries answer with {kind}; give "
+                         f"--format {', '.join(allowed[:-1])} or {allowed[-1]}")
+    return fmt
 
 
 @main.command()

@@ -3,16 +3,14 @@ TSV), and as a table for people with labels instead of IRIs."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kopa_graph.rdfio.ntriples import nt_term
+from kopa_graph.query.writers import boolean_body, solutions_body
+from kopa_graph.rdfio.oxbridge import to_ox
 
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 
@@ -26,64 +24,35 @@ def _rows(result: Result) -> tuple[list[str], list[dict[str, Node]]]:
     return names, rows
 
 
-def _json_term(t: Node) -> dict[str, str]:
-    if isinstance(t, URIRef):
-        return {"type": "uri", "value": str(t)}
-    if isinstance(t, BNode):
-        return {"type": "bnode", "value": str(t)}
-    assert isinstance(t, Literal)
-    out = {"type": "literal", "value": str(t)}
-    if t.language:
-        out["xml:lang"] = t.language
-    elif t.datatype:
-        out["datatype"] = str(t.datatype)
-    return out
+def _body(result: Result, fmt: str, indent: int | None = None) -> str:
+    """``result`` written by the one writer of query answers (:mod:`kopa_graph.query.writers`), the
+    server's, so the command and the endpoint write the same answer alike; for people, JSON is indented
+    and the text ends with a newline."""
+    if result.type == "ASK":
+        body = boolean_body(bool(result.askAnswer), fmt, indent).decode("utf-8")
+    else:
+        names, rows = _rows(result)
+        ox_rows = [[to_ox(r[n]) if n in r else None for n in names] for r in rows]
+        body = solutions_body(names, ox_rows, fmt, indent).decode("utf-8")
+    return body if body.endswith("\n") else body + "\n"
 
 
 def to_json(result: Result) -> str:
-    if result.type == "ASK":
-        return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}, indent=2) + "\n"
-    names, rows = _rows(result)
-    body = {"head": {"vars": names},
-            "results": {"bindings": [{k: _json_term(v) for k, v in r.items()} for r in rows]}}
-    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    return _body(result, "json", indent=2)
 
 
 def to_xml(result: Result) -> str:
-    data = result.serialize(format="xml")
-    return (data.decode("utf-8") if isinstance(data, bytes) else str(data)).rstrip("\n") + "\n"
-
-
-def _csv_value(t: Node | None) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, BNode):
-        return f"_:{t}"
-    return str(t)
+    return _body(result, "xml")
 
 
 def to_csv(result: Result) -> str:
     """W3C SPARQL 1.1 CSV: header of variable names, values without types or tags, CRLF."""
-    if result.type == "ASK":
-        return f"_askResult\r\n{str(bool(result.askAnswer)).lower()}\r\n"
-    names, rows = _rows(result)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(names)
-    for r in rows:
-        w.writerow([_csv_value(r.get(n)) for n in names])
-    return buf.getvalue()
+    return _body(result, "csv")
 
 
 def to_tsv(result: Result) -> str:
     """W3C SPARQL 1.1 TSV: header of ?variables, values in Turtle/N-Triples syntax, LF."""
-    if result.type == "ASK":
-        return f"?_askResult\n{str(bool(result.askAnswer)).lower()}\n"
-    names, rows = _rows(result)
-    lines = ["\t".join(f"?{n}" for n in names)]
-    for r in rows:
-        lines.append("\t".join(nt_term(r[n]).replace("\t", "\\t") if n in r else "" for n in names))
-    return "\n".join(lines) + "\n"
+    return _body(result, "tsv")
 
 
 def to_table(result: Result, graph: Graph, lang: str) -> str:
