@@ -76,3 +76,20 @@ def test_only_the_iris_module_mints_iris_under_the_base() -> None:
     assert found == []
     # and the check sees one: the line the dataset description had
     assert _mints_from_base(ast.parse('URIRef(settings.id_base + "dataset/kopa")').body[0].value)  # type: ignore[attr-defined]
+
+
+def test_media_types_are_named_in_the_format_table_only() -> None:
+    """The format table (kopa_graph.rdfio.formats) is the one place a format's media type is written: no
+    other module has it as a string of its own (there were seven tables of formats)."""
+    from kopa_graph.rdfio.formats import FORMATS, RESULTS_FORMATS
+
+    media = {f.media_type for f in FORMATS.values()} | {f.media_type for f in RESULTS_FORMATS.values()}
+    src = ROOT / "src" / "kopa_graph"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        if path == src / "rdfio" / "formats.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in media:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    assert found == []

@@ -21,6 +21,7 @@ import click
 
 from kopa_graph.errors import KopaError, NotConformant
 from kopa_graph.languages import LANGUAGES
+from kopa_graph.rdfio.formats import FORMATS, GRAPH_CHOICES, RESULTS_CHOICES, TABLE
 from kopa_graph.settings import (
     BASE_IRI_ENV,
     DEFAULT_BASE_IRI,
@@ -157,7 +158,7 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="Report for people (text) or machines (json, or the SHACL report graph in turtle).")
-@click.option("--input-format", type=click.Choice(["turtle", "json-ld", "n-triples", "n-quads", "trig", "rdf-xml"]),
+@click.option("--input-format", type=click.Choice(list(FORMATS)),
               help="RDF format of the files [default: from each file's extension].")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format: str | None) -> None:
@@ -315,7 +316,7 @@ _NO_SANDBOX_OPTION = click.option(
 @click.argument("name", required=False)
 @click.option("--list", "list_helpers", is_flag=True, help="List the helpers with a one-line description.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the helper.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(RESULTS_CHOICES), default=TABLE,
               show_default=True, help="table for people; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
               help="Language of the labels a table shows instead of IRIs.")
@@ -357,8 +358,7 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
 
 @main.command()
 @click.argument("query_text", metavar="QUERY")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "json-ld",
-                                                    "n-triples"]),
+@click.option("--format", "fmt", type=click.Choice((*RESULTS_CHOICES, *GRAPH_CHOICES)),
               help="SELECT/ASK: table (default), csv, tsv, json, xml; CONSTRUCT/DESCRIBE: turtle (default), "
                    "json-ld, n-triples.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
@@ -404,8 +404,6 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
             click.echo(format_result(result, fmt, graph, lang), nl=False)
 
 
-_RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-_GRAPH_FORMATS = ("turtle", "json-ld", "n-triples")
 
 
 def _answer_format(form: str | None, fmt: str | None) -> str:
@@ -414,7 +412,7 @@ def _answer_format(form: str | None, fmt: str | None) -> str:
     from kopa_graph.errors import InputError
 
     graph = form in ("CONSTRUCT", "DESCRIBE")
-    allowed = _GRAPH_FORMATS if graph else _RESULT_FORMATS
+    allowed = GRAPH_CHOICES if graph else RESULTS_CHOICES
     if fmt is None:
         return allowed[0]
     if fmt not in allowed:

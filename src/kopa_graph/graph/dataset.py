@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from kopa_graph.graph.iris import IRIs
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, PREFIXES, RDF, VOID, XSD
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 
@@ -87,7 +88,7 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
         add((node, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + dist.media_type)))
         add((node, DCAT.byteSize, Literal(dist.size, datatype=XSD.nonNegativeInteger)))
         add((node, DCTERMS.license, URIRef(licence)))
-        if dist.media_type in ("text/turtle", "application/n-triples", "application/ld+json"):
+        if dist.media_type in {FORMATS[n].media_type for n in PUBLISHED}:
             add((ds, VOID.dataDump, iris.page(dist.file)))
     _statistics(d, ds, g, iris)
     return d

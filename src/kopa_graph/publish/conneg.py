@@ -15,6 +15,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
+
 
 @dataclass(frozen=True)
 class Representation:
@@ -23,15 +25,14 @@ class Representation:
     quality: float  # the server's preference when the client's Accept ties
 
 
+#: A page's representations: HTML, and the published RDF formats (:mod:`kopa_graph.rdfio.formats`).
 REPRESENTATIONS = (
     Representation("html", "text/html", 1.0),
-    Representation("ttl", "text/turtle", 0.9),
-    Representation("jsonld", "application/ld+json", 0.9),
-    Representation("nt", "application/n-triples", 0.8),
+    *(Representation(FORMATS[n].suffix, FORMATS[n].media_type, FORMATS[n].page_quality or 0.0) for n in PUBLISHED),
 )
 #: Other names clients use for the same media types.
-ALIASES = {"application/xhtml+xml": "text/html", "application/x-turtle": "text/turtle",
-           "application/json": "application/ld+json", "text/plain": "application/n-triples"}
+ALIASES = {"application/xhtml+xml": "text/html"} | {
+    alias: FORMATS[n].media_type for n in PUBLISHED for alias in FORMATS[n].aliases}
 _ITEM = re.compile(r"^\s*([^\s;,]+)\s*((?:;\s*[^;,]*)*)$")
 
 

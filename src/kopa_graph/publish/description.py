@@ -14,7 +14,8 @@ from rdflib import Graph
 from kopa_graph.errors import NotConformant
 from kopa_graph.graph.dataset import Distribution, describe
 from kopa_graph.graph.iris import IRIs
-from kopa_graph.rdfio.files import serialize_release
+from kopa_graph.rdfio.files import STEM, serialize_release
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import RDF, SCHEMA
 from kopa_graph.reports.csvexport import export_csv
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
@@ -49,10 +50,9 @@ def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LIC
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
     downloads = serialize_release(g, settings)
     csv_zip = _zip(export_csv(g, IRIs(settings).themes()))
-    dists = [Distribution(f"download/{name}", mt, len(downloads[name]), title) for name, mt, title in (
-        ("kopa.ttl", "text/turtle", "The graph in Turtle"), ("kopa.jsonld", "application/ld+json",
-                                                              "The graph in JSON-LD"),
-        ("kopa.nt", "application/n-triples", "The graph in N-Triples"))]
+    published = [(f"{STEM}{f.extension}", f) for f in (FORMATS[n] for n in PUBLISHED)]
+    dists = [Distribution(f"download/{name}", f.media_type, len(downloads[name]), f"The graph in {f.title}")
+             for name, f in published]
     dists.append(Distribution("download/kopa-csv.zip", "application/zip", len(csv_zip),
                               "The pilots, organisations, memberships, contacts and themes as CSV"))
     description = describe(g, settings, dists, str(article), licence, publisher, sparql_endpoint)

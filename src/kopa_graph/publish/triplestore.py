@@ -115,9 +115,9 @@ def publish_release(validated: Validated, endpoint: str, graph_iri: str | None =
 
 
 def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int) -> str:  # type: ignore[no-untyped-def]
-    headers = {"Content-Type": "application/n-triples; charset=utf-8"}
+    headers = {"Content-Type": FORMATS["n-triples"].media_type + "; charset=utf-8"}
     _with_retries(lambda: client.put(url, content=body, headers=headers), "PUT", url, retries)
-    response = _with_retries(lambda: client.get(url, headers={"Accept": "application/n-triples"}), "GET", url,
+    response = _with_retries(lambda: client.get(url, headers={"Accept": FORMATS["n-triples"].media_type}), "GET", url,
                              retries)
     try:
         back = parse_bytes(response.content, FORMATS["n-triples"], url)

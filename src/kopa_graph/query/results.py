@@ -12,8 +12,6 @@ from rdflib.term import Node
 from kopa_graph.query.writers import boolean_body, solutions_body
 from kopa_graph.rdfio.oxbridge import to_ox
 
-FORMATS = ("table", "csv", "tsv", "json", "xml")
-
 
 def _rows(result: Result) -> tuple[list[str], list[dict[str, Node]]]:
     names = [str(v) for v in (result.vars or [])]

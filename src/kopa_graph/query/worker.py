@@ -31,11 +31,6 @@ from kopa_graph.settings import SERVER_LIMITS
 
 log = logging.getLogger(__name__)
 
-#: Documented defaults (``kopa-graph serve --timeout/--memory-mb/--max-rows/--workers``).
-
-RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_FORMATS = {"turtle": "text/turtle", "n-triples": "application/n-triples", "json-ld": "application/ld+json"}
 
 
 class QueryFailed(Exception):

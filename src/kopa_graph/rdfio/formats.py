@@ -1,4 +1,7 @@
-"""The one table of RDF formats: name, media type, file extension.
+"""The one table of formats: the RDF formats (name, media type, file extension, rdflib's plugin name, and
+whether and how much the site and the server prefer each) and the SPARQL results formats. The site's
+content negotiation (:mod:`kopa_graph.publish.conneg`), the server's, the workers, the published files
+and the command line's choices are all derived from these two tables.
 
 Parsing uses rdflib's plugin names (the ``rdflib`` column); writing the three
 published formats uses kopa-graph's own deterministic writers.
@@ -18,22 +21,72 @@ class Format:
     media_type: str
     extension: str
     rdflib: str
+    #: Published: ``build`` writes it, every page of the site has it beside the HTML, and the server
+    #: answers CONSTRUCT and DESCRIBE in it. The qualities are each one's preference when a client's
+    #: Accept ties (HTML is 1.0 on the site).
+    page_quality: float | None = None
+    answer_quality: float | None = None
+    #: Other media types clients use for it.
+    aliases: tuple[str, ...] = ()
+    title: str = ""  # its name for people
+
+    @property
+    def suffix(self) -> str:
+        """The extension without its dot (``ttl``)."""
+        return self.extension.lstrip(".")
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", "text/turtle", ".ttl", "turtle"),
-        Format("json-ld", "application/ld+json", ".jsonld", "json-ld"),
-        Format("n-triples", "application/n-triples", ".nt", "nt"),
+        Format("turtle", "text/turtle", ".ttl", "turtle", 0.9, 1.0, ("application/x-turtle",), "Turtle"),
+        # JSON-LD answers are made in the server process from the worker's N-Triples: the dearer one
+        Format("json-ld", "application/ld+json", ".jsonld", "json-ld", 0.9, 0.8, ("application/json",), "JSON-LD"),
+        Format("n-triples", "application/n-triples", ".nt", "nt", 0.8, 0.9, ("text/plain",), "N-Triples"),
         Format("n-quads", "application/n-quads", ".nq", "nquads"),
         Format("trig", "application/trig", ".trig", "trig"),
         Format("rdf-xml", "application/rdf+xml", ".rdf", "xml"),
     )
 }
 
-#: The formats ``kopa-graph build`` writes.
-PUBLISHED = ("turtle", "json-ld", "n-triples")
+#: The formats ``kopa-graph build`` writes, the site's pages have and the server's graphs come in.
+PUBLISHED = tuple(name for name, f in FORMATS.items() if f.page_quality is not None)
+
+
+@dataclass(frozen=True)
+class ResultsFormat:
+    """A W3C SPARQL 1.1 Query Results format."""
+
+    name: str
+    media_type: str
+    answer_quality: float  # the server's preference when a client's Accept ties
+
+
+RESULTS_FORMATS: dict[str, ResultsFormat] = {
+    f.name: f
+    for f in (
+        ResultsFormat("csv", "text/csv", 0.85),
+        ResultsFormat("tsv", "text/tab-separated-values", 0.8),
+        ResultsFormat("json", "application/sparql-results+json", 1.0),
+        ResultsFormat("xml", "application/sparql-results+xml", 0.9),
+    )
+}
+
+#: ``kopa-graph query`` and ``sparql`` also write results as a table for people.
+TABLE = "table"
+#: What the command line offers for answers: results (the table first) and graphs.
+RESULTS_CHOICES = (TABLE, *RESULTS_FORMATS)
+GRAPH_CHOICES = PUBLISHED
+
+
+def results_answer_formats() -> list[ResultsFormat]:
+    """The results formats the server answers SELECT and ASK in, the one it prefers first."""
+    return sorted(RESULTS_FORMATS.values(), key=lambda f: -f.answer_quality)
+
+
+def graph_answer_formats() -> list[Format]:
+    """The formats the server answers CONSTRUCT and DESCRIBE in, the one it prefers first."""
+    return sorted((FORMATS[n] for n in PUBLISHED), key=lambda f: -(f.answer_quality or 0.0))
 
 _BY_EXTENSION = {f.extension: f for f in FORMATS.values()} | {
     ".json": FORMATS["json-ld"],

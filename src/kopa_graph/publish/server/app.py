@@ -40,7 +40,8 @@ from kopa_graph.publish import conneg
 from kopa_graph.publish.server.connections import Bounds, SecurityHeaders, uvicorn_server
 from kopa_graph.query.helpers import QueryError, UnknownHelper, bindings, helper, helpers, rebase, with_values
 from kopa_graph.query.lexer import scan
-from kopa_graph.query.worker import GRAPH_FORMATS, RESULT_FORMATS, QueryFailed, QueryPool
+from kopa_graph.query.worker import QueryFailed, QueryPool
+from kopa_graph.rdfio.formats import RESULTS_FORMATS, graph_answer_formats, results_answer_formats
 from kopa_graph.scratch import Scratch
 from kopa_graph.settings import SERVER_LIMITS, Settings
 from kopa_graph.validation.validate import Validated
@@ -58,8 +59,9 @@ MAX_QUERIES_IN_FLIGHT = 64
 SHUTDOWN_GRACE = 3
 #: After SIGTERM or SIGINT the process is gone within this many seconds (the grace, then closing the workers).
 SHUTDOWN_SECONDS = 5.0
-_RESULTS = tuple(conneg.Representation(k, v, 1.0 if k == "json" else 0.9) for k, v in RESULT_FORMATS.items())
-_GRAPHS = tuple(conneg.Representation(k, v, 1.0 if k == "turtle" else 0.9) for k, v in GRAPH_FORMATS.items())
+# conneg's choice among answer formats (the "extension" is the format's name)
+_RESULTS = tuple(conneg.Representation(f.name, f.media_type, f.answer_quality) for f in results_answer_formats())
+_GRAPHS = tuple(conneg.Representation(f.name, f.media_type, f.answer_quality or 0.0) for f in graph_answer_formats())
 
 
 @dataclass
@@ -277,7 +279,7 @@ async def named_query(request: Request) -> Response:
     except QueryError as exc:
         return _error(404 if isinstance(exc, UnknownHelper) else 400, str(exc))
     text = with_values(rebase(h.text, state.settings), init)
-    return await _run(state, text, request, RESULT_FORMATS[fmt_ext] if fmt_ext else None)
+    return await _run(state, text, request, RESULTS_FORMATS[fmt_ext].media_type if fmt_ext else None)
 
 
 async def identify(request: Request) -> Response:

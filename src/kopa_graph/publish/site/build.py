@@ -20,6 +20,7 @@ from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
 from kopa_graph.rdfio.engine import parse_file, serialize
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import jsonld
 from kopa_graph.rdfio.namespaces import RDF, SCHEMA, prefixes_for
 from kopa_graph.rdfio.ntriples import term_key
@@ -36,8 +37,8 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; }
 th, td { border-bottom: 1px solid #eee; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 code { font-size: .9em; } figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
 """
-RDF_FORMATS = (("ttl", "turtle", "text/turtle"), ("jsonld", "json-ld", "application/ld+json"),
-               ("nt", "n-triples", "application/n-triples"))
+#: Each page's RDF files: (extension, format name, media type) of the published formats.
+RDF_FORMATS = tuple((FORMATS[n].suffix, n, FORMATS[n].media_type) for n in PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def _ontology_and_shapes(w: _Writer, site: site_pages.Site) -> None:
         here = f"ontology/index{site_pages.lang_suffix(lang)}.html"
         switch = {code: f"index{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         w.put(here, site_pages.page("kopa ontology", "en", lang, here, ontology_body(onto, lang),
-                                   [("text/turtle", "kopa.ttl")], None, switch))
+                                   [(FORMATS["turtle"].media_type, "kopa.ttl")], None, switch))
         here = f"shapes/index{site_pages.lang_suffix(lang)}.html"
         w.put(here, site_pages.page("kopa-graph SHACL shapes", "en", lang, here, shapes_body(lang),
-                                   [("text/turtle", "kopa-shapes.ttl")], None, switch))
+                                   [(FORMATS["turtle"].media_type, "kopa-shapes.ttl")], None, switch))

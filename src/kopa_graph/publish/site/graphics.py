@@ -11,6 +11,7 @@ from kopa_graph.graph.dataset import Distribution
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.site.pages import Site, esc, lang_suffix, page, value_html
 from kopa_graph.rdfio.engine import parse_file
+from kopa_graph.rdfio.formats import FORMATS
 from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, RDF, RDFS, SKOS
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.resources import shapes_paths
@@ -135,7 +136,7 @@ def index_body(site: Site, lang: str, dists: list[Distribution]) -> str:
       <li><a href="ontology/index{lang_suffix(lang)}.html">kopa ontology</a> · <a href="shapes/index{lang_suffix(lang)}.html">SHACL shapes</a> · <a href="source/article{lang_suffix(lang)}.html">source article</a> · <a href="sitemap.xml">sitemap.xml</a></li>
     </ul>"""
     switch = {code: f"index{lang_suffix(code)}.html" for code in LANGUAGES}
-    return page(t["title"], lang, lang, here, body, [("text/turtle", "download/kopa.ttl")], None, switch)
+    return page(t["title"], lang, lang, here, body, [(FORMATS["turtle"].media_type, "download/kopa.ttl")], None, switch)
 
 
 def ontology_body(onto: Graph, lang: str) -> str:

@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from kopa_graph.graph.labels import label
 from kopa_graph.publish.conneg import CSP_PAGE
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kopa_graph.rdfio.ntriples import term_key
 
@@ -177,7 +178,6 @@ def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Gr
 
 def formats_html(lang: str, stem: str) -> str:
     ui = UI[lang]
-    items = " · ".join(f'<a href="{esc(stem)}.{ext}" type="{mt}">{label}</a>' for ext, mt, label in
-                       (("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
-                        ("nt", "application/n-triples", "N-Triples")))
+    items = " · ".join(f'<a href="{esc(stem)}.{f.suffix}" type="{f.media_type}">{f.title}</a>'
+                       for f in (FORMATS[n] for n in PUBLISHED))
     return f"    <p class=\"formats\">{esc(ui['formats'])}: {items}</p>"
