@@ -4,6 +4,9 @@ the command's, and every command is documented (as sqlite-utils' test_docs)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -69,3 +72,26 @@ def test_security_md_names_tests_that_exist() -> None:
         source = (ROOT / "tests" / file).read_text(encoding="utf-8")
         if function:
             assert f"def {function}(" in source, f"SECURITY.md names {file}::{function}, which does not exist"
+
+
+def _python_blocks(doc: Path) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc", ["README.md", "docs/api.md"])
+def test_the_library_examples_run_and_print_what_they_say(doc: str, tmp_path: Path) -> None:
+    """Every Python example of the README and docs/api.md runs as written, in a fresh process and an empty
+    folder; where it ends with comment lines, those are what it prints."""
+    blocks = _python_blocks(ROOT / doc)
+    assert blocks, f"{doc} has no Python example"
+    for code in blocks:
+        lines = code.rstrip("\n").split("\n")
+        expected = []
+        while lines and lines[-1].startswith("# "):
+            expected.insert(0, lines.pop()[2:])
+        result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=600)
+        assert result.returncode == 0, f"{doc}:\n{code}\n{result.stderr[-2000:]}"
+        if expected:
+            assert result.stdout.splitlines() == expected, (doc, result.stdout)
