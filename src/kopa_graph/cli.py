@@ -291,14 +291,6 @@ def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None
             click.echo(f"wrote {path}")
 
 
-def _graph(settings: Settings, data_dir: Path | None, graph_file: Path | None):  # type: ignore[no-untyped-def]
-    """The graph to ask: an RDF file, or the validated graph of the source data."""
-    from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.rdfio.engine import parse_file
-
-    return parse_file(graph_file) if graph_file else build_and_validate(data_dir, settings)[0].graph
-
-
 _DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
                             help="Folder of source data to build the graph from [default: the shipped data/].")
 _GRAPH_OPTION = click.option("--graph", "graph_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -332,7 +324,8 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
     The query is evaluated in a process the kernel keeps off the network
     (SECURITY.md); where that is impossible the command exits 2.
     """
-    from kopa_graph.query.helpers import QueryError, helper, helpers, prepare, run_helper
+    from kopa_graph.pipeline import graph_to_ask
+    from kopa_graph.query.helpers import helper, helpers, parse_params, prepare, run_helper
     from kopa_graph.query.results import format_result
     from kopa_graph.query.sandbox import Isolation
 
@@ -343,14 +336,9 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
                 click.echo(f"{h.name.ljust(width)}  {h.title}")
             return
         h = helper(name)
-        values: dict[str, object] = {}
-        for p in params:
-            key, sep, value = p.partition("=")
-            if not sep:
-                raise QueryError(f"{name}: parameters are key=value, got {p!r}")
-            values[key.strip()] = value
+        values = parse_params(name, params)
         settings = _settings(ctx)
-        graph = _graph(settings, data_dir, graph_file)
+        graph = graph_to_ask(data_dir, settings, graph_file)
         isolation = Isolation(confined=not no_sandbox, timeout=timeout)
         result = run_helper(prepare(graph), h.name, settings, isolation=isolation, **values)
         click.echo(format_result(result, fmt, graph, lang), nl=False)
@@ -377,6 +365,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
     (SECURITY.md); where that is impossible the command exits 2.
     """
     from kopa_graph.errors import InputError
+    from kopa_graph.pipeline import graph_to_ask
     from kopa_graph.query.helpers import QueryError, prepare, run_sparql
     from kopa_graph.query.lexer import scan
     from kopa_graph.query.results import format_result
@@ -395,7 +384,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
             raise QueryError(checked.refusal)
         fmt = _answer_format(checked.form, fmt)
         settings = _settings(ctx)
-        graph = _graph(settings, data_dir, graph_file)
+        graph = graph_to_ask(data_dir, settings, graph_file)
         result = run_sparql(prepare(graph), query_text, isolation=Isolation(confined=not no_sandbox, timeout=timeout))
         if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
             out = result.graph
@@ -579,15 +568,13 @@ def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Pat
     Ingesting the Swedish rendering gives back the same data.
     """
     from kopa_graph.article.render import render as run_render
-    from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.rdfio.engine import parse_file
+    from kopa_graph.pipeline import graph_to_ask
     from kopa_graph.rdfio.release import refuse_taken, write_new_file
 
     with _errors():
         if output:
             refuse_taken(output, data_dir)  # before the work; checked again as the file is made
-        graph = parse_file(graph_file) if graph_file else build_and_validate(data_dir, _settings(ctx))[0].graph
-        text = run_render(graph, lang)
+        text = run_render(graph_to_ask(data_dir, _settings(ctx), graph_file), lang)
         if output:
             write_new_file(output, text.encode("utf-8"), data_dir)
         else:

@@ -77,6 +77,14 @@ def validate_source(data_dir: Path | None, settings: Settings, progress: Progres
     return Validated(built, report, settings, Path(data_dir) if data_dir else None, article)
 
 
+def graph_to_ask(data_dir: Path | None, settings: Settings, graph_file: Path | None = None) -> Graph:
+    """The graph ``query``, ``sparql`` and ``render`` read: an RDF file, else the validated graph of
+    ``data_dir`` (default: the shipped data)."""
+    from kopa_graph.rdfio.engine import parse_file
+
+    return parse_file(graph_file) if graph_file else build_and_validate(data_dir, settings)[0].graph
+
+
 def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Progress,
                         staging: Staging | None = None) -> tuple[BuiltGraph, ValidationReport]:
     """With ``staging``, the N-Triples go straight to their file there (and validation reads them from

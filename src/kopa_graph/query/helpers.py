@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -321,6 +321,17 @@ def _read_answer(store: Any, text: str) -> Result:
         g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
     result.graph = g
     return result
+
+
+def parse_params(name: str, given: Iterable[str]) -> dict[str, str]:
+    """A helper's parameters as written on the command line (``key=value``)."""
+    values: dict[str, str] = {}
+    for p in given:
+        key, sep, value = p.partition("=")
+        if not sep:
+            raise QueryError(f"{name}: parameters are key=value, got {p!r}")
+        values[key.strip()] = value
+    return values
 
 
 def run_helper(graph: Graph | Prepared, name: str, settings: Settings | None = None, *,
