@@ -262,6 +262,14 @@ def test_report_formats() -> None:
     assert md.startswith("# The article's totals and the data")
     data = json.loads(runner.invoke(main, ["report", "--format", "json"]).stdout)
     assert [c["difference"] for c in data["claims"]] == [0, 0, -1, 0, 0, 0]
+    # data, not prose: the lists were the text report's lines ("X (runs Y)", "line 15: 'Alajärvi stad' → ...")
+    assert data["claims"][2]["running_a_member"] == [
+        {"name": "Järviseudun koulutuskuntayhtymä", "via": "yrkesinstitutet Järviseudun ammatti-instituutti"},
+        {"name": "Savon koulutuskuntayhtymä", "via": "yrkesinstitutet Savon ammattiopisto"}]
+    assert {"line": 15, "name": "Alajärvi stad", "id": "alajarvi"} in data["aliases"]
+    assert all(set(o) == {"name", "id", "parent_identifiers"} and isinstance(o["parent_identifiers"], list)
+               for o in data["without_identifiers"])
+    assert all(set(w) == {"focus", "message"} for w in data["warnings"])
 
 
 def test_every_helper_is_in_the_readme() -> None:

@@ -424,13 +424,13 @@ def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
     organisations without identifiers.
     """
     from kopa_graph.pipeline import build_and_validate
-    from kopa_graph.reports.claims import alias_resolutions, build_report, render_json, render_text
+    from kopa_graph.reports.claims import ShaclWarning, alias_resolutions, build_report, render_json, render_text
     from kopa_graph.resources import default_data_dir
 
     with _errors():
         settings = _settings(ctx)
         built, validation = build_and_validate(data_dir, settings)
-        warnings = [f"{w.focus}: {w.message}" for w in validation.warnings]
+        warnings = [ShaclWarning(str(w.focus), w.message) for w in validation.warnings]
         rep = build_report(built.graph, settings, warnings, alias_resolutions(data_dir or default_data_dir()))
         click.echo(render_json(rep) if fmt == "json" else render_text(rep, markdown=fmt == "markdown"), nl=False)
 

@@ -15,6 +15,14 @@ from kopa_graph.query.helpers import prepare, run_query
 from kopa_graph.settings import Settings
 
 
+@dataclass(frozen=True)
+class Via:
+    """An organisation counted through another: one that runs a member unit, or a unit inside a member."""
+
+    name: str
+    via: str
+
+
 @dataclass
 class ClaimLine:
     claim: str
@@ -23,17 +31,49 @@ class ClaimLine:
     in_data: int
     difference: int
     members: list[str] = field(default_factory=list)
-    running_a_member: list[str] = field(default_factory=list)
-    units_of_members: list[str] = field(default_factory=list)
+    running_a_member: list[Via] = field(default_factory=list)
+    units_of_members: list[Via] = field(default_factory=list)
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class ShaclWarning:
+    """A SHACL warning: the resource it is about, and the shape's message."""
+
+    focus: str
+    message: str
+
+
+@dataclass(frozen=True)
+class AliasResolution:
+    """A name of the article resolved through the alias table."""
+
+    line: int
+    name: str
+    id: str
+
+
+@dataclass(frozen=True)
+class WithoutIdentifiers:
+    """An organisation with no identifier of its own (``parent_identifiers``: its parent's, if any)."""
+
+    name: str
+    id: str
+    parent_identifiers: list[str]
 
 
 @dataclass
 class Report:
+    """The report's data, structured until it is rendered: :func:`render_json` writes it as it is."""
+
     claims: list[ClaimLine]
-    warnings: list[str]
-    aliases: list[str]
-    without_identifiers: list[str]
+    warnings: list[ShaclWarning]
+    aliases: list[AliasResolution]
+    without_identifiers: list[WithoutIdentifiers]
+
+
+def _runs(v: Via) -> str:
+    return f"{v.name} (runs {v.via})"
 
 
 def _reason(c: ClaimLine) -> str:
@@ -44,18 +84,18 @@ def _reason(c: ClaimLine) -> str:
         return f"The data has {c.in_data}; the article states {c.stated}."
     if c.stated == m + r and r:
         return (f"The article seems to count the {r} organisation{'s' * (r != 1)} that run a member unit "
-                f"({', '.join(c.running_a_member)}) as well as the {m} members of this type.")
+                f"({', '.join(map(_runs, c.running_a_member))}) as well as the {m} members of this type.")
     options = f"the {m} members of this type"
     if r:
         options += (f", nor the {m + r} that include the {r} organisation{'s' * (r != 1)} running a member unit "
-                    f"({', '.join(c.running_a_member)})")
+                    f"({', '.join(map(_runs, c.running_a_member))})")
     return (f"The article's {c.stated} matches neither {options}. It may count an organisation of another type "
             "as one of these, or only some of the organisations that run a member unit; the list alone does not "
             "say which.")
 
 
-def build_report(graph: Graph, settings: Settings, warnings: list[str] | None = None,
-                 aliases: list[str] | None = None) -> Report:
+def build_report(graph: Graph, settings: Settings, warnings: list[ShaclWarning] | None = None,
+                 aliases: list[AliasResolution] | None = None) -> Report:
     claims = []
     prepared = prepare(graph)  # one snapshot for all the queries below
     for row in run_query(prepared, "claims-vs-data", settings, plain=True):
@@ -68,19 +108,18 @@ def build_report(graph: Graph, settings: Settings, warnings: list[str] | None = 
                 if d["relation"] == "member":
                     line.members.append(name)
                 elif d["relation"] == "runs-a-member":
-                    line.running_a_member.append(f"{name} (runs {via})")
+                    line.running_a_member.append(Via(name, str(via)))
                 else:
-                    line.units_of_members.append(f"{name} (inside {via})")
+                    line.units_of_members.append(Via(name, str(via)))
         line.reason = _reason(line)
         claims.append(line)
-    parents: dict[str, list[str]] = {}
+    parents: dict[tuple[str, str], list[str]] = {}
     for r in run_query(prepared, "organisations-without-identifiers", settings, plain=True):
-        key = f"{r['name']} ({str(r['organisation']).rsplit('/', 1)[-1]})"
+        key = (str(r["name"]), str(r["organisation"]).rsplit("/", 1)[-1])
         parents.setdefault(key, [])
         if r.get("parent_identifier"):
             parents[key].append(str(r["parent_identifier"]))
-    without = [key + (f": only its parent's identifiers {', '.join(ids)}" if ids else "")
-               for key, ids in parents.items()]
+    without = [WithoutIdentifiers(name, org_id, ids) for (name, org_id), ids in parents.items()]
     return Report(claims, warnings or [], aliases or [], without)
 
 
@@ -95,16 +134,21 @@ def render_text(report: Report, markdown: bool = False) -> str:
                 out.append(f"{item}members of this type ({len(c.members)}): {', '.join(c.members)}")
             if c.running_a_member:
                 out.append(f"{item}of this type and running a member unit ({len(c.running_a_member)}): "
-                           f"{', '.join(c.running_a_member)}")
+                           f"{', '.join(map(_runs, c.running_a_member))}")
             if c.units_of_members:
                 out.append(f"{item}members inside a member of this type ({len(c.units_of_members)}): "
-                           f"{', '.join(c.units_of_members)}")
+                           f"{', '.join(f'{v.name} (inside {v.via})' for v in c.units_of_members)}")
             out.append(f"{item}likely reason: {c.reason}")
         out.append("")
     out += [f"{h1}Data quality", ""]
-    for title, items in (("SHACL warnings", report.warnings), ("Names resolved through the alias table",
-                                                               report.aliases),
-                         ("Organisations without identifiers", report.without_identifiers)):
+    sections = (
+        ("SHACL warnings", [f"{w.focus}: {w.message}" for w in report.warnings]),
+        ("Names resolved through the alias table", [f"line {a.line}: {a.name!r} → {a.id}" for a in report.aliases]),
+        ("Organisations without identifiers",
+         [f"{o.name} ({o.id})" + (f": only its parent's identifiers {', '.join(o.parent_identifiers)}"
+                                  if o.parent_identifiers else "") for o in report.without_identifiers]),
+    )
+    for title, items in sections:
         out.append(f"{h2 if markdown else ''}{title} ({len(items)})")
         out += [f"{item}{x}" for x in items] or [f"{item}(none)"]
         out.append("")
@@ -115,12 +159,12 @@ def render_json(report: Report) -> str:
     return json.dumps(asdict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-def alias_resolutions(data_dir: Path) -> list[str]:
+def alias_resolutions(data_dir: Path) -> list[AliasResolution]:
     """The article's names that resolved through the alias table."""
     from kopa_graph.article.ingest import ingest_article
     from kopa_graph.source.load import load_source_data
 
     data = load_source_data(data_dir)
     article = data_dir / data.article.file
-    return [f"line {r.line}: {r.name!r} → {r.id}" for r in ingest_article(article, data).resolutions
+    return [AliasResolution(r.line, r.name, r.id) for r in ingest_article(article, data).resolutions
             if r.rule.startswith("alias table")]
