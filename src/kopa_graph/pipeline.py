@@ -9,7 +9,7 @@ import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
@@ -62,19 +62,31 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What one load-build-validate run knows besides the graph: the pipeline's state, not the graph's."""
+
+    built: BuiltGraph
+    report: ValidationReport
+    blank_nodes: bool  # whether the graph has blank nodes (known once the N-Triples are written)
+    article: Path  # the article's text
+
+
 def build_and_validate(data_dir: Path | None, settings: Settings,
                        progress: Progress = QUIET) -> tuple[BuiltGraph, ValidationReport]:
     """Load ``data_dir`` (default: the shipped data), build and validate; raise if it does not conform."""
     with no_cyclic_gc():
-        return _build_and_validate(data_dir, settings, progress)
+        run = _build_and_validate(data_dir, settings, progress)
+    return run.built, run.report
 
 
 def validate_source(data_dir: Path | None, settings: Settings, progress: Progress = QUIET) -> Validated:
     """Load ``data_dir`` (default: the shipped data), build and validate: what ``site``, ``serve`` and
     ``export csv`` publish. Raises :class:`~kopa_graph.errors.NotConformant` if the graph does not conform."""
-    built, report = build_and_validate(data_dir, settings, progress)
-    article = ((Path(data_dir) if data_dir else default_data_dir()) / built.article_file).read_text(encoding="utf-8")
-    return Validated(built, report, settings, Path(data_dir) if data_dir else None, article)
+    with no_cyclic_gc():
+        run = _build_and_validate(data_dir, settings, progress)
+    article = run.article.read_text(encoding="utf-8")
+    return Validated(run.built, run.report, settings, Path(data_dir) if data_dir else None, article)
 
 
 def graph_to_ask(data_dir: Path | None, settings: Settings, graph_file: Path | None = None) -> Graph:
@@ -86,29 +98,26 @@ def graph_to_ask(data_dir: Path | None, settings: Settings, graph_file: Path | N
 
 
 def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Progress,
-                        staging: Staging | None = None) -> tuple[BuiltGraph, ValidationReport]:
+                        staging: Staging | None = None) -> _Run:
     """With ``staging``, the N-Triples go straight to their file there (and validation reads them from
-    it); without, they are kept in the result."""
+    it); without, they are made for validation only."""
+    folder = Path(data_dir) if data_dir else default_data_dir()
     with progress.stage("load the source data"):
-        data = load_source_data(Path(data_dir) if data_dir else default_data_dir())
+        data = load_source_data(folder)
+    article = folder / data.article.file
     with progress.stage("build the graph"):
         built = build_graph(data, settings)
     del data  # the source data is in the graph now: free it before validation doubles the graph in memory
-    nt: bytes | None = None
     with progress.stage(f"write {STEM}.nt"):
         lines, blanks = ntriples_lines(built.graph)
-        if staging is not None:
-            written: bytes | Path = staging.put(f"{STEM}.nt", lines)
-        else:
-            written = nt = b"".join(lines)
+        written: bytes | Path = staging.put(f"{STEM}.nt", lines) if staging is not None else b"".join(lines)
         del lines
     with progress.stage(f"validate {len(built.graph)} triples"):
         shapes = load_shapes(settings)
         report = validate_graph(built.graph, settings, shapes=shapes, data_ntriples=None if blanks else written)
-    built = replace(built, ntriples=nt, blank_nodes=blanks)
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
-    return built, report
+    return _Run(built, report, blanks, article)
 
 
 def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:
@@ -122,7 +131,8 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
     prefixes = prefixes_for(settings.id_base)
     with no_cyclic_gc(), new_release(out_dir, BUILD, data_dir) as release, \
             Staging(release.folder, published=False) as staging:
-        built, report = _build_and_validate(data_dir, settings, progress, staging)
+        run = _build_and_validate(data_dir, settings, progress, staging)
+        built, report = run.built, run.report
         for name in PUBLISHED:
             file = f"{STEM}{FORMATS[name].extension}"
             if file not in staging.temps:
@@ -130,7 +140,7 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
                     staging.put(file, serialize_chunks(built.graph, name, prefixes, settings.id_base))
         staging.put(CONTEXT_FILE, context_document(settings.id_base))
         nt_digest = staging.digests[f"{STEM}.nt"][0]
-        graph_digest = graph_hash(built.graph) if built.blank_nodes else nt_digest  # canonical N-Quads already
+        graph_digest = graph_hash(built.graph) if run.blank_nodes else nt_digest  # canonical N-Quads already
         staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.graph), staging.digests,
                                             str(IRIs(settings).dataset()), settings.personal_data))
         with progress.stage(f"save to {out_dir}"):

@@ -31,9 +31,6 @@ class BuiltGraph:
 
     graph: Graph
     origins: Mapping[URIRef, Location]
-    ntriples: bytes | None = None  # the graph's N-Triples, once the pipeline has written them
-    blank_nodes: bool = False  # whether the graph has blank nodes (known once the N-Triples are written)
-    article_file: str = ""  # the article's text, relative to the data folder
     #: Names left out by the profile without personal data: to be removed from any text copied
     #: verbatim (the article). Never written anywhere.
     withheld: tuple[str, ...] = ()
@@ -100,8 +97,7 @@ class _Builder:
             self.pilot(pilot)
         self.claims()
         RegistryLinker(self.g, self.iri, self.data, self.add).link()
-        return BuiltGraph(self.g, self.origins, article_file=self.data.article.file,
-                          withheld=tuple(sorted(self.withheld)))
+        return BuiltGraph(self.g, self.origins, withheld=tuple(sorted(self.withheld)))
 
     def schemes(self) -> None:
         for scheme in self.data.schemes.values():
