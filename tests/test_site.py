@@ -369,3 +369,18 @@ def test_hostile_content_is_shown_as_text_and_never_made_a_link(tmp_path: Path) 
     hrefs = re.findall(r'href="([^"]*)"', page)
     assert not [h for h in hrefs if h.split(":", 1)[0].lower() in ("javascript", "data", "vbscript", "file")], hrefs
     assert f'<meta http-equiv="Content-Security-Policy" content="{sitepages.esc(conneg.CSP_PAGE)}">' in page
+
+
+def test_the_templates_escape_markup_and_refuse_a_missing_value() -> None:
+    """HTML and XML templates are autoescaped; the configurations are written as given; a template that
+    names a value it was not given is an error, never an empty string in a configuration."""
+    import jinja2
+
+    from kopa_graph.publish.templating import render
+
+    sitemap = render("sitemap.xml.j2", urls=["https://example.org/a?x=1&y=<2>"])
+    assert "<loc>https://example.org/a?x=1&amp;y=&lt;2&gt;</loc>" in sitemap
+    assert "<li><code>a&lt;b</code>" in render("406.html.j2", representations=[conneg.Representation("x", "a<b", 1.0)])
+    assert 'Header always set X "a<b>"' in render("htaccess.j2", types=[], security=[("X", "a<b>")])
+    with pytest.raises(jinja2.UndefinedError):
+        render("htaccess.j2", types=[])

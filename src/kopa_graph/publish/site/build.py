@@ -19,6 +19,7 @@ from kopa_graph.publish.description import redact, release_description
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
+from kopa_graph.publish.templating import render
 from kopa_graph.rdfio.engine import parse_file, serialize
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import jsonld
@@ -105,10 +106,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     w.put("_config/406.html", conneg.not_acceptable_page())
     w.put(".htaccess", conneg.htaccess())
     pages_html = sorted(p for p in w.paths if p.endswith(".html") and not p.startswith("_config/"))
-    w.put("sitemap.xml", "".join([
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
-        *(f"  <url><loc>{site_pages.esc(settings.base_iri + p)}</loc></url>\n" for p in pages_html),
-        "</urlset>\n"]))
+    w.put("sitemap.xml", render("sitemap.xml.j2", urls=[settings.base_iri + p for p in pages_html]))
     return len(resources)
 
 
