@@ -384,3 +384,22 @@ def test_the_templates_escape_markup_and_refuse_a_missing_value() -> None:
     assert 'Header always set X "a<b>"' in render("htaccess.j2", types=[], security=[("X", "a<b>")])
     with pytest.raises(jinja2.UndefinedError):
         render("htaccess.j2", types=[])
+
+
+def test_every_language_file_has_the_same_messages() -> None:
+    """A translator edits publish/site/messages/LANG.json: each has every key the others have, and no
+    message is empty (a missing one would show as an error, or as nothing, on that language's pages)."""
+    from kopa_graph.languages import LANGUAGES
+    from kopa_graph.publish.site.messages import messages
+
+    def keys(d: dict[str, object], at: str = "") -> set[str]:
+        return {k2 for k, v in d.items() for k2 in (keys(v, f"{at}{k}.") if isinstance(v, dict) else {at + k})}
+
+    shapes = {lang: keys(messages(lang)) for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        assert shapes[lang] == shapes["sv"], (lang, shapes[lang] ^ shapes["sv"])
+    for lang in LANGUAGES:
+        for section in ("page", "index", "terms"):
+            assert all(isinstance(v, str) and v.strip() for v in messages(lang)[section].values()), (lang, section)
+    with pytest.raises(ValueError, match="no messages in 'de'"):
+        messages("de")

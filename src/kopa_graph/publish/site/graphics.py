@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kopa_graph.graph.dataset import Distribution
 from kopa_graph.languages import LANGUAGES
+from kopa_graph.publish.site.messages import messages
 from kopa_graph.publish.site.pages import Site, esc, lang_suffix, page, value_html
 from kopa_graph.rdfio.engine import parse_file
 from kopa_graph.rdfio.formats import FORMATS
@@ -16,21 +17,7 @@ from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, RDF, RDFS, SKOS
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.resources import shapes_paths
 
-TEXT = {
-    "sv": {"title": "Pilotförsöken inom Utbildning som tjänst (KOPA)", "pilots": "Pilotförsök",
-           "members": "Deltagare", "themes": "Teman", "regions": "Landskap idag", "network": "Pilotförsök och deras deltagare",
-           "matrix": "Teman per pilotförsök", "downloads": "Ladda ner", "about": "Om datamängden",
-           "intro": "De tretton regionala pilotförsöken i Kommunförbundets nätverksprojekt 2020–2021, som länkade data."},
-    "fi": {"title": "Koulutus palveluna (KOPA) -pilotit", "pilots": "Pilotit", "members": "Osallistujat",
-           "themes": "Teemat", "regions": "Maakunnat nyt", "network": "Pilotit ja niiden osallistujat",
-           "matrix": "Teemat piloteittain", "downloads": "Lataa", "about": "Tietoaineistosta",
-           "intro": "Kuntaliiton verkostoprojektin 2020–2021 kolmetoista alueellista pilottia linkitettynä datana."},
-    "en": {"title": "The pilots of Education as a Service (KOPA)", "pilots": "Pilots", "members": "Members",
-           "themes": "Themes", "regions": "Regions today", "network": "The pilots and their members",
-           "matrix": "Themes by pilot", "downloads": "Downloads", "about": "About the dataset",
-           "intro": "The thirteen regional pilots of the network project of the Association of Finnish "
-                    "Municipalities, 2020–2021, as linked data."},
-}
+TEXT = {lang: messages(lang)["index"] for lang in LANGUAGES}
 
 
 def _pilots(site: Site) -> list[URIRef]:

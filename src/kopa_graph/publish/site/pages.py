@@ -15,22 +15,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.graph.labels import label
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.conneg import CSP_PAGE
+from kopa_graph.publish.site.messages import messages
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kopa_graph.rdfio.ntriples import term_key
 
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
 
-LANG_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English"}
-UI = {
-    "sv": {"outgoing": "Uppgifter", "incoming": "Länkar hit", "formats": "Andra format", "home": "Alla pilotförsök",
-           "iri": "IRI", "property": "Egenskap", "value": "Värde", "from": "Från", "source": "källa"},
-    "fi": {"outgoing": "Tiedot", "incoming": "Linkit tänne", "formats": "Muut muodot", "home": "Kaikki pilotit",
-           "iri": "IRI", "property": "Ominaisuus", "value": "Arvo", "from": "Mistä", "source": "lähde"},
-    "en": {"outgoing": "Facts", "incoming": "Links here", "formats": "Other formats", "home": "All pilots",
-           "iri": "IRI", "property": "Property", "value": "Value", "from": "From", "source": "source"},
-}
+LANG_NAMES = {lang: messages(lang)["language_name"] for lang in LANGUAGES}
+UI = {lang: messages(lang)["page"] for lang in LANGUAGES}
 
 
 def esc(text: object) -> str:
@@ -106,7 +101,7 @@ def value_html(site: Site, here: str, node: Node, lang: str) -> str:
         return f"<span{attr}>{esc(node)}</span>"
     if isinstance(node, URIRef) and str(node).startswith(site.article_url + "#line="):
         line = str(node).rsplit(",", 1)[-1]
-        word = {"sv": "artikeln, rad", "fi": "artikkeli, rivi", "en": "the article, line"}[lang]
+        word = UI[lang]["article_line"]
         return f'<a href="{esc(href(site, here, node, lang))}">{esc(word)} {esc(line)}</a>'
     if isinstance(node, URIRef):
         text, tag = site.label(node, lang)
