@@ -18,6 +18,7 @@ from kopa_graph.graph.labels import label
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.conneg import CSP_PAGE
 from kopa_graph.publish.site.messages import messages
+from kopa_graph.publish.templating import Markup, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kopa_graph.rdfio.ntriples import term_key
@@ -113,34 +114,14 @@ def value_html(site: Site, here: str, node: Node, lang: str) -> str:
 
 def page(title: str, title_lang: str | None, lang: str, here: str, body: str, alternates: Iterable[tuple[str, str]],
          jsonld: str | None = None, switch: dict[str, str] | None = None) -> str:
-    """A complete HTML5 document."""
-    links = "\n".join(f'  <link rel="alternate" type="{esc(t)}" href="{esc(h)}">' for t, h in alternates)
-    script = f'\n  <script type="application/ld+json">\n{jsonld}\n  </script>' if jsonld else ""
-    nav = ""
-    if switch:
-        nav = ('<nav aria-label="language"><ul class="langs">' + "".join(
-            f'<li><a href="{esc(h)}" lang="{code}" hreflang="{code}"'
-            + (' aria-current="page"' if code == lang else "") + f">{esc(LANG_NAMES[code])}</a></li>"
-            for code, h in switch.items()) + "</ul></nav>")
+    """A complete HTML5 document (``templates/page.html.j2``); ``body`` and ``jsonld`` are written as they
+    are (HTML made and escaped already, and JSON-LD), everything else escaped."""
     tattr = f' lang="{esc(title_lang)}"' if title_lang and title_lang != lang else ""
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-  <meta charset="utf-8">
-  <meta http-equiv="Content-Security-Policy" content="{esc(CSP_PAGE)}">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title{tattr}>{esc(title)}</title>
-  <link rel="stylesheet" href="{esc(rel(here, 'style.css'))}">
-{links}{script}
-</head>
-<body>
-  <header><a href="{esc(rel(here, 'index' + lang_suffix(lang) + '.html'))}">{esc(UI[lang]['home'])}</a> {nav}</header>
-  <main>
-{body}
-  </main>
-</body>
-</html>
-"""
+    return render("page.html.j2", lang=lang, csp=CSP_PAGE, title=title, title_attr=Markup(tattr),
+                  style=rel(here, "style.css"), alternates=list(alternates),
+                  jsonld=Markup(jsonld) if jsonld else None, home=rel(here, "index" + lang_suffix(lang) + ".html"),
+                  home_text=UI[lang]["home"], switch=list(switch.items()) if switch else None, names=LANG_NAMES,
+                  body=Markup(body))
 
 
 def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph) -> str:
