@@ -1,0 +1,124 @@
+"""The commands that ask the graph: query (a named helper) and sparql (any query)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kopa_graph.cli import (
+    _DATA_OPTION,
+    _GRAPH_OPTION,
+    _NO_SANDBOX_OPTION,
+    _TIMEOUT_OPTION,
+    _errors,
+    _settings,
+    main,
+)
+from kopa_graph.languages import LANGUAGES
+from kopa_graph.rdfio.formats import GRAPH_CHOICES, RESULTS_CHOICES, TABLE
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_helpers", is_flag=True, help="List the helpers with a one-line description.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the helper.")
+@click.option("--format", "fmt", type=click.Choice(RESULTS_CHOICES), default=TABLE,
+              show_default=True, help="table for people; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
+              help="Language of the labels a table shows instead of IRIs.")
+@_DATA_OPTION
+@_GRAPH_OPTION
+@_TIMEOUT_OPTION
+@_NO_SANDBOX_OPTION
+@click.pass_context
+def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str, lang: str,
+          data_dir: Path | None, graph_file: Path | None, timeout: float | None, no_sandbox: bool) -> None:
+    """Run a named query helper (kopa-graph query --list shows them).
+
+    The query is evaluated in a process the kernel keeps off the network
+    (SECURITY.md); where that is impossible the command exits 2.
+    """
+    from kopa_graph.pipeline import graph_to_ask
+    from kopa_graph.query.helpers import helper, helpers, parse_params, prepare, run_helper
+    from kopa_graph.query.results import format_result
+    from kopa_graph.query.sandbox import Isolation
+
+    with _errors():
+        if list_helpers or not name:
+            width = max(len(n) for n in helpers())
+            for h in helpers().values():
+                click.echo(f"{h.name.ljust(width)}  {h.title}")
+            return
+        h = helper(name)
+        values = parse_params(name, params)
+        settings = _settings(ctx)
+        graph = graph_to_ask(data_dir, settings, graph_file)
+        isolation = Isolation(confined=not no_sandbox, timeout=timeout)
+        result = run_helper(prepare(graph), h.name, settings, isolation=isolation, **values)
+        click.echo(format_result(result, fmt, graph, lang), nl=False)
+
+
+@main.command()
+@click.argument("query_text", metavar="QUERY")
+@click.option("--format", "fmt", type=click.Choice((*RESULTS_CHOICES, *GRAPH_CHOICES)),
+              help="SELECT/ASK: table (default), csv, tsv, json, xml; CONSTRUCT/DESCRIBE: turtle (default), "
+                   "json-ld, n-triples.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
+              help="Language of the labels a table shows instead of IRIs.")
+@_DATA_OPTION
+@_GRAPH_OPTION
+@_TIMEOUT_OPTION
+@_NO_SANDBOX_OPTION
+@click.pass_context
+def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data_dir: Path | None,
+           graph_file: Path | None, timeout: float | None, no_sandbox: bool) -> None:
+    """Run any SPARQL query (the text, or @file.rq) on the graph.
+
+    SERVICE, FROM and updates are refused: nothing is fetched or changed.
+    The query is evaluated in a process the kernel keeps off the network
+    (SECURITY.md); where that is impossible the command exits 2.
+    """
+    from kopa_graph.errors import InputError
+    from kopa_graph.pipeline import graph_to_ask
+    from kopa_graph.query.helpers import QueryError, prepare, run_sparql
+    from kopa_graph.query.lexer import scan
+    from kopa_graph.query.results import format_result
+    from kopa_graph.query.sandbox import Isolation
+    from kopa_graph.rdfio.engine import serialize
+    from kopa_graph.rdfio.namespaces import prefixes_for
+
+    with _errors():
+        if query_text.startswith("@"):
+            try:
+                query_text = Path(query_text[1:]).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"{query_text[1:]}: cannot read the query: {exc.strerror}") from None
+        checked = scan(query_text)  # before the graph is built: a refused query costs nothing
+        if checked.refusal is not None:
+            raise QueryError(checked.refusal)
+        fmt = _answer_format(checked.form, fmt)
+        settings = _settings(ctx)
+        graph = graph_to_ask(data_dir, settings, graph_file)
+        result = run_sparql(prepare(graph), query_text, isolation=Isolation(confined=not no_sandbox, timeout=timeout))
+        if result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None:
+            out = result.graph
+            click.echo(serialize(out, fmt, prefixes_for(settings.id_base), settings.id_base).decode("utf-8"), nl=False)
+        else:
+            click.echo(format_result(result, fmt, graph, lang), nl=False)
+
+
+def _answer_format(form: str | None, fmt: str | None) -> str:
+    """The format ``sparql`` writes a ``form`` query's answer in: ``fmt``, or the form's default; a format
+    of the other kind is an error (exit 2), never quietly replaced."""
+    from kopa_graph.errors import InputError
+
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    allowed = GRAPH_CHOICES if graph else RESULTS_CHOICES
+    if fmt is None:
+        return allowed[0]
+    if fmt not in allowed:
+        kind = "a graph" if graph else "results"
+        raise InputError(f"--format {fmt} does not fit: {form or 'SELECT'} queries answer with {kind}; give "
+                         f"--format {', '.join(allowed[:-1])} or {allowed[-1]}")
+    return fmt
