@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,8 +27,18 @@ from rdflib.term import Node
 
 from kopa_graph.rdfio.namespaces import RDF, RDFS, SH, XSD
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES, converter
+from kopa_graph.validation.checks import (
+    as_int,
+    candidate,
+    compare,
+    datatype_ok,
+    kind_ok,
+    lang_ok,
+    nt,
+    re_flags,
+    sparql_path,
+)
 
-_ANY_LITERAL = {RDFS.Literal}
 #: The constraint parameters this validator understands (with the shape-level words it reads).
 KNOWN = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags, SH["in"],
          SH.hasValue, SH.languageIn, SH.uniqueLang, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
@@ -44,10 +53,6 @@ _SHAPE_WORDS = {SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetSu
                 SH.defaultValue, SH.sparql, RDF.type, RDFS.label, RDFS.comment, SH.flags,
                 SH.qualifiedMinCount, SH.qualifiedMaxCount}
 _BATCH = 20_000
-_XSD_INTEGER, _XSD_STRING, _LANG_STRING, _RDFS_DATATYPE = XSD.integer, XSD.string, RDF.langString, RDFS.Datatype
-#: pySHACL's check that a literal's value is of the datatype's Python type (others: assumed fine).
-_VALUE_TYPES: dict[Node, Any] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
-                                 XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool}
 
 
 @dataclass(frozen=True)
@@ -71,31 +76,6 @@ def supported(shapes: Graph) -> str | None:
     return None
 
 
-def _sparql_path(shapes: Graph, path: Node) -> str:
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    first = shapes.value(path, RDF.first)
-    if first is not None:
-        return "/".join(f"({_sparql_path(shapes, p)})" for p in Collection(shapes, path))
-    for word, fmt in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"), (SH.oneOrMorePath, "({})+"),
-                      (SH.zeroOrOnePath, "({})?")):
-        inner = shapes.value(path, word)
-        if inner is not None:
-            return fmt.format(_sparql_path(shapes, inner))
-    alternatives = shapes.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(f"({_sparql_path(shapes, p)})" for p in Collection(shapes, alternatives)) + ")"
-    raise ValueError(f"unsupported SHACL path {path!r}")
-
-
-def _nt(term: Node) -> str:
-    from kopa_graph.rdfio.ntriples import nt_term
-
-    return nt_term(term)
-
-
-#: The integer literals whose lexical form Oxigraph may change (it writes integers canonically, and keeps
-#: the subtypes of xsd:integer as xsd:integer): the data's own term is looked up for these.
 RETYPED = INTEGER_SUBTYPES | {XSD.integer}
 
 
@@ -118,7 +98,7 @@ class FastValidator:
     def _class_members(self, cls: Node) -> set[Node]:
         found = self._members.get(cls)
         if found is None:
-            query = f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(cls)} }}"
+            query = f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* {nt(cls)} }}"
             found = self._members[cls] = {row[0] for row in self._select(query) if row[0] is not None}
         return found
 
@@ -129,9 +109,9 @@ class FastValidator:
         for node in self.shapes.objects(shape, SH.targetNode):
             out[node] = None
         for p in self.shapes.objects(shape, SH.targetSubjectsOf):
-            out.update((r[0], None) for r in self._select(f"SELECT DISTINCT ?x WHERE {{ ?x {_nt(p)} ?o }}"))
+            out.update((r[0], None) for r in self._select(f"SELECT DISTINCT ?x WHERE {{ ?x {nt(p)} ?o }}"))
         for p in self.shapes.objects(shape, SH.targetObjectsOf):
-            out.update((r[0], None) for r in self._select(f"SELECT DISTINCT ?x WHERE {{ ?s {_nt(p)} ?x }}"))
+            out.update((r[0], None) for r in self._select(f"SELECT DISTINCT ?x WHERE {{ ?s {nt(p)} ?x }}"))
         return [n for n in out if n is not None]
 
     def _values(self, path: Node, focus: list[Node], pattern: str | None = None) -> dict[Node, list[Node]]:
@@ -139,7 +119,7 @@ class FastValidator:
         the query itself, so a class's instances are not sent back as a VALUES block."""
         out: dict[Node, list[Node]] = {f: [] for f in focus}
         seen: set[tuple[Node, Node]] = set()
-        expr = _sparql_path(self.shapes, path)
+        expr = sparql_path(self.shapes, path)
         for query in self._focus_queries(focus, pattern, f"?this {expr} ?value", "?this ?value"):
             for this, value in self._select(query):
                 if this is None or value is None:
@@ -155,7 +135,7 @@ class FastValidator:
     def _original(self, this: Node, path: Node, value: Node) -> list[Node]:
         """The data's own literal(s) behind ``value``: Oxigraph writes integers canonically ("052" as 52)
         and keeps the subtypes of xsd:integer as xsd:integer."""
-        if not (isinstance(value, Literal) and value.datatype == _XSD_INTEGER and self.graphs):
+        if not (isinstance(value, Literal) and value.datatype == XSD.integer and self.graphs):
             return [value]
         inverse = self.shapes.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
         if not isinstance(path, URIRef) and not isinstance(inverse, URIRef):
@@ -188,7 +168,7 @@ class FastValidator:
         classes = words.get(SH.targetClass, [])
         if len(classes) != 1 or any(words.get(p) for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)):
             return None
-        return f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(classes[0])} ."
+        return f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {nt(classes[0])} ."
 
     def _shape(self, shape: Node, focus: list[Node], pattern: str | None = None) -> list[FastResult]:
         if self.shapes.value(shape, SH.deactivated) == Literal(True):
@@ -216,7 +196,7 @@ class FastValidator:
             if word in _COUNTED or word in _INERT:
                 continue
             for o in objects:
-                condition = _candidate(word, o, self.shapes, bool(words.get(SH.flags)))
+                condition = candidate(word, o, self.shapes, bool(words.get(SH.flags)))
                 if condition is None:
                     return None
                 conditions.append(condition)
@@ -226,13 +206,13 @@ class FastValidator:
                        tail: str = "") -> list[str]:
         if pattern is not None:
             return [f"SELECT {select} WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {pattern} }} }} {body} }} {tail}"]
-        return [f"SELECT {select} WHERE {{ VALUES ?this {{ {' '.join(_nt(f) for f in focus[i:i + _BATCH])} }} "
+        return [f"SELECT {select} WHERE {{ VALUES ?this {{ {' '.join(nt(f) for f in focus[i:i + _BATCH])} }} "
                 f"{body} }} {tail}" for i in range(0, len(focus), _BATCH)]
 
     def _filtered(self, shape: Node, path: Node, focus: list[Node], pattern: str | None,
                   bad: str) -> list[FastResult]:
         words = self._words(shape)
-        expr = _sparql_path(self.shapes, path)
+        expr = sparql_path(self.shapes, path)
         severity = URIRef(str((words.get(SH.severity) or [SH.Violation])[0]))
         messages = tuple(sorted(m for m in words.get(SH.message, []) if isinstance(m, Literal)))
         focus_set = set(focus)
@@ -241,8 +221,8 @@ class FastValidator:
         def result(f: Node, component: URIRef, value: Node | None) -> None:
             results.append(FastResult(f, shape, component, value, path, severity, messages))
 
-        low = [_int(m) for m in words.get(SH.minCount, [])]
-        high = [_int(m) for m in words.get(SH.maxCount, [])]
+        low = [as_int(m) for m in words.get(SH.minCount, [])]
+        high = [as_int(m) for m in words.get(SH.maxCount, [])]
         if low or high:
             agg = "COUNT(DISTINCT ?value)"  # HAVING sees the aggregate, not the projected ?n
             having = " || ".join([f"{agg} < {m}" for m in low] + [f"{agg} > {m}" for m in high])
@@ -258,7 +238,7 @@ class FastValidator:
                             if count > m:
                                 result(this, SH.MaxCountConstraintComponent, None)
         for wanted in words.get(SH.hasValue, []):
-            for q in self._focus_queries(focus, pattern, f"FILTER NOT EXISTS {{ ?this {expr} {_nt(wanted)} }}",
+            for q in self._focus_queries(focus, pattern, f"FILTER NOT EXISTS {{ ?this {expr} {nt(wanted)} }}",
                                          "?this"):
                 for (this,) in self._select(q):
                     if this in focus_set:
@@ -328,28 +308,28 @@ class FastValidator:
 
         for m in objects(SH.minCount):
             for f, vs in values.items():
-                if len(vs) < _int(m):
+                if len(vs) < as_int(m):
                     yield result(f, SH.MinCountConstraintComponent, None)
         for m in objects(SH.maxCount):
             for f, vs in values.items():
-                if len(vs) > _int(m):
+                if len(vs) > as_int(m):
                     yield result(f, SH.MaxCountConstraintComponent, None)
         for dt in objects(SH.datatype):
-            yield from each(SH.DatatypeConstraintComponent, lambda v, dt=dt: _datatype_ok(v, dt))
+            yield from each(SH.DatatypeConstraintComponent, lambda v, dt=dt: datatype_ok(v, dt))
         for cls in objects(SH["class"]):
             members = self._class_members(cls)
             yield from each(SH.ClassConstraintComponent, lambda v, members=members: v in members)
         for kind in objects(SH.nodeKind):
-            yield from each(SH.NodeKindConstraintComponent, lambda v, kind=kind: _kind_ok(v, kind))
+            yield from each(SH.NodeKindConstraintComponent, lambda v, kind=kind: kind_ok(v, kind))
         flags = str(value(SH.flags) or "")
         for pattern in objects(SH.pattern):
-            rx = re.compile(str(pattern), _re_flags(flags))
+            rx = re.compile(str(pattern), re_flags(flags))
             yield from each(SH.PatternConstraintComponent,
                             lambda v, rx=rx: not isinstance(v, BNode) and rx.search(str(v)) is not None)
         for length, word, cmp in ((SH.minLength, SH.MinLengthConstraintComponent, lambda n, m: n >= m),
                                   (SH.maxLength, SH.MaxLengthConstraintComponent, lambda n, m: n <= m)):
             for m in objects(length):
-                yield from each(word, lambda v, m=m, cmp=cmp: not isinstance(v, BNode) and cmp(len(str(v)), _int(m)))
+                yield from each(word, lambda v, m=m, cmp=cmp: not isinstance(v, BNode) and cmp(len(str(v)), as_int(m)))
         for lst in objects(SH["in"]):
             allowed = set(Collection(g, lst))
             yield from each(SH.InConstraintComponent, lambda v, allowed=allowed: v in allowed)
@@ -359,7 +339,7 @@ class FastValidator:
                     yield result(f, SH.HasValueConstraintComponent, None)
         for lst in objects(SH.languageIn):
             langs = {str(x).lower() for x in Collection(g, lst)}
-            yield from each(SH.LanguageInConstraintComponent, lambda v, langs=langs: _lang_ok(v, langs))
+            yield from each(SH.LanguageInConstraintComponent, lambda v, langs=langs: lang_ok(v, langs))
         if value(SH.uniqueLang) == Literal(True):
             for f, vs in values.items():
                 counts: dict[str, int] = {}
@@ -373,7 +353,7 @@ class FastValidator:
                                       (SH.minExclusive, SH.MinExclusiveConstraintComponent, (1,)),
                                       (SH.maxExclusive, SH.MaxExclusiveConstraintComponent, (-1,))):
             for bound in objects(word):
-                yield from each(component, lambda v, b=bound, w=want: _compare(v, b) in w)
+                yield from each(component, lambda v, b=bound, w=want: compare(v, b) in w)
         for inner in objects(SH.node):
             ok = self._conforming(inner, (v for vs in values.values() for v in vs))
             yield from each(SH.NodeConstraintComponent, lambda v, ok=ok: ok[v])
@@ -387,9 +367,9 @@ class FastValidator:
             low, high = value(SH.qualifiedMinCount), value(SH.qualifiedMaxCount)
             for f, vs in values.items():
                 n = sum(1 for v in vs if ok[v])
-                if low is not None and n < _int(low):
+                if low is not None and n < as_int(low):
                     yield result(f, SH.QualifiedMinCountConstraintComponent, None)
-                if high is not None and n > _int(high):
+                if high is not None and n > as_int(high):
                     yield result(f, SH.QualifiedMaxCountConstraintComponent, None)
 
 
@@ -399,117 +379,4 @@ _COUNT_RESULTS = {SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent
                   SH.UniqueLangConstraintComponent}
 _INERT = {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
           RDF.type, RDFS.label, RDFS.comment, SH.deactivated, SH.flags}
-_LEXICAL: dict[Node, str] = {XSD.integer: "^[+-]?[0-9]+$", XSD.decimal: "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$",
-            XSD.boolean: "^(true|false|1|0)$"}
-_SIMPLE_PATTERN = re.compile(r"[A-Za-z0-9 #=,.:/_^$\[\]{}()+*?|-]*")
-
-
-def _candidate(word: Node, o: Node, shapes: Graph, flags: bool = False) -> str | None:
-    """The SPARQL condition on ?value that holds for every value the constraint (word, o) may reject."""
-    if word == SH.datatype:
-        if o == XSD.string:
-            return f"!(isLiteral(?value) && LANG(?value) = \"\" && DATATYPE(?value) = <{XSD.string}>)"
-        if o == RDF.langString:
-            return "!(isLiteral(?value) && LANG(?value) != \"\")"
-        if o in _LEXICAL:
-            return f"!(isLiteral(?value) && DATATYPE(?value) = <{o}> && REGEX(STR(?value), \"{_LEXICAL[o]}\"))"
-        return None
-    if word == SH["class"]:
-        return f"NOT EXISTS {{ ?value <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(o)} }}"
-    if word == SH.nodeKind:
-        tests: dict[Node, str] = {
-                 SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
-                 SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))",
-                 SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
-                 SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))"}
-        return f"!{tests[o]}" if o in tests else None
-    if word == SH["in"]:
-        members = list(Collection(shapes, o))
-        return "!(" + (" || ".join(f"sameTerm(?value, {_nt(m)})" for m in members) or "false") + ")"
-    if word == SH.languageIn:
-        langs = [str(x) for x in Collection(shapes, o)]
-        if any(not re.fullmatch(r"[A-Za-z0-9-]+|\*", x) for x in langs):
-            return None
-        return "!(isLiteral(?value) && (" + (" || ".join(f'langMatches(LANG(?value), "{x}")' for x in langs)
-                                             or "false") + "))"
-    if word == SH.pattern:
-        if flags or not _SIMPLE_PATTERN.fullmatch(str(o)):
-            return None  # a regex dialect difference could hide a violation: every value is checked instead
-        return f'isBlank(?value) || !REGEX(STR(?value), "{o}")'
-    bounds: dict[Node, str] = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
-    if word in bounds and isinstance(o, Literal) and isinstance(o.value, (int, Decimal)) \
-            and not isinstance(o.value, bool):
-        return f"!COALESCE(?value {bounds[word]} {o}, false)"
-    return None
-
-
-def _re_flags(flags: str) -> int:
-    out = 0
-    for ch, bit in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE)):
-        if ch in flags.lower():
-            out |= bit
-    return out
-
-
-def _datatype_ok(v: Node, dt: Node) -> bool:
-    """pySHACL's rule: the literal's datatype is ``dt`` (plain literals are xsd:string, tagged ones
-    rdf:langString) and, for the types rdflib knows, the lexical form is valid."""
-    if not isinstance(v, Literal):
-        return False
-    if dt in _ANY_LITERAL:
-        return True
-    if dt == _RDFS_DATATYPE:
-        return v.datatype is not None
-    if v.datatype is None:
-        if v.language:
-            return dt == _LANG_STRING and isinstance(v.value, str)
-        return dt == _XSD_STRING and isinstance(v.value, str)
-    if v.datatype != dt or getattr(v, "ill_typed", None) is True:
-        return False
-    value = v.value
-    kind = _VALUE_TYPES.get(dt)
-    if kind is None:
-        return True
-    if kind is int and isinstance(value, bool):
-        return False
-    return isinstance(value, kind)
-
-
-def _int(n: Node) -> int:
-    return int(str(n))
-
-
-_KINDS: dict[Node, tuple[type, ...]] = {SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,),
-                                        SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
-                                        SH.IRIOrLiteral: (URIRef, Literal)}
-
-
-def _kind_ok(v: Node, kind: Node) -> bool:
-    kinds = _KINDS.get(kind)
-    return kinds is not None and isinstance(v, kinds)
-
-
-def _lang_ok(v: Node, langs: set[str]) -> bool:
-    if not isinstance(v, Literal) or not v.language:
-        return False
-    if "*" in langs:
-        return True
-    lang = v.language.lower()
-    return lang in langs or lang.split("-")[0] in langs
-
-
-def _compare(v: Node, bound: Node) -> int | None:
-    """-1, 0 or 1 as pySHACL compares a value with a range bound; None when they cannot be compared."""
-    if not isinstance(v, Literal) or not isinstance(bound, Literal):
-        return None
-    if isinstance(v.value, str) != isinstance(bound.value, str):
-        return None
-    try:
-        if v.eq(bound):
-            return 0
-        return 1 if v > bound else -1
-    except (TypeError, NotImplementedError):  # rdflib cannot order these two: as pySHACL, not in range
-        return None
-
-
 __all__ = ["FastResult", "FastValidator", "supported"]
