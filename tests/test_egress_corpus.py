@@ -404,7 +404,7 @@ def test_the_sparql_command_connects_nowhere(listener: Listener, texts: list[tup
     runner = CliRunner()
     codes = []
     for case, text in texts:
-        result = runner.invoke(main, ["sparql", text, "--graph", str(small_nt), "--format", "json", "--no-sandbox"])
+        result = runner.invoke(main, ["sparql", text, "--graph", str(small_nt), "--no-sandbox"])
         codes.append(result.exit_code)
         assert result.exit_code in (0, 2), (text, result.output)
         assert "TOPSECRET" not in result.output
