@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -19,19 +20,22 @@ from kopa_graph.languages import LANGUAGES
 from kopa_graph.rdfio.formats import GRAPH_CHOICES, RESULTS_CHOICES, TABLE
 
 
+def _asking(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of a command that asks the graph: the labels' language, what to ask, and how."""
+    for option in reversed((click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
+                                         help="Language of the labels a table shows instead of IRIs."),
+                            _DATA_OPTION, _GRAPH_OPTION, _TIMEOUT_OPTION, _NO_SANDBOX_OPTION, click.pass_context)):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--list", "list_helpers", is_flag=True, help="List the helpers with a one-line description.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the helper.")
 @click.option("--format", "fmt", type=click.Choice(RESULTS_CHOICES), default=TABLE,
               show_default=True, help="table for people; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
-              help="Language of the labels a table shows instead of IRIs.")
-@_DATA_OPTION
-@_GRAPH_OPTION
-@_TIMEOUT_OPTION
-@_NO_SANDBOX_OPTION
-@click.pass_context
+@_asking
 def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str, lang: str,
           data_dir: Path | None, graph_file: Path | None, timeout: float | None, no_sandbox: bool) -> None:
     """Run a named query helper (kopa-graph query --list shows them).
@@ -64,13 +68,7 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
 @click.option("--format", "fmt", type=click.Choice((*RESULTS_CHOICES, *GRAPH_CHOICES)),
               help="SELECT/ASK: table (default), csv, tsv, json, xml; CONSTRUCT/DESCRIBE: turtle (default), "
                    "json-ld, n-triples.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
-              help="Language of the labels a table shows instead of IRIs.")
-@_DATA_OPTION
-@_GRAPH_OPTION
-@_TIMEOUT_OPTION
-@_NO_SANDBOX_OPTION
-@click.pass_context
+@_asking
 def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data_dir: Path | None,
            graph_file: Path | None, timeout: float | None, no_sandbox: bool) -> None:
     """Run any SPARQL query (the text, or @file.rq) on the graph.
