@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kopa_graph import Settings
 from kopa_graph.graph.build import BuiltGraph
-from kopa_graph.rdfio.namespaces import KOPASH, PREFIXES, RDF, RDFS, SH
+from kopa_graph.rdfio.namespaces import KOPASH, PREFIXES, RDF, RDFS, SH, XSD
 from kopa_graph.validation.validate import ValidationReport, load_ontology, load_shapes, validate_graph
 
 CASES = Path(__file__).resolve().parent / "shape_cases"
@@ -236,3 +236,31 @@ def test_a_shape_the_fast_path_does_not_know_goes_to_pyshacl(small_built: BuiltG
     assert shaclfast.supported(extra) == str(SH.closed)
     report = validate_graph(small_built.graph, settings, shapes=extra, ontology=ontology)
     assert any(r.shape == shape and r.constraint == "ClosedConstraintComponent" for r in report.results)
+
+
+RANGE_VALUES = ["5", '"2020-01-01"^^xsd:date', '"abc"', "3.5", '"x"^^xsd:integer', "true",
+                '"2020-01-01T01:00:00"^^xsd:dateTime']
+RANGE_BOUNDS = ["4", '"2019-01-01"^^xsd:date', "5"]
+
+
+@pytest.mark.parametrize("bound", RANGE_BOUNDS)
+@pytest.mark.parametrize("word", ["minInclusive", "maxInclusive", "minExclusive", "maxExclusive"])
+def test_range_constraints_compare_values_as_pyshacl_does(word: str, bound: str) -> None:
+    """kopa_graph.validation.checks.compare on values of other types than the bound, ill-typed ones
+    included ("x"^^xsd:integer, which cannot be ordered against 5), decides as pySHACL does. It ordered a
+    dateTime against a date or a number by rdflib's rules, where pySHACL finds it out of range."""
+    import pyshacl
+
+    from kopa_graph.validation.checks import compare
+
+    want = {"minInclusive": (0, 1), "maxInclusive": (-1, 0), "minExclusive": (1,), "maxExclusive": (-1,)}[word]
+    prefixes = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex/> . " \
+               "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    shapes = Graph().parse(data=prefixes + f"ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
+                                           f"sh:property [ sh:path ex:p ; sh:{word} {bound} ] .", format="turtle")
+    limit = next(shapes.objects(None, SH[word]))
+    for value in RANGE_VALUES:
+        data = Graph().parse(data=prefixes + f"ex:a a ex:C ; ex:p {value} .", format="turtle")
+        v = next(data.objects(None, URIRef("http://ex/p")))
+        assert (compare(v, limit) in want) == pyshacl.validate(data, shacl_graph=shapes)[0], (word, bound, value)
+    assert compare(Literal("x", datatype=XSD.integer), Literal(5)) is None

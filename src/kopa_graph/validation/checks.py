@@ -146,14 +146,15 @@ def lang_ok(v: Node, langs: set[str]) -> bool:
 
 
 def compare(v: Node, bound: Node) -> int | None:
-    """-1, 0 or 1 as pySHACL compares a value with a range bound; None when they cannot be compared."""
+    """-1, 0 or 1 as pySHACL compares a value with a range bound (its own comparison, so a dateTime
+    against a date is out of range in both); None when they cannot be compared."""
+    from pyshacl.rdfutil.compare import compare_literal  # the comparison alone: no validator loads
+
     if not isinstance(v, Literal) or not isinstance(bound, Literal):
         return None
     if isinstance(v.value, str) != isinstance(bound.value, str):
         return None
     try:
-        if v.eq(bound):
-            return 0
-        return 1 if v > bound else -1
-    except (TypeError, NotImplementedError):  # rdflib cannot order these two: as pySHACL, not in range
+        return int(compare_literal(v, bound))  # type: ignore[no-untyped-call]
+    except (TypeError, NotImplementedError):  # cannot be ordered ("x"^^xsd:integer and 5): out of range
         return None

@@ -1,4 +1,5 @@
-"""SHACL validation: the one place where pyshacl runs.
+"""SHACL validation: the one place where pySHACL validates (the fast path borrows only its comparison
+of literals, :func:`kopa_graph.validation.checks.compare`).
 
 Shapes and ontology are the shipped files (``shapes/*.ttl``,
 ``ontology/kopa.ttl``). The shapes name concepts of the data (a role, an
