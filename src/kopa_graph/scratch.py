@@ -1,8 +1,9 @@
 """Private temporary folders of a running process, removed when it stops, and by the next one if it was killed.
 
-A folder is ``kopa-KIND-PID-XXXXXXXX`` in the temporary folder, holding a ``.lock`` file that its process
-keeps locked (``flock``) for as long as the folder is in use. The kernel drops that lock when the process
-ends, however it ends, so a folder whose lock can be taken belongs to no one: :func:`scratch` removes such
+A folder is ``kopa-KIND-PID-`` and eight random characters (:func:`tempfile.mkdtemp`) in the temporary
+folder, holding a ``.lock`` file that its process keeps locked (``flock``) for as long as the folder is in
+use. The kernel drops that lock when the process ends, however it ends, so a folder whose lock can be taken
+belongs to no one: :class:`Scratch` removes such
 folders of its kind (and of the same user) before it makes a new one. The lock, not the process id, is what
 decides, so a reused process id, or a process of another PID namespace sharing the folder, is never taken
 for the owner.
