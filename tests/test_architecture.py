@@ -93,3 +93,26 @@ def test_media_types_are_named_in_the_format_table_only() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in media:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
     assert found == []
+
+
+def _calls(name: str) -> list[str]:
+    src = ROOT / "src" / "kopa_graph"
+    return [f"{path.relative_to(src)}:{node.lineno}" for path in sorted(src.rglob("*.py"))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == name]
+
+
+def test_a_validated_graph_is_made_only_by_validate_source() -> None:
+    """docs/api.md: only pipeline.validate_source makes a Validated graph, after validating it."""
+    assert [c.split(":")[0] for c in _calls("Validated")] == ["pipeline.py"]
+
+
+def test_the_languages_are_listed_in_one_place() -> None:
+    """kopa_graph.languages is the one list of languages: no other module writes the three codes as a list."""
+    src = ROOT / "src" / "kopa_graph"
+    found = [f"{path.relative_to(src)}:{node.lineno}" for path in sorted(src.rglob("*.py"))
+             if path != src / "languages.py"
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, (ast.Tuple, ast.List, ast.Set))
+             and {getattr(e, "value", None) for e in node.elts} >= {"sv", "fi", "en"}]
+    assert found == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.source.csvfile import read_csv
 from kopa_graph.source.fields import FieldReader
 from kopa_graph.source.model import (
@@ -64,7 +65,7 @@ def read_registry(data_dir: Path, datasets: dict[str, ReferenceDataset], r: Fiel
     yso: dict[str, YsoConcept] = {}
     if path := file("yso"):
         for loc, row in read_csv(path, ("uri", "label_fi", "label_sv", "label_en"), r):
-            yso.setdefault(row["uri"], YsoConcept(row["uri"], {lang: row[f"label_{lang}"] for lang in ("fi", "sv", "en")
+            yso.setdefault(row["uri"], YsoConcept(row["uri"], {lang: row[f"label_{lang}"] for lang in LANGUAGES
                                                                if row[f"label_{lang}"]}, loc))
     level_codes: dict[tuple[str, str], LevelCode] = {}
     if path := file("education-levels"):
@@ -72,7 +73,7 @@ def read_registry(data_dir: Path, datasets: dict[str, ReferenceDataset], r: Fiel
             if not row["code"]:
                 continue  # a gap the file records: nothing to link
             key = (row["classification"].split()[0], row["code"])
-            labels = {lang: row[f"label_{lang}"] for lang in ("fi", "sv", "en") if row[f"label_{lang}"]}
+            labels = {lang: row[f"label_{lang}"] for lang in LANGUAGES if row[f"label_{lang}"]}
             level_codes.setdefault(key, LevelCode(key[0], row["classification"], row["code"], labels, row["note"],
                                                   _upstream(row), loc))
     return Registry(tuple(changes), tuple(identifiers), yso, level_codes,
