@@ -85,7 +85,8 @@ def step_stages(data: Path, work: Path) -> dict[str, dict[str, float]]:
 
 
 def _queries(graph, settings) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
-    from kopa_graph.query.helpers import bindings, helpers, prepare, rebase, run_query, with_values
+    from kopa_graph.query.evaluate import prepare, with_values
+    from kopa_graph.query.helpers import bindings, helpers, rebase, run_query
     from kopa_graph.rdfio.oxbridge import store_of
 
     store = store_of([graph])  # the baseline: a bare pyoxigraph store, queried with the same text

@@ -54,7 +54,8 @@ def wait_for(port: int, path: str, seconds: float = 120) -> None:
 
 
 def helper_queries() -> list[tuple[str, str]]:
-    from kopa_graph.query.helpers import bindings, helpers, rebase, with_values
+    from kopa_graph.query.evaluate import with_values
+    from kopa_graph.query.helpers import bindings, helpers, rebase
     from kopa_graph.settings import Settings
 
     out = []

@@ -116,7 +116,8 @@ _VALUES = st.one_of(st.text(max_size=60), st.sampled_from(["", " ", "0", "-1", "
 
 
 def test_arbitrary_query_parameters_give_rows_or_our_errors(small_built) -> None:  # type: ignore[no-untyped-def]
-    from kopa_graph.query.helpers import helpers, prepare, run_query
+    from kopa_graph.query.evaluate import prepare
+    from kopa_graph.query.helpers import helpers, run_query
 
     prepared = prepare(small_built.graph)
     names = sorted(helpers())

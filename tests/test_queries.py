@@ -16,7 +16,8 @@ from conftest import GOLDEN, ROOT, SMALL
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.cli import main
 from kopa_graph.graph.build import BuiltGraph
-from kopa_graph.query.helpers import QueryError, check_safe, helper, helpers, run_helper, run_query
+from kopa_graph.query.evaluate import QueryError, check_safe
+from kopa_graph.query.helpers import helper, helpers, run_helper, run_query
 from kopa_graph.query.results import to_csv, to_json, to_tsv, to_xml
 
 ID = "https://w3id.org/kopa/id/"
@@ -78,7 +79,7 @@ def test_both_engines_answer_alike(name: str, small_graph: Graph, shipped_built:
     """A prepared graph is queried on pyoxigraph, a plain one on rdflib: the same rows, in the same order,
     as the same terms, on the fixture (with the golden parameters) and on the real data (with the helper's
     own example)."""
-    from kopa_graph.query.helpers import prepare
+    from kopa_graph.query.evaluate import prepare
 
     h = helper(name)
     for graph, params in ((small_graph, FIXTURE_PARAMS.get(name, {})),

@@ -409,7 +409,7 @@ def test_the_sparql_command_evaluates_in_the_sandbox(listener: Listener, tmp_pat
 
 def test_the_query_command_evaluates_in_the_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kopa_graph.cli import main
-    from kopa_graph.query import helpers as queries
+    from kopa_graph.query import evaluate as queries
 
     def where(*args: object) -> object:
         status = Path("/proc/self/status").read_text()

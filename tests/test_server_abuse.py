@@ -37,8 +37,9 @@ from rdflib import Graph
 from conftest import SMALL, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.conneg import SECURITY_HEADERS
-from kopa_graph.publish.server.app import MAX_BODY, SHUTDOWN_SECONDS
+from kopa_graph.publish.server.app import SHUTDOWN_SECONDS
 from kopa_graph.publish.server.connections import Bounds
+from kopa_graph.publish.server.protocol import MAX_BODY
 
 KOPA = Path(sys.executable).parent / "kopa-graph"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"  # minutes

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from kopa_graph.query.helpers import bindings, helpers, with_values
+from kopa_graph.query.evaluate import with_values
+from kopa_graph.query.helpers import bindings, helpers
 from kopa_graph.query.lexer import scan
 
 REFUSED = [
@@ -191,7 +192,7 @@ def test_deep_nesting_is_refused_before_a_parser_recurses(opening: str) -> None:
 
 
 def test_deep_nesting_cannot_crash_the_command_line(small_built) -> None:  # type: ignore[no-untyped-def]
-    from kopa_graph.query.helpers import QueryError, prepare, run_sparql
+    from kopa_graph.query.evaluate import QueryError, prepare, run_sparql
 
     prepared = prepare(small_built.graph)
     with pytest.raises(QueryError, match="nests brackets more than"):

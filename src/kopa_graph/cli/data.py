@@ -224,7 +224,8 @@ def render(ctx: click.Context, lang: str, data_dir: Path | None, graph_file: Pat
     """
     from kopa_graph.article.render import render as run_render
     from kopa_graph.pipeline import graph_to_ask
-    from kopa_graph.rdfio.release import refuse_taken, write_new_file
+    from kopa_graph.rdfio.protect import refuse_taken
+    from kopa_graph.rdfio.release import write_new_file
 
     with _errors():
         if output:

@@ -44,7 +44,8 @@ def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tupl
     (SECURITY.md); where that is impossible the command exits 2.
     """
     from kopa_graph.pipeline import graph_to_ask
-    from kopa_graph.query.helpers import helper, helpers, parse_params, prepare, run_helper
+    from kopa_graph.query.evaluate import prepare
+    from kopa_graph.query.helpers import helper, helpers, parse_params, run_helper
     from kopa_graph.query.results import format_result
     from kopa_graph.query.sandbox import Isolation
 
@@ -79,7 +80,7 @@ def sparql(ctx: click.Context, query_text: str, fmt: str | None, lang: str, data
     """
     from kopa_graph.errors import InputError
     from kopa_graph.pipeline import graph_to_ask
-    from kopa_graph.query.helpers import QueryError, prepare, run_sparql
+    from kopa_graph.query.evaluate import QueryError, prepare, run_sparql
     from kopa_graph.query.lexer import scan
     from kopa_graph.query.results import format_result
     from kopa_graph.query.sandbox import Isolation

@@ -51,15 +51,7 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
         "The 13 regional pilots of KOPA (2020–2021) as a validated, linked knowledge graph: organisations, "
         f"memberships, {contacts}, themes and education levels, with the source line of every fact and links to "
         "the national registries.", lang="en")))
-    agent = iris.publisher()
-    add((ds, DCTERMS.publisher, agent))
-    add((agent, RDF.type, FOAF.Agent))
-    add((agent, FOAF.name, Literal(publisher)))
-    contact = iris.publisher_contact()
-    add((ds, DCAT.contactPoint, contact))
-    add((contact, RDF.type, URIRef(VCARD + "Organization")))
-    add((contact, URIRef(VCARD + "fn"), Literal(publisher)))
-    add((contact, URIRef(VCARD + "hasURL"), URIRef(settings.base_iri)))
+    _publisher(d, ds, iris, publisher)
     add((ds, DCTERMS.license, URIRef(licence)))
     add((ds, DCTERMS.source, URIRef(article_url)))
     add((ds, DCTERMS.conformsTo, URIRef(SHAPES_IRI)))
@@ -78,6 +70,28 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
     add((ds, VOID.vocabulary, URIRef(str(KOPA._NS))))
     if sparql_endpoint:
         add((ds, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+    _distributions(d, ds, iris, distributions, licence)
+    _statistics(d, ds, g, iris)
+    return d
+
+
+def _publisher(d: Graph, ds: URIRef, iris: IRIs, publisher: str) -> None:
+    """The publisher (a foaf:Agent) and the dataset's contact point (a vCard organisation)."""
+    add = d.add
+    agent = iris.publisher()
+    add((ds, DCTERMS.publisher, agent))
+    add((agent, RDF.type, FOAF.Agent))
+    add((agent, FOAF.name, Literal(publisher)))
+    contact = iris.publisher_contact()
+    add((ds, DCAT.contactPoint, contact))
+    add((contact, RDF.type, URIRef(VCARD + "Organization")))
+    add((contact, URIRef(VCARD + "fn"), Literal(publisher)))
+    add((contact, URIRef(VCARD + "hasURL"), URIRef(iris.site_base)))
+
+
+def _distributions(d: Graph, ds: URIRef, iris: IRIs, distributions: list[Distribution], licence: str) -> None:
+    """A dcat:Distribution for each file of the release, and a void:dataDump for each RDF one."""
+    add = d.add
     for dist in sorted(distributions, key=lambda x: x.file):
         node = iris.distribution(dist.file.rsplit("/", 1)[-1])
         add((ds, DCAT.distribution, node))
@@ -90,8 +104,6 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
         add((node, DCTERMS.license, URIRef(licence)))
         if dist.media_type in {FORMATS[n].media_type for n in PUBLISHED}:
             add((ds, VOID.dataDump, iris.page(dist.file)))
-    _statistics(d, ds, g, iris)
-    return d
 
 
 def _statistics(d: Graph, ds: URIRef, g: Graph, iris: IRIs) -> None:

@@ -229,29 +229,37 @@ def _scan(text: str) -> Scan:
         elif kind == "quote":
             return Scan(form, f"SPARQL syntax error at {_where(text, m.start())}: the string is not closed, or "
                               "holds an escape other than \\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX")
-        elif kind == "run":
-            found = _keyword(token, text, m.start())
+        elif kind in ("run", "pname"):
+            found, form = _word(kind, token, text, m.start(), form, declaring)
             if found is not None:
                 return Scan(form, found.refusal, found.update)
-            if form is None:
-                head = _FORM_AT.match(token.translate(_UPPER))
-                form = head.group() if head is not None else None
-            declaring = token.translate(_UPPER).endswith("PREFIX")
+            declaring = kind == "run" and token.translate(_UPPER).endswith("PREFIX")
             signs = 0
             continue
-        elif kind == "pname":  # the prefix is code (ASKFROM:x is ASK FROM :x); the local part is not
-            prefix, _, local = token.partition(":")
-            found = _keyword(prefix, text, m.start(), updates_inside=False)  # address: is a prefix, not ADD
-            for word in local.split(".")[1:]:  # ex:a.SERVICE, as other parsers may read it: the whole word only
-                found = found or _keyword(word, text, m.start(), inside=False, updates_inside=False)
-            if found is not None:
-                return Scan(form, found.refusal, found.update)
-            if form is None and not declaring:  # DESCRIBEe:x is DESCRIBE e:x
-                head = _FORM_AT.match(prefix.translate(_UPPER))
-                form = head.group() if head is not None else None
         declaring = False
         signs = 0
     return Scan(form, None)
+
+
+def _word(kind: str, token: str, text: str, at: int, form: str | None,
+          declaring: bool) -> tuple[Scan | None, str | None]:
+    """A run of letters (``run``) or a prefixed name (``pname``) at ``at``: the refusal it holds, if any, and the
+    query form (``form`` until the first word that names one)."""
+    if kind == "run":
+        found = _keyword(token, text, at)
+        head = token
+    else:  # the prefix is code (ASKFROM:x is ASK FROM :x); the local part is not
+        prefix, _, local = token.partition(":")
+        found = _keyword(prefix, text, at, updates_inside=False)  # address: is a prefix, not ADD
+        for word in local.split(".")[1:]:  # ex:a.SERVICE, as other parsers may read it: the whole word only
+            found = found or _keyword(word, text, at, inside=False, updates_inside=False)
+        head = prefix
+        if declaring:  # PREFIX e: <…> declares e, which names no form
+            return found, form
+    if found is None and form is None:  # DESCRIBEe:x is DESCRIBE e:x
+        match = _FORM_AT.match(head.translate(_UPPER))
+        form = match.group() if match is not None else None
+    return found, form
 
 
 #: Tokens after which a ``<`` may be a less-than sign rather than the start of an IRI.

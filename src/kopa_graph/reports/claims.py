@@ -11,7 +11,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kopa_graph.query.helpers import prepare, run_query
+from kopa_graph.query.evaluate import prepare
+from kopa_graph.query.helpers import run_query
 from kopa_graph.settings import Settings
 
 

@@ -1,10 +1,12 @@
 """The value-level checks of the fast SHACL core path (:mod:`kopa_graph.validation.core`): a value's
-datatype, node kind, language and order, a constraint as a SPARQL condition, and a property path in
-SPARQL."""
+datatype, node kind, language and order, a constraint as a SPARQL condition, a property path in
+SPARQL, and the result a failed check makes (:class:`FastResult`, through :class:`Scope`)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +22,45 @@ _XSD_STRING, _LANG_STRING, _RDFS_DATATYPE = XSD.string, RDF.langString, RDFS.Dat
 _VALUE_TYPES: dict[Node, Any] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
                                  XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool}
 
+
+@dataclass(frozen=True)
+class FastResult:
+    focus: Node
+    shape: Node
+    component: URIRef
+    value: Node | None
+    path: Node | None
+    severity: URIRef
+    messages: tuple[Literal, ...]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One shape's constraints at work on one set of values: what a component check needs."""
+
+    shape: Node
+    values: dict[Node, list[Node]]
+    path: Node | None
+    words: dict[Node, list[Node]]
+    severity: URIRef
+    messages: tuple[Literal, ...]
+
+    def objects(self, word: Node) -> list[Node]:
+        return self.words.get(word, [])
+
+    def value(self, word: Node) -> Node | None:
+        found = self.words.get(word)
+        return found[0] if found else None
+
+    def result(self, focus: Node, component: URIRef, value: Node | None) -> FastResult:
+        return FastResult(focus, self.shape, component, value, self.path, self.severity, self.messages)
+
+    def each(self, component: URIRef, ok: Any) -> Iterator[FastResult]:
+        """A result for every value node ``ok`` fails, with its focus node."""
+        for f, vs in self.values.items():
+            for v in vs:
+                if not ok(v):
+                    yield self.result(f, component, v)
 
 def sparql_path(shapes: Graph, path: Node) -> str:
     if isinstance(path, URIRef):

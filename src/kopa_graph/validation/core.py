@@ -28,6 +28,8 @@ from rdflib.term import Node
 from kopa_graph.rdfio.namespaces import RDF, RDFS, SH, XSD
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES, converter
 from kopa_graph.validation.checks import (
+    FastResult,
+    Scope,
     as_int,
     candidate,
     compare,
@@ -53,17 +55,6 @@ _SHAPE_WORDS = {SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetSu
                 SH.defaultValue, SH.sparql, RDF.type, RDFS.label, RDFS.comment, SH.flags,
                 SH.qualifiedMinCount, SH.qualifiedMaxCount}
 _BATCH = 20_000
-
-
-@dataclass(frozen=True)
-class FastResult:
-    focus: Node
-    shape: Node
-    component: URIRef
-    value: Node | None
-    path: Node | None
-    severity: URIRef
-    messages: tuple[Literal, ...]
 
 
 def supported(shapes: Graph) -> str | None:
@@ -284,93 +275,85 @@ class FastValidator:
         return found
 
     def _components(self, shape: Node, values: dict[Node, list[Node]], path: Node | None) -> Iterator[FastResult]:
-        g = self.shapes
+        """Every result of ``shape``'s constraints on ``values`` (focus node -> value nodes), in a fixed order."""
         words = self._words(shape)
+        scope = Scope(shape, values, path, words, URIRef(str((words.get(SH.severity) or [SH.Violation])[0])),
+                       tuple(sorted(m for m in words.get(SH.message, []) if isinstance(m, Literal))))
+        yield from self._on_each_value(scope)
+        yield from self._on_the_values(scope)
 
-        def objects(word: Node) -> list[Node]:
-            return words.get(word, [])
-
-        def value(word: Node) -> Node | None:
-            found = words.get(word)
-            return found[0] if found else None
-
-        severity = URIRef(str(value(SH.severity) or SH.Violation))
-        messages = tuple(sorted(m for m in objects(SH.message) if isinstance(m, Literal)))
-
-        def result(focus: Node, component: URIRef, value: Node | None) -> FastResult:
-            return FastResult(focus, shape, component, value, path, severity, messages)
-
-        def each(component: URIRef, ok: Any) -> Iterator[FastResult]:
-            for f, vs in values.items():
-                for v in vs:
-                    if not ok(v):
-                        yield result(f, component, v)
-
-        for m in objects(SH.minCount):
-            for f, vs in values.items():
+    def _on_each_value(self, s: Scope) -> Iterator[FastResult]:
+        """Counts, and the constraints each value node meets or fails on its own."""
+        for m in s.objects(SH.minCount):
+            for f, vs in s.values.items():
                 if len(vs) < as_int(m):
-                    yield result(f, SH.MinCountConstraintComponent, None)
-        for m in objects(SH.maxCount):
-            for f, vs in values.items():
+                    yield s.result(f, SH.MinCountConstraintComponent, None)
+        for m in s.objects(SH.maxCount):
+            for f, vs in s.values.items():
                 if len(vs) > as_int(m):
-                    yield result(f, SH.MaxCountConstraintComponent, None)
-        for dt in objects(SH.datatype):
-            yield from each(SH.DatatypeConstraintComponent, lambda v, dt=dt: datatype_ok(v, dt))
-        for cls in objects(SH["class"]):
+                    yield s.result(f, SH.MaxCountConstraintComponent, None)
+        for dt in s.objects(SH.datatype):
+            yield from s.each(SH.DatatypeConstraintComponent, lambda v, dt=dt: datatype_ok(v, dt))
+        for cls in s.objects(SH["class"]):
             members = self._class_members(cls)
-            yield from each(SH.ClassConstraintComponent, lambda v, members=members: v in members)
-        for kind in objects(SH.nodeKind):
-            yield from each(SH.NodeKindConstraintComponent, lambda v, kind=kind: kind_ok(v, kind))
-        flags = str(value(SH.flags) or "")
-        for pattern in objects(SH.pattern):
+            yield from s.each(SH.ClassConstraintComponent, lambda v, members=members: v in members)
+        for kind in s.objects(SH.nodeKind):
+            yield from s.each(SH.NodeKindConstraintComponent, lambda v, kind=kind: kind_ok(v, kind))
+        flags = str(s.value(SH.flags) or "")
+        for pattern in s.objects(SH.pattern):
             rx = re.compile(str(pattern), re_flags(flags))
-            yield from each(SH.PatternConstraintComponent,
-                            lambda v, rx=rx: not isinstance(v, BNode) and rx.search(str(v)) is not None)
+            yield from s.each(SH.PatternConstraintComponent,
+                              lambda v, rx=rx: not isinstance(v, BNode) and rx.search(str(v)) is not None)
         for length, word, cmp in ((SH.minLength, SH.MinLengthConstraintComponent, lambda n, m: n >= m),
                                   (SH.maxLength, SH.MaxLengthConstraintComponent, lambda n, m: n <= m)):
-            for m in objects(length):
-                yield from each(word, lambda v, m=m, cmp=cmp: not isinstance(v, BNode) and cmp(len(str(v)), as_int(m)))
-        for lst in objects(SH["in"]):
-            allowed = set(Collection(g, lst))
-            yield from each(SH.InConstraintComponent, lambda v, allowed=allowed: v in allowed)
-        for wanted in objects(SH.hasValue):
-            for f, vs in values.items():
+            for m in s.objects(length):
+                yield from s.each(word, lambda v, m=m, cmp=cmp: not isinstance(v, BNode)
+                                  and cmp(len(str(v)), as_int(m)))
+        for lst in s.objects(SH["in"]):
+            allowed = set(Collection(self.shapes, lst))
+            yield from s.each(SH.InConstraintComponent, lambda v, allowed=allowed: v in allowed)
+
+    def _on_the_values(self, s: Scope) -> Iterator[FastResult]:
+        """The constraints on a focus node's values together, ranges, and the nested shapes."""
+        for wanted in s.objects(SH.hasValue):
+            for f, vs in s.values.items():
                 if wanted not in vs:
-                    yield result(f, SH.HasValueConstraintComponent, None)
-        for lst in objects(SH.languageIn):
-            langs = {str(x).lower() for x in Collection(g, lst)}
-            yield from each(SH.LanguageInConstraintComponent, lambda v, langs=langs: lang_ok(v, langs))
-        if value(SH.uniqueLang) == Literal(True):
-            for f, vs in values.items():
+                    yield s.result(f, SH.HasValueConstraintComponent, None)
+        for lst in s.objects(SH.languageIn):
+            langs = {str(x).lower() for x in Collection(self.shapes, lst)}
+            yield from s.each(SH.LanguageInConstraintComponent, lambda v, langs=langs: lang_ok(v, langs))
+        if s.value(SH.uniqueLang) == Literal(True):
+            for f, vs in s.values.items():
                 counts: dict[str, int] = {}
                 for v in vs:
                     if isinstance(v, Literal) and v.language:
                         counts[v.language.lower()] = counts.get(v.language.lower(), 0) + 1
                 for _lang in sorted(k for k, n in counts.items() if n > 1):
-                    yield result(f, SH.UniqueLangConstraintComponent, None)
+                    yield s.result(f, SH.UniqueLangConstraintComponent, None)
         for word, component, want in ((SH.minInclusive, SH.MinInclusiveConstraintComponent, (0, 1)),
                                       (SH.maxInclusive, SH.MaxInclusiveConstraintComponent, (0, -1)),
                                       (SH.minExclusive, SH.MinExclusiveConstraintComponent, (1,)),
                                       (SH.maxExclusive, SH.MaxExclusiveConstraintComponent, (-1,))):
-            for bound in objects(word):
-                yield from each(component, lambda v, b=bound, w=want: compare(v, b) in w)
-        for inner in objects(SH.node):
-            ok = self._conforming(inner, (v for vs in values.values() for v in vs))
-            yield from each(SH.NodeConstraintComponent, lambda v, ok=ok: ok[v])
-        for lst in objects(SH["or"]):
-            options = list(Collection(g, lst))
-            all_values = [v for vs in values.values() for v in vs]
-            verdicts = [self._conforming(o, all_values) for o in options]
-            yield from each(SH.OrConstraintComponent, lambda v, verdicts=verdicts: any(ok[v] for ok in verdicts))
-        for q in objects(SH.qualifiedValueShape):
-            ok = self._conforming(q, (v for vs in values.values() for v in vs))
-            low, high = value(SH.qualifiedMinCount), value(SH.qualifiedMaxCount)
-            for f, vs in values.items():
+            for bound in s.objects(word):
+                yield from s.each(component, lambda v, b=bound, w=want: compare(v, b) in w)
+        if not (s.objects(SH.node) or s.objects(SH["or"]) or s.objects(SH.qualifiedValueShape)):
+            return
+        all_values = [v for vs in s.values.values() for v in vs]
+        for inner in s.objects(SH.node):
+            ok = self._conforming(inner, all_values)
+            yield from s.each(SH.NodeConstraintComponent, lambda v, ok=ok: ok[v])
+        for lst in s.objects(SH["or"]):
+            verdicts = [self._conforming(o, all_values) for o in Collection(self.shapes, lst)]
+            yield from s.each(SH.OrConstraintComponent, lambda v, verdicts=verdicts: any(ok[v] for ok in verdicts))
+        for q in s.objects(SH.qualifiedValueShape):
+            ok = self._conforming(q, all_values)
+            low, high = s.value(SH.qualifiedMinCount), s.value(SH.qualifiedMaxCount)
+            for f, vs in s.values.items():
                 n = sum(1 for v in vs if ok[v])
                 if low is not None and n < as_int(low):
-                    yield result(f, SH.QualifiedMinCountConstraintComponent, None)
+                    yield s.result(f, SH.QualifiedMinCountConstraintComponent, None)
                 if high is not None and n > as_int(high):
-                    yield result(f, SH.QualifiedMaxCountConstraintComponent, None)
+                    yield s.result(f, SH.QualifiedMaxCountConstraintComponent, None)
 
 
 #: Constraints checked by counting (their own queries on the filtered path), and words that constrain nothing.
