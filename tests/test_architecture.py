@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,3 +117,36 @@ def test_the_languages_are_listed_in_one_place() -> None:
              if isinstance(node, (ast.Tuple, ast.List, ast.Set))
              and {getattr(e, "value", None) for e in node.elts} >= {"sv", "fi", "en"}]
     assert found == []
+
+
+_MARKUP = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)(\s|>|/>)|^\s*(server|location|RewriteRule|<IfModule)\b", re.M)
+
+
+def _markup_in_code(source: str) -> list[int]:
+    """The lines of string literals (docstrings aside) that hold HTML, SVG or XML tags or server directives."""
+    tree = ast.parse(source)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings and _MARKUP.search(node.value)]
+
+
+def test_what_people_read_is_written_in_templates() -> None:
+    """docs/architecture.md: HTML, SVG, the sitemap and the server configurations are Jinja2 templates
+    (publish/templates); no Python module writes tags. Exempt: the W3C SPARQL results XML (query/writers.py,
+    a machine format written per row) and the lexer's patterns."""
+    src = ROOT / "src" / "kopa_graph"
+    exempt = {src / "query" / "writers.py", src / "query" / "lexer.py"}
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted(src.rglob("*.py")) if path not in exempt
+             for line in _markup_in_code(path.read_text(encoding="utf-8"))]
+    assert found == []
+    # and the check sees what pages.py, graphics.py and build.py wrote before the templates
+    assert _markup_in_code("x = f'<h1{tattr}>{esc(title)}</h1>'") == [1]
+    assert _markup_in_code("x = '<rect x=\"1\"/>'") == [1]
+    assert _markup_in_code('x = """\\nlocation /doc/ {\\n}"""') == [1]
+    assert _markup_in_code('def f():\n    """A <b>docstring</b>."""') == []
+    templates = {p.name for p in (src / "publish" / "templates").iterdir()}
+    assert {"page.html.j2", "resource.html.j2", "index.html.j2", "network.svg.j2", "matrix.svg.j2",
+            "article.html.j2", "ontology.html.j2", "shapes.html.j2", "sitemap.xml.j2", "406.html.j2",
+            "nginx.conf.j2", "htaccess.j2", "conneg.js.j2", "style.css"} <= templates

@@ -5,6 +5,7 @@ Chromium on loopback."""
 from __future__ import annotations
 
 import hashlib
+import html
 import http.client
 import os
 import re
@@ -363,12 +364,12 @@ def test_hostile_content_is_shown_as_text_and_never_made_a_link(tmp_path: Path) 
                    "file:///etc/passwd"):
         g.add((evil, SKOS.related, URIRef(target)))
     site = sitepages.Site(g, g, "https://w3id.org/kopa/", "https://example.org/article", lambda iri: None)
-    body = sitepages.resource_body(site, evil, "sv", "doc/pilot/evil.html", g)
+    body = sitepages.resource_body(site, evil, "sv", "doc/pilot/evil.html", g, "evil")
     page = sitepages.page("x", None, "sv", "doc/pilot/evil.html", body, [], '{"a": "\\u003c/script>"}')
     assert "<script>alert" not in page and "&lt;/script&gt;&lt;script&gt;alert(1)" in page
     hrefs = re.findall(r'href="([^"]*)"', page)
     assert not [h for h in hrefs if h.split(":", 1)[0].lower() in ("javascript", "data", "vbscript", "file")], hrefs
-    assert f'<meta http-equiv="Content-Security-Policy" content="{sitepages.esc(conneg.CSP_PAGE)}">' in page
+    assert f'<meta http-equiv="Content-Security-Policy" content="{html.escape(conneg.CSP_PAGE)}">' in page
 
 
 def test_the_templates_escape_markup_and_refuse_a_missing_value() -> None:

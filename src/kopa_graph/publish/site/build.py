@@ -8,6 +8,7 @@ it was; the same graph always gives the same tree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -19,7 +20,7 @@ from kopa_graph.publish.description import redact, release_description
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
-from kopa_graph.publish.templating import render
+from kopa_graph.publish.templating import fragment, render
 from kopa_graph.rdfio.engine import parse_file, serialize
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import jsonld
@@ -31,13 +32,6 @@ from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 from kopa_graph.validation.validate import Validated, load_ontology
 
-STYLE = """body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 70rem; padding: 0 1rem; }
-header { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ccc; padding: .5rem 0; }
-ul.langs { display: inline-flex; gap: .75rem; list-style: none; margin: 0; padding: 0; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; }
-th, td { border-bottom: 1px solid #eee; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-code { font-size: .9em; } figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
-"""
 #: Each page's RDF files: (extension, format name, media type) of the published formats.
 RDF_FORMATS = tuple((FORMATS[n].suffix, n, FORMATS[n].media_type) for n in PUBLISHED)
 
@@ -101,7 +95,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     for lang in LANGUAGES:
         w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists))
     _ontology_and_shapes(w, site)
-    w.put("style.css", STYLE)
+    w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
     w.put("_config/conneg.js", conneg.njs_module())
     w.put("_config/406.html", conneg.not_acceptable_page())
     w.put(".htaccess", conneg.htaccess())
@@ -123,7 +117,7 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
     for lang in LANGUAGES:
         here = f"{path}{site_pages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)
-        body = site_pages.resource_body(site, iri, lang, here, desc) + "\n" + site_pages.formats_html(lang, stem)
+        body = site_pages.resource_body(site, iri, lang, here, desc, stem)
         switch = {code: f"{stem}{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         alternates = [(mt, f"{stem}.{ext}") for ext, _, mt in RDF_FORMATS]
         w.put(here, site_pages.page(title, tag, lang, here, body, alternates, embedded, switch))
@@ -131,13 +125,9 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
 
 def _article_pages(w: _Writer, text: str, article_url: str) -> None:
     w.put("source/kopa-pilotforsok-sv.txt", text)
-    rows = "\n".join(f'      <tr id="L{n}"><td><a href="#L{n}">{n}</a></td><td lang="sv">{site_pages.esc(line)}</td></tr>'
-                     for n, line in enumerate(text.splitlines(), start=1))
+    body = fragment("article.html.j2", url=article_url, lines=text.splitlines())
     for lang in LANGUAGES:
         here = f"source/article{site_pages.lang_suffix(lang)}.html"
-        body = (f'    <h1 lang="sv">Pilotförsök inom nätverksprojektet Utbildning som tjänst (KOPA)</h1>\n'
-                f'    <p><a href="{site_pages.esc(article_url)}">{site_pages.esc(article_url)}</a></p>\n'
-                f"    <table>\n{rows}\n    </table>")
         switch = {code: f"article{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         w.put(here, site_pages.page("KOPA: " + article_url.rsplit("/", 1)[-1], None, lang, here, body,
                                    [("text/plain", "kopa-pilotforsok-sv.txt")], None, switch))

@@ -7,7 +7,6 @@ links to the line of the article it came from.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from kopa_graph.graph.labels import label
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.conneg import CSP_PAGE
 from kopa_graph.publish.site.messages import messages
-from kopa_graph.publish.templating import Markup, render
+from kopa_graph.publish.templating import Markup, fragment, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kopa_graph.rdfio.ntriples import term_key
@@ -27,10 +26,6 @@ FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
 
 LANG_NAMES = {lang: messages(lang)["language_name"] for lang in LANGUAGES}
 UI = {lang: messages(lang)["page"] for lang in LANGUAGES}
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 @dataclass
@@ -96,64 +91,55 @@ def lang_suffix(lang: str) -> str:
     return "" if lang == "sv" else f".{lang}"
 
 
-def value_html(site: Site, here: str, node: Node, lang: str) -> str:
+@dataclass(frozen=True)
+class Value:
+    """A term as a page shows it (``macros.html.j2``'s ``value``): a link when it has an ``href``, its text
+    alone when ``bare``, else a span; ``lang`` is the language of the text, when known."""
+
+    text: str
+    lang: str | None = None
+    href: str | None = None
+    bare: bool = False
+
+
+def value(site: Site, here: str, node: Node, lang: str) -> Value:
+    """``node`` as the page ``here`` in ``lang`` shows it: a literal as written, an IRI by its label, linked to
+    its page (or to the line of the article it names)."""
     if isinstance(node, Literal):
-        attr = f' lang="{esc(node.language)}"' if node.language else ""
-        return f"<span{attr}>{esc(node)}</span>"
+        return Value(str(node), node.language)
     if isinstance(node, URIRef) and str(node).startswith(site.article_url + "#line="):
         line = str(node).rsplit(",", 1)[-1]
-        word = UI[lang]["article_line"]
-        return f'<a href="{esc(href(site, here, node, lang))}">{esc(word)} {esc(line)}</a>'
+        return Value(f"{UI[lang]['article_line']} {line}", None, href(site, here, node, lang))
     if isinstance(node, URIRef):
         text, tag = site.label(node, lang)
-        attr = f' lang="{esc(tag)}"' if tag else ""
-        link = href(site, here, node, lang)
-        return f'<a href="{esc(link)}"{attr}>{esc(text)}</a>' if link else f"<span{attr}>{esc(text)}</span>"
-    return esc(node)
+        return Value(text, tag, href(site, here, node, lang))
+    return Value(str(node), bare=True)
 
 
 def page(title: str, title_lang: str | None, lang: str, here: str, body: str, alternates: Iterable[tuple[str, str]],
          jsonld: str | None = None, switch: dict[str, str] | None = None) -> str:
     """A complete HTML5 document (``templates/page.html.j2``); ``body`` and ``jsonld`` are written as they
     are (HTML made and escaped already, and JSON-LD), everything else escaped."""
-    tattr = f' lang="{esc(title_lang)}"' if title_lang and title_lang != lang else ""
-    return render("page.html.j2", lang=lang, csp=CSP_PAGE, title=title, title_attr=Markup(tattr),
-                  style=rel(here, "style.css"), alternates=list(alternates),
-                  jsonld=Markup(jsonld) if jsonld else None, home=rel(here, "index" + lang_suffix(lang) + ".html"),
-                  home_text=UI[lang]["home"], switch=list(switch.items()) if switch else None, names=LANG_NAMES,
+    return render("page.html.j2", lang=lang, csp=CSP_PAGE, title=title,
+                  title_lang=title_lang if title_lang != lang else None, style=rel(here, "style.css"),
+                  alternates=list(alternates), jsonld=Markup(jsonld) if jsonld else None,
+                  home=rel(here, "index" + lang_suffix(lang) + ".html"), home_text=UI[lang]["home"],
+                  switch=list(switch.items()) if switch else None, names=LANG_NAMES,
                   body=Markup(body))
 
 
-def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph) -> str:
-    ui = UI[lang]
+def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph, stem: str) -> Markup:
+    """The body of ``iri``'s page (``templates/resource.html.j2``): its types, its facts (``description``),
+    the pages that link to it, and its other formats (``stem``.ttl, ...)."""
+    def shown(node: Node) -> Value:
+        return value(site, here, node, lang)
+
     title, tag = site.label(iri, lang)
-    tattr = f' lang="{esc(tag)}"' if tag and tag != lang else ""
-    types = " · ".join(value_html(site, here, t, lang) for t in sorted(site.graph.objects(iri, RDF.type), key=term_key))
-    rows = []
-    for p in sorted({p for p in description.predicates(iri, None) if p != RDF.type}, key=term_key):
-        values = sorted(description.objects(iri, p), key=term_key)
-        cells = "<br>".join(value_html(site, here, v, lang) for v in values)
-        rows.append(f"      <tr><th scope=\"row\">{value_html(site, here, p, lang)}</th><td>{cells}</td></tr>")
-    incoming = []
-    for s, p in sorted(site.graph.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0]))):
-        if isinstance(s, URIRef) and site.page_of(s) is not None:
-            incoming.append(f"      <tr><td>{value_html(site, here, s, lang)}</td>"
-                            f"<td>{value_html(site, here, p, lang)}</td></tr>")
-    parts = [f'    <h1{tattr}>{esc(title)}</h1>',
-             f'    <p class="types">{types}</p>',
-             f'    <p class="iri">{esc(ui["iri"])}: <code>{esc(iri)}</code></p>',
-             f'    <h2>{esc(ui["outgoing"])}</h2>',
-             f'    <table>\n      <tr><th scope="col">{esc(ui["property"])}</th><th scope="col">{esc(ui["value"])}</th></tr>',
-             *rows, "    </table>"]
-    if incoming:
-        parts += [f'    <h2>{esc(ui["incoming"])}</h2>',
-                  f'    <table>\n      <tr><th scope="col">{esc(ui["from"])}</th><th scope="col">{esc(ui["property"])}</th></tr>',
-                  *incoming, "    </table>"]
-    return "\n".join(parts)
-
-
-def formats_html(lang: str, stem: str) -> str:
-    ui = UI[lang]
-    items = " · ".join(f'<a href="{esc(stem)}.{f.suffix}" type="{f.media_type}">{f.title}</a>'
-                       for f in (FORMATS[n] for n in PUBLISHED))
-    return f"    <p class=\"formats\">{esc(ui['formats'])}: {items}</p>"
+    facts = [(shown(p), [shown(v) for v in sorted(description.objects(iri, p), key=term_key)])
+             for p in sorted({p for p in description.predicates(iri, None) if p != RDF.type}, key=term_key)]
+    incoming = [(shown(s), shown(p))
+                for s, p in sorted(site.graph.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
+                if isinstance(s, URIRef) and site.page_of(s) is not None]
+    return fragment("resource.html.j2", ui=UI[lang], title=title, title_lang=tag if tag != lang else None, iri=iri,
+                    types=[shown(t) for t in sorted(site.graph.objects(iri, RDF.type), key=term_key)],
+                    facts=facts, incoming=incoming, stem=stem, formats=[FORMATS[n] for n in PUBLISHED])
