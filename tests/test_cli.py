@@ -279,3 +279,29 @@ def test_sparql_refuses_a_format_of_the_other_kind(query: str, fmt: str, says: s
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"--format {fmt} does not fit: {says}; give --format "), result.stderr
     assert result.stdout == ""
+
+
+_RUN_WITH_A_HANDLER = """
+import atexit, sys
+mark = sys.argv[1]
+atexit.register(lambda: open(mark, "w").write("ran"))
+sys.argv = ["kopa-graph", *sys.argv[2:]]
+from kopa_graph.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize(("args", "code"), [(["query", "statistics", "--data", str(SMALL), "--no-sandbox"], 0),
+                                            (["query", "no-such-helper"], 2), (["build", "--data", "/nonexistent"], 2)])
+def test_the_console_script_ends_as_python_does(tmp_path: Path, args: list[str], code: int) -> None:
+    """kopa_graph.cli.run: exit handlers run and the exit code is the command's, though the process skips
+    the collector's last pass over the graph (it freezes what is left instead of calling os._exit)."""
+    import subprocess
+    import sys
+
+    mark = tmp_path / "handler-ran"
+    done = subprocess.run([sys.executable, "-c", _RUN_WITH_A_HANDLER, str(mark), *args], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == code, done.stderr
+    assert mark.read_text() == "ran"
+    assert "Traceback" not in done.stderr
