@@ -151,6 +151,22 @@ def test_dataset_description(site: Path) -> None:
     assert sitemap.count("<url>") == len([p for p in _pages(site)])
 
 
+def test_the_index_lists_each_download_as_the_description_names_it(site: Path) -> None:
+    """The index's download list gives each file's title as void.ttl has it (the CSV title's commas were
+    turned into spaces with the size's thousands separators) and its size in bytes, digits in groups of
+    three split by spaces."""
+    g = Graph().parse(site / "void.ttl", format="turtle")
+    page = (site / "index.en.html").read_text(encoding="utf-8")
+    checked = 0
+    for dist in g.subjects(RDF.type, DCAT.Distribution):
+        name = str(g.value(dist, DCAT.downloadURL)).rsplit("/", 1)[-1]
+        title = str(g.value(dist, URIRef("http://purl.org/dc/terms/title")))
+        size = f"{int(g.value(dist, DCAT.byteSize)):,}".replace(",", " ")
+        assert f">{name}</a> ({size} bytes) — <span lang=\"en\">{html.escape(title)}</span></li>" in page, name
+        checked += 1
+    assert checked == 4 and "The pilots, organisations" in page
+
+
 def _tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}

@@ -82,7 +82,7 @@ def index_body(site: Site, lang: str, dists: list[Distribution]) -> str:
                            if str(a).endswith("_20260101") for r in sorted(g.objects(a, DCTERMS.hasPart), key=term_key)]}
               for p in _pilots(site)]
     downloads = [{"file": d.file, "media_type": d.media_type, "name": d.file.rsplit("/", 1)[-1], "size": d.size,
-                  "title": d.title.replace(",", " ")} for d in sorted(dists, key=lambda d: d.file)]
+                  "title": d.title} for d in sorted(dists, key=lambda d: d.file)]
     ds = next(iter(sorted(g.subjects(RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")), key=str)))
     body = fragment("index.html.j2", t=TEXT[lang], pilots=pilots, network=_network_svg(site, lang),
                     matrix=_matrix_svg(site, lang), downloads=downloads, dataset=value(site, here, ds, lang),
