@@ -150,3 +150,21 @@ def test_what_people_read_is_written_in_templates() -> None:
     assert {"page.html.j2", "resource.html.j2", "index.html.j2", "network.svg.j2", "matrix.svg.j2",
             "article.html.j2", "ontology.html.j2", "shapes.html.j2", "sitemap.xml.j2", "406.html.j2",
             "nginx.conf.j2", "htaccess.j2", "conneg.js.j2", "style.css"} <= templates
+
+
+def test_no_module_over_400_lines_and_no_function_over_60() -> None:
+    """Issue 16's figures, kept: every module of the package at most 400 lines (a command module of cli/ at most
+    300), every function at most 60 lines from its def to its last line (a nested function counts in both)."""
+    src = ROOT / "src" / "kopa_graph"
+    long_modules, long_functions = [], []
+    for path in sorted(src.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        limit = 300 if path.parent.name == "cli" else 400
+        if len(text.splitlines()) > limit:
+            long_modules.append(f"{path.relative_to(ROOT)}: {len(text.splitlines())} lines (at most {limit})")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None:
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 60:
+                    long_functions.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {lines} lines")
+    assert long_modules == [] and long_functions == []
