@@ -53,6 +53,11 @@ def test_honkajoki_merged_into_kankaanpaa_and_stays_a_2020_member(shipped_built:
     assert (_u("membership/norra-satakunta/099"), ORG.member, honkajoki) in g
     site = g.value(honkajoki, ORG.hasSite)
     assert _u(f"{KUNTA}kunta_1_20260101/code/214") in set(g.objects(site, DCTERMS.spatial))
+    # the description names both municipalities as the classification does, not by the project's ids
+    # (it said "merged into kankaanpaa (214)")
+    assert [str(d) for d in g.objects(event, DCTERMS.description)] == [
+        "Honkajoki (099) merged into Kankaanpää (214): kunta_1_20200101 is the last classification with code 099, "
+        "kunta_1_20210101 the first without it."]
 
 
 @pytest.mark.parametrize(("code", "then", "now"), [("291", "13", "06"), ("171", "10", "11")],

@@ -148,12 +148,18 @@ class RegistryLinker:
             self.add(e, ORG.resultingOrganization, self.iri.organisation(new))
             self.add(e, DCTERMS.date, Literal(date, datatype=XSD.date))
             self.add(e, DCTERMS.description, Literal(
-                f"{ch.name_fi} ({ch.code}) merged into {new.id} ({ch.absorbed_by}): {ch.last_classification} is "
+                f"{ch.name_fi} ({ch.code}) merged into {self._name_fi(ch.absorbed_by)} ({ch.absorbed_by}): "
+                f"{ch.last_classification} is "
                 f"the last classification with code {ch.code}, {ch.first_classification_without} the first "
                 "without it.", lang="en"))
             self.add(e, DCTERMS.source, self.dataset("municipality-changes"))
             self.add(self.iri.organisation(old), ORG.changedBy, e)
             self.add(self.iri.organisation(new), ORG.resultedFrom, e)
+
+    def _name_fi(self, code: str) -> str:
+        """The Finnish name of municipality ``code`` in the current classification (else the 2020 one)."""
+        found = self.data.municipalities_now.get(code) or self.data.municipalities.get(code)
+        return found.name_fi if found is not None else f"municipality {code}"
 
     def identifiers(self) -> None:
         for link in link_identifiers(self.data):
