@@ -99,6 +99,33 @@ def test_business_ids_and_oids_with_scheme_agency_and_source(shipped_built: Buil
     assert (_u("organisation/sasky"), ADMS.identifier, oid) in g
 
 
+def test_an_oid_without_its_check_digit_is_not_published(shipped_built: BuiltGraph) -> None:
+    """Pieksämäki's OID as the source gave it (1.2.246.562.10.91246271840) fails the Luhn check digit that
+    Opintopolku's generator gives every organisation OID: the reference file leaves it out, says why, and
+    the municipality keeps its Business ID only. Every 11-digit OID the graph has passes the check."""
+    g = shipped_built.graph
+    pieksamaki = _u("municipality/593")
+    schemes = {str(g.value(i, DCTERMS.type)).rsplit("/", 1)[-1] for i in g.objects(pieksamaki, ADMS.identifier)
+               if (i, RDF.type, ADMS.Identifier) in g}
+    assert "business-id" in schemes and "opintopolku-organisation-oid" not in schemes
+    mentions = [(s, p) for s, p, o in g if "91246271840" in str(s) + str(o)]
+    assert mentions and all(p == SKOS.scopeNote for _, p in mentions)  # only the note saying why it is left out
+    with open(ROOT / "data" / "reference" / "municipality_business_ids.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["code"] == "593")
+    assert row["opintopolku_oid"] == "" and "Luhn check digit" in row["note"]
+
+    def luhn_ok(digits: str) -> bool:
+        total = sum(int(d) if i % 2 else (2 * int(d) - 9 if int(d) > 4 else 2 * int(d))
+                    for i, d in enumerate(reversed(digits[:-1])))
+        return (10 - total % 10) % 10 == int(digits[-1])
+
+    oids = [str(n) for i in g.subjects(RDF.type, ADMS.Identifier) for n in g.objects(i, SKOS.notation)
+            if str(n).startswith("1.2.246.562.10.")]
+    eleven = [o for o in oids if len(o.rsplit(".", 1)[-1]) == 11]
+    assert len(eleven) >= 27 and all(luhn_ok(o.rsplit(".", 1)[-1]) for o in eleven)
+    assert not luhn_ok("91246271840") and luhn_ok("83391443328")
+
+
 def test_a_parents_identifier_is_the_parents(shipped_built: BuiltGraph) -> None:
     g = shipped_built.graph
     otavia, mikkeli = _u("organisation/otavia"), _u("municipality/491")
