@@ -2,11 +2,13 @@
 
 Organisations resolve by, in this order: a name or other name of
 ``organisations.yaml``; the alias table ``aliases.csv``; the Swedish or
-Finnish name of a municipality in the 2020 or the current classification.
+Finnish name of a municipality in the 2020 or the current classification, or
+the usual name of its own organisation ("Lovisa stad", "S:t Michels stad",
+"Mikkelin kaupunki", "Joroisten kunta": :mod:`kopa_graph.source.nameforms`).
 Themes, education levels, roles and organisation types resolve by their labels
 in any language. Matching ignores case and runs of blanks, nothing else: a
-name that does not match is an error with the closest known names, never a
-guess.
+name that does not match, or matches two things, is an error with the closest
+known names, never a guess.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kopa_graph.source.model import LEVELS, ORG_TYPES, ROLES, THEMES, Municipality, SourceData
+from kopa_graph.source.nameforms import organisation_forms
 
 
 def key(name: str) -> str:
@@ -76,8 +79,11 @@ class Resolver:
         for classification in (data.municipalities, data.municipalities_now):
             for m in classification.values():
                 org_id = by_code.get(m.code)
-                for lang, name in (("sv", m.name_sv), ("fi", m.name_fi)):
-                    rule = f"municipality {m.code} in {m.classification} ({lang})"
+                named = [(name, f"municipality {m.code} in {m.classification} ({lang})")
+                         for lang, name in (("sv", m.name_sv), ("fi", m.name_fi))]
+                named += [(form, f"municipality {m.code} in {m.classification}: its own organisation ({lang})")
+                          for form, lang in organisation_forms(m.name_sv, m.name_fi)]
+                for name, rule in named:
                     if org_id:
                         self.organisations.add(name, Match(org_id, rule))
                     else:
