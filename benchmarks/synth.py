@@ -51,7 +51,7 @@ MADE_UP = {
     "vocational-institution": ("yrkesinstitutet {}", "{} ammattiopisto"),
     "adult-education-centre": ("{} medborgarinstitut", "{} kansalaisopisto"),
     "folk-high-school": ("{} folkhögskola", "{} kansanopisto"),
-    "regional-business-development-body": ("{} näringsväsende", "{} elinkeinotoimi"),
+    "joint-municipal-authority": ("{} näringsväsende", "{} elinkeinotoimen kuntayhtymä"),
 }
 COPIED = ["vocabularies", "mappings", "reference", "project.yaml"]
 

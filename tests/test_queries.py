@@ -257,13 +257,21 @@ def test_report_formats(tmp_path: Path) -> None:
     assert ("of this type and running a member unit (2): Järviseudun koulutuskuntayhtymä (runs yrkesinstitutet "
             "Järviseudun ammatti-instituutti), Savon koulutuskuntayhtymä (runs yrkesinstitutet Savon "
             "ammattiopisto)") in out
-    assert "likely reason: The article's 8 matches neither the 7 members of this type, nor the 9" in out
+    # each reading with its count, and the one that gives the article's 8: the 7 and the samkommun that is not
+    # one for education (issue 15: it matched none while SEK was typed a "regional business development body")
+    assert ("reading: the 7 members of this type and the 1 member of the broader type 'samkommun' "
+            "(Sydösterbottens näringsväsende): 8 (the stated number)") in out
+    assert "likely reason: The data supports one reading: the article's 8 counts the 7 members of this type and" in out
+    assert "since then (1): Honkajoki merged into Kankaanpää (2021-01-01); 43 of them exist today" in out
     assert "'44 kommuner': stated 44, in the data 44 (agrees)" in out
     assert "Names resolved through the alias table (0)" in out  # "Alajärvi stad" is the municipality's own form
     md = runner.invoke(main, ["report", "--format", "markdown"]).stdout
     assert md.startswith("# The article's totals and the data")
     data = json.loads(runner.invoke(main, ["report", "--format", "json"]).stdout)
     assert [c["difference"] for c in data["claims"]] == [0, 0, -1, 0, 0, 0]
+    assert [(r["count"], r["agrees"]) for r in data["claims"][2]["readings"]] == [
+        (7, False), (9, False), (8, True), (10, False)]
+    assert data["claims"][1]["merged_since"] == [{"name": "Honkajoki", "via": "Kankaanpää (2021-01-01)"}]
     # data, not prose: the lists were the text report's lines ("X (runs Y)", "line 15: 'Alajärvi stad' → ...")
     assert data["claims"][2]["running_a_member"] == [
         {"name": "Järviseudun koulutuskuntayhtymä", "via": "yrkesinstitutet Järviseudun ammatti-instituutti"},

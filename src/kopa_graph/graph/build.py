@@ -174,6 +174,8 @@ class _Builder:
                         self.add(s, DCTERMS.source, URIRef(page))
                 else:
                     self.add(s, DCTERMS.source, self.iri.dataset(src))
+            for page in org.pages:
+                self.add(s, DCTERMS.source, URIRef(page))
 
     def names(self, org: Organisation) -> dict[str, str]:
         if org.municipality_code:

@@ -24,6 +24,16 @@ class Via:
     via: str
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a stated total against the list: what it counts, how many that is, and whether that
+    is the stated number."""
+
+    counts: str
+    count: int
+    agrees: bool
+
+
 @dataclass
 class ClaimLine:
     claim: str
@@ -34,6 +44,9 @@ class ClaimLine:
     members: list[str] = field(default_factory=list)
     running_a_member: list[Via] = field(default_factory=list)
     units_of_members: list[Via] = field(default_factory=list)
+    of_the_broader_type: list[Via] = field(default_factory=list)  # via: the broader type's name
+    merged_since: list[Via] = field(default_factory=list)  # via: what it merged into, and when
+    readings: list[Reading] = field(default_factory=list)
     reason: str = ""
 
 
@@ -77,22 +90,40 @@ def _runs(v: Via) -> str:
     return f"{v.name} (runs {v.via})"
 
 
+def _readings(c: ClaimLine) -> list[Reading]:
+    """The readings of a total that differs from the list, each with its count: the members of the counted
+    type; with the organisations of that type that run a member unit; with the members of the type the
+    counted one is a kind of (a samkommun that is not one for education); with both."""
+    m, r, b = len(c.members), len(c.running_a_member), len(c.of_the_broader_type)
+    own = f"the {m} members of this type"
+    runs = (f"the {r} organisation{'s' * (r != 1)} of this type that run a member unit "
+            f"({', '.join(map(_runs, c.running_a_member))})")
+    broader = (f"the {b} member{'s' * (b != 1)} of the broader type "
+               f"'{c.of_the_broader_type[0].via if b else ''}' ({', '.join(v.name for v in c.of_the_broader_type)})")
+    options = [(own, m)]
+    if r:
+        options.append((f"{own} and {runs}", m + r))
+    if b:
+        options.append((f"{own} and {broader}", m + b))
+    if r and b:
+        options.append((f"{own}, {runs} and {broader}", m + r + b))
+    return [Reading(counts, n, n == c.stated) for counts, n in options]
+
+
 def _reason(c: ClaimLine) -> str:
-    m, r = len(c.members), len(c.running_a_member)
     if c.difference == 0:
         return "The data agrees with the article."
-    if not c.members and not c.running_a_member:
+    if not c.members and not c.running_a_member and not c.of_the_broader_type:
         return f"The data has {c.in_data}; the article states {c.stated}."
-    if c.stated == m + r and r:
-        return (f"The article seems to count the {r} organisation{'s' * (r != 1)} that run a member unit "
-                f"({', '.join(map(_runs, c.running_a_member))}) as well as the {m} members of this type.")
-    options = f"the {m} members of this type"
-    if r:
-        options += (f", nor the {m + r} that include the {r} organisation{'s' * (r != 1)} running a member unit "
-                    f"({', '.join(map(_runs, c.running_a_member))})")
-    return (f"The article's {c.stated} matches neither {options}. It may count an organisation of another type "
-            "as one of these, or only some of the organisations that run a member unit; the list alone does not "
-            "say which.")
+    agreeing = [x for x in c.readings if x.agrees]
+    if agreeing:
+        return (f"The data supports one reading: the article's {c.stated} counts {agreeing[0].counts}. The data "
+                f"keeps each organisation's own type; the total is the article's." if len(agreeing) == 1 else
+                f"The data supports {len(agreeing)} readings: " + "; ".join(x.counts for x in agreeing) + ".")
+    return (f"The article's {c.stated} matches no reading of the list ("
+            + "; ".join(f"{x.counts}: {x.count}" for x in c.readings) + "). It may count an organisation of "
+            "another type as one of these, or only some of the organisations that run a member unit; the list "
+            "alone does not say which.")
 
 
 def build_report(graph: Graph, settings: Settings, warnings: list[ShaclWarning] | None = None,
@@ -102,16 +133,20 @@ def build_report(graph: Graph, settings: Settings, warnings: list[ShaclWarning] 
     for row in run_query(prepared, "claims-vs-data", settings, plain=True):
         claim_id = str(row["claim"]).rsplit("/", 1)[-1]
         line = ClaimLine(claim_id, str(row["text"]), int(row["stated"]), int(row["in_data"]), int(row["difference"]))
+        for d in run_query(prepared, "claim-detail", settings, plain=True, claim=claim_id):
+            name = str(d.get("name") or d["organisation"])
+            via = Via(name, str(d.get("via_name") or d.get("via")))
+            if d["relation"] == "merged-since":
+                line.merged_since.append(via)
+            elif not line.difference:
+                continue  # the lists explain a difference; a total that agrees needs none
+            elif d["relation"] == "member":
+                line.members.append(name)
+            else:
+                {"runs-a-member": line.running_a_member, "unit-of-a-member": line.units_of_members,
+                 "member-of-the-broader-type": line.of_the_broader_type}[str(d["relation"])].append(via)
         if line.difference:
-            for d in run_query(prepared, "claim-detail", settings, plain=True, claim=claim_id):
-                name = str(d.get("name") or d["organisation"])
-                via = d.get("via_name") or d.get("via")
-                if d["relation"] == "member":
-                    line.members.append(name)
-                elif d["relation"] == "runs-a-member":
-                    line.running_a_member.append(Via(name, str(via)))
-                else:
-                    line.units_of_members.append(Via(name, str(via)))
+            line.readings = _readings(line)
         line.reason = _reason(line)
         claims.append(line)
     parents: dict[tuple[str, str], list[str]] = {}
@@ -139,7 +174,16 @@ def render_text(report: Report, markdown: bool = False) -> str:
             if c.units_of_members:
                 out.append(f"{item}members inside a member of this type ({len(c.units_of_members)}): "
                            f"{', '.join(f'{v.name} (inside {v.via})' for v in c.units_of_members)}")
+            if c.of_the_broader_type:
+                out.append(f"{item}members of the broader type '{c.of_the_broader_type[0].via}' "
+                           f"({len(c.of_the_broader_type)}): {', '.join(v.name for v in c.of_the_broader_type)}")
+            for x in c.readings:
+                out.append(f"{item}reading: {x.counts}: {x.count}{' (the stated number)' if x.agrees else ''}")
             out.append(f"{item}likely reason: {c.reason}")
+        if c.merged_since:
+            out.append(f"{item}since then ({len(c.merged_since)}): "
+                       + ", ".join(f"{v.name} merged into {v.via}" for v in c.merged_since)
+                       + f"; {c.in_data - len(c.merged_since)} of them exist today")
         out.append("")
     out += [f"{h1}Data quality", ""]
     sections = (

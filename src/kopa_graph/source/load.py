@@ -204,7 +204,7 @@ def _read_organisations(doc: YMap, r: FieldReader) -> dict[str, Organisation]:
     for item in r.items(doc.get("organisations"), doc.loc_of("organisations"), "organisations"):
         o = r.mapping(item, doc.loc_of("organisations"), "organisations[]")
         if o is None or not r.keys(o, "organisation", ["id", "type"],
-                                   ["municipality_code", "name", "alt_labels", "sources", "part_of"]):
+                                   ["municipality_code", "name", "alt_labels", "sources", "part_of", "pages"]):
             continue
         oid = r.slug(o, "id", "organisation")
         org = Organisation(
@@ -216,6 +216,7 @@ def _read_organisations(doc: YMap, r: FieldReader) -> dict[str, Organisation]:
             alt_labels=r.lang_texts(o, "alt_labels", f"organisation {oid}"),
             sources=r.slug_list(o, "sources", f"organisation {oid}"),
             part_of=r.slug(o, "part_of", f"organisation {oid}", required=False) or None,
+            pages=_pages(o, r, f"organisation {oid}"),
         )
         if oid in out:
             r.problem(o.loc_of("id"), "organisation.id", f"duplicate identifier {oid!r}",
@@ -223,6 +224,16 @@ def _read_organisations(doc: YMap, r: FieldReader) -> dict[str, Organisation]:
             continue
         out[oid] = org
     return out
+
+
+def _pages(m: YMap, r: FieldReader, where: str) -> tuple[str, ...]:
+    """The ``pages`` of ``m``: absolute http(s) addresses of public pages."""
+    pages = r.text_list(m, "pages", where)
+    for page in pages:
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", page):
+            r.problem(m.loc_of("pages"), f"{where}.pages", f"{page!r} is not the address of a public page",
+                      "give the full address, starting with https:// or http://")
+    return pages
 
 
 def _read_pilots(doc: YMap, r: FieldReader) -> tuple[Pilot, ...]:

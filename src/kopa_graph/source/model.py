@@ -61,6 +61,7 @@ class Organisation:
     alt_labels: LangTexts = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     part_of: str | None = None
+    pages: tuple[str, ...] = ()  # public pages (http, https) facts of it come from, beside the reference files
 
     @property
     def key(self) -> str:
