@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-__all__ = ["Markup", "fragment", "render"]
+__all__ = ["Markup", "fragment", "macro", "render"]
 
 
 def _escaped(value: Any) -> Markup:
@@ -36,6 +36,7 @@ def _environment(markup: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=markup,  # a line that holds only {% ... %} or {# ... #} writes nothing, not even its end
         lstrip_blocks=markup,
+        auto_reload=False,  # package data: no stat of the file on each render
     )
 
 
@@ -49,3 +50,9 @@ def fragment(name: str, **values: Any) -> Markup:
     """A template of part of a page (``resource.html.j2``, ``network.svg.j2``) as markup for the page around
     it: its text without the newline its file ends with, as the place it goes decides the line breaks."""
     return Markup(render(name, **values).removesuffix("\n"))
+
+
+def macro(name: str, macro_name: str) -> Any:
+    """The macro ``macro_name`` of the HTML template ``name`` (``macros.html.j2``), to call from Python: what it
+    writes is Markup, escaped as the templates escape."""
+    return getattr(_environment(True).get_template(name).module, macro_name)
