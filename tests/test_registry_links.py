@@ -126,6 +126,23 @@ def test_an_oid_without_its_check_digit_is_not_published(shipped_built: BuiltGra
     assert not luhn_ok("91246271840") and luhn_ok("83391443328")
 
 
+def test_sourced_names_cite_their_pages(shipped_built: BuiltGraph) -> None:
+    """Issue 15: the Ylitornio school company's Finnish name as the register of private schools and Yle write
+    it (it read "Ylitornion Yhteiskoulun Osakeyhtiö", from a file that says "not found"), and SEK, a joint
+    municipal authority, with its own notice on moving its functions to Kauhajoki."""
+    g = shipped_built.graph
+    school = _u("organisation/ylitornion-yhteiskoulu")
+    assert Literal("Ylitornion Yhteiskoulun Kannatusosakeyhtiö", lang="fi") in set(g.objects(school, SKOS.prefLabel))
+    assert {URIRef("http://www.yksityiskoulut.fi/yksityiskoulujenmatrikkeli/ylitornion.htm"),
+            URIRef("https://yle.fi/uutiset/3-10807717")} <= set(g.objects(school, DCTERMS.source))
+    sek = _u("organisation/sydosterbottens-naringsvasende")
+    assert (sek, ORG.classification, _u("organisation-type/joint-municipal-authority")) in g
+    assert (_u("organisation-type/joint-authority-for-education"), SKOS.broader,
+            _u("organisation-type/joint-municipal-authority")) in g
+    assert URIRef("http://sek.suupohja.fi/ajankohtaista/tiedote-suupohjan-elinkeinopalveluiden-uudelleen-"
+                  "jarjestamisesta") in set(g.objects(sek, DCTERMS.source))
+
+
 def test_a_parents_identifier_is_the_parents(shipped_built: BuiltGraph) -> None:
     g = shipped_built.graph
     otavia, mikkeli = _u("organisation/otavia"), _u("municipality/491")

@@ -134,3 +134,16 @@ def test_one_alias_for_two_organisations(small_copy: Path) -> None:
     with pytest.raises(SourceDataError) as info:
         load_source_data(small_copy)
     assert f"{path}:3: name: 'alajärvi STAD' is already an alias of 'alajarvi' (line 2)" in str(info.value)
+
+
+def test_a_page_that_is_not_an_address(small_copy: Path) -> None:
+    """An organisation's ``pages`` are the full addresses of public pages; anything else names the line."""
+    path = small_copy / "organisations.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "  - id: sasky\n"
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor + "    pages: [yle.fi/uutiset/3-10807717]\n", 1), encoding="utf-8")
+    with pytest.raises(SourceDataError) as info:
+        load_source_data(small_copy)
+    assert (f"{path}:9: organisation sasky.pages: 'yle.fi/uutiset/3-10807717' is not the address of a public "
+            "page — give the full address, starting with https:// or http://") in str(info.value), str(info.value)
