@@ -143,6 +143,30 @@ def test_sourced_names_cite_their_pages(shipped_built: BuiltGraph) -> None:
                   "jarjestamisesta") in set(g.objects(sek, DCTERMS.source))
 
 
+def test_a_name_the_project_translated_is_marked_so(shipped_built: BuiltGraph) -> None:
+    """Issue 15: Panula-opisto and Koulutuskuntayhtymä Vuoksi are the project's translations (no source found
+    gives them): the data says so ('translated: [fi]'), the graph carries a note, and the resource page shows
+    it; they cited the file that says 'not found' as their source, and nothing marked them."""
+    from kopa_graph.publish.site import pages
+    from kopa_graph.publish.site.labels import label_graph
+    from kopa_graph.validation.validate import load_ontology
+
+    g = shipped_built.graph
+    for org, name in (("panula", "Panula-opisto"), ("vuoksi", "Koulutuskuntayhtymä Vuoksi")):
+        notes = [str(n) for n in g.objects(_u(f"organisation/{org}"), SKOS.editorialNote)]
+        assert notes == [f"The Finnish name {name!r} is kopa-graph's translation of the name the article gives; no "
+                         "source found gives it."], org
+    assert not list(g.objects(_u("organisation/gradia"), SKOS.editorialNote))
+    panula = _u("organisation/panula")
+    desc = shipped_built.graph.__class__(bind_namespaces="none")
+    for p, o in g.predicate_objects(panula):
+        desc.add((panula, p, o))
+    site = pages.Site(g, g + load_ontology() + label_graph(), "https://w3id.org/kopa/", "https://example.org/a",
+                      lambda iri: None)
+    body = pages.resource_body(site, panula, "fi", "doc/organisation/panula.fi.html", desc, "panula")
+    assert "toimituksellinen huomautus" in body and "kopa-graph&#x27;s translation" in body
+
+
 def test_a_parents_identifier_is_the_parents(shipped_built: BuiltGraph) -> None:
     g = shipped_built.graph
     otavia, mikkeli = _u("organisation/otavia"), _u("municipality/491")

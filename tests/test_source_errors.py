@@ -147,3 +147,14 @@ def test_a_page_that_is_not_an_address(small_copy: Path) -> None:
         load_source_data(small_copy)
     assert (f"{path}:9: organisation sasky.pages: 'yle.fi/uutiset/3-10807717' is not the address of a public "
             "page — give the full address, starting with https:// or http://") in str(info.value), str(info.value)
+
+
+def test_a_translated_name_in_a_language_it_does_not_have(small_copy: Path) -> None:
+    path = small_copy / "organisations.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "  - id: sasky\n"
+    path.write_text(text.replace(anchor, anchor + "    translated: [en]\n", 1), encoding="utf-8")
+    with pytest.raises(SourceDataError) as info:
+        load_source_data(small_copy)
+    assert (f"{path}:9: organisation sasky.translated: 'en' is not a language of its name (sv, fi) — list the "
+            "languages whose name kopa-graph translated, each one a language of 'name'") in str(info.value)

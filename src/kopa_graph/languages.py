@@ -8,3 +8,6 @@ LANGUAGES = ("sv", "fi", "en")
 
 #: Where a label is missing in a language, the next of these stands in (then an untagged label).
 FALLBACK = {"sv": ("fi", "en"), "fi": ("sv", "en"), "en": ("fi", "sv")}
+
+#: Each language's name in English (for notes the graph writes in English).
+NAMES_IN_ENGLISH = {"sv": "Swedish", "fi": "Finnish", "en": "English"}

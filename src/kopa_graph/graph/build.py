@@ -17,6 +17,7 @@ from rdflib.term import Node
 from kopa_graph.errors import Location
 from kopa_graph.graph.iris import IRIs, article_line
 from kopa_graph.graph.linkfacts import RegistryLinker
+from kopa_graph.languages import NAMES_IN_ENGLISH
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, SCHEMA, SKOS, XSD, prefixes_for
 from kopa_graph.settings import Settings
 from kopa_graph.source.crosscheck import PROJECT_SOURCE
@@ -42,6 +43,7 @@ def new_graph(settings: Settings) -> Graph:
     for prefix, ns in prefixes_for(settings.id_base).items():
         g.bind(prefix, ns, override=True, replace=True)
     return g
+
 
 
 class _Builder:
@@ -176,6 +178,10 @@ class _Builder:
                     self.add(s, DCTERMS.source, self.iri.dataset(src))
             for page in org.pages:
                 self.add(s, DCTERMS.source, URIRef(page))
+            for lang in org.translated:
+                self.add(s, SKOS.editorialNote, Literal(
+                    f"The {NAMES_IN_ENGLISH[lang]} name {org.names[lang]!r} is kopa-graph's translation of the name "
+                    "the article gives; no source found gives it.", lang="en"))
 
     def names(self, org: Organisation) -> dict[str, str]:
         if org.municipality_code:

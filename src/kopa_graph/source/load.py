@@ -204,7 +204,8 @@ def _read_organisations(doc: YMap, r: FieldReader) -> dict[str, Organisation]:
     for item in r.items(doc.get("organisations"), doc.loc_of("organisations"), "organisations"):
         o = r.mapping(item, doc.loc_of("organisations"), "organisations[]")
         if o is None or not r.keys(o, "organisation", ["id", "type"],
-                                   ["municipality_code", "name", "alt_labels", "sources", "part_of", "pages"]):
+                                   ["municipality_code", "name", "alt_labels", "sources", "part_of", "pages",
+                                    "translated"]):
             continue
         oid = r.slug(o, "id", "organisation")
         org = Organisation(
@@ -217,7 +218,13 @@ def _read_organisations(doc: YMap, r: FieldReader) -> dict[str, Organisation]:
             sources=r.slug_list(o, "sources", f"organisation {oid}"),
             part_of=r.slug(o, "part_of", f"organisation {oid}", required=False) or None,
             pages=_pages(o, r, f"organisation {oid}"),
+            translated=r.slug_list(o, "translated", f"organisation {oid}"),
         )
+        for lang in org.translated:
+            if lang not in org.names:
+                r.problem(o.loc_of("translated"), f"organisation {oid}.translated",
+                          f"{lang!r} is not a language of its name ({', '.join(org.names) or 'none'})",
+                          "list the languages whose name kopa-graph translated, each one a language of 'name'")
         if oid in out:
             r.problem(o.loc_of("id"), "organisation.id", f"duplicate identifier {oid!r}",
                       f"first defined on line {out[oid].loc.line}; an organisation is listed once")

@@ -62,6 +62,7 @@ class Organisation:
     sources: tuple[str, ...] = ()
     part_of: str | None = None
     pages: tuple[str, ...] = ()  # public pages (http, https) facts of it come from, beside the reference files
+    translated: tuple[str, ...] = ()  # languages whose name is kopa-graph's own translation (no source gives it)
 
     @property
     def key(self) -> str:
