@@ -256,3 +256,14 @@ def test_export_csv_reads_back_as_the_graph(shipped_built: BuiltGraph, settings:
     assert {(r["name"], r["title"]) for r in contacts} >= {("Pekka Simberg", "direktör"), ("Pekka Simberg", "rektor")}
     themes = {r["iri"]: r for r in rows("themes.csv")}
     assert themes[ID + "theme/online-teaching"]["yso_exact"] == "http://www.yso.fi/onto/yso/p6621"
+
+
+def test_roles_are_org_roles(shipped_built: BuiltGraph) -> None:
+    """Issue 15 (4): the concepts memberships name with org:role are org:Role (its range) as well as
+    skos:Concept; they were concepts only."""
+    g = shipped_built.graph
+    roles = set(g.subjects(SKOS.inScheme, _u("role")))
+    assert len(roles) >= 3
+    assert all((r, RDF.type, ORG.Role) in g and (r, RDF.type, SKOS.Concept) in g for r in roles)
+    assert {r for _, _, r in g.triples((None, ORG.role, None))} <= roles
+    assert not list(g.subjects(RDF.type, ORG.Role)) or set(g.subjects(RDF.type, ORG.Role)) == roles

@@ -374,7 +374,7 @@ def test_connections_past_the_bound_get_503_and_the_others_go_on(graph: Graph) -
 def test_queries_in_flight_are_bounded_and_health_still_answers(graph: Graph,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """One query past MAX_QUERIES_IN_FLIGHT is answered 503 at once (not queued); /health is not counted."""
-    import kopa_graph.publish.server.app as server
+    import kopa_graph.publish.server.protocol as server
 
     monkeypatch.setattr(server, "MAX_QUERIES_IN_FLIGHT", 2)
     with _in_thread(graph, workers=1, timeout=3.0) as (base, _):
@@ -772,7 +772,7 @@ def test_a_json_ld_answer_is_made_off_the_event_loop(graph: Graph, monkeypatch: 
     """A CONSTRUCT answered in JSON-LD is parsed and rewritten after the worker answers, in the server
     process: done on the event loop, that work held every other request until it ended. Here the
     conversion waits until /health has been answered: on the event loop it would wait in vain."""
-    import kopa_graph.publish.server.app as server
+    import kopa_graph.publish.server.protocol as server
 
     real = server._as_jsonld
     converting, health_answered = threading.Event(), threading.Event()

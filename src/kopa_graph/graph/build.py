@@ -108,6 +108,8 @@ class _Builder:
             self.labels(s, SKOS.definition, scheme.definitions)
             for concept in scheme.concepts.values():
                 c = self.subject(self.concept(scheme.id, concept.id), concept.loc, SKOS.Concept)
+                if scheme.id == ROLES:
+                    self.add(c, RDF.type, ORG.Role)  # what org:role expects (its range), besides a concept
                 self.add(c, SKOS.inScheme, s)
                 self.labels(c, SKOS.prefLabel, concept.labels)
                 self.alt_labels(c, concept.alt_labels)
