@@ -18,7 +18,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, break_beta, graph_store, need_peer, probing
+from conftest import SMALL, SMALL_TRIPLES, break_beta, graph_store, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.triplestore import PublishError, _integers, publish
 
@@ -356,7 +356,7 @@ def test_cli_publish_dry_run() -> None:
     r = CliRunner().invoke(main, ["publish", "--endpoint", "http://127.0.0.1:9/store", "--dry-run", "--data", str(SMALL)])
     assert r.exit_code == 0, r.output
     first, second = r.stdout.splitlines()
-    assert first.startswith("would PUT 1225 triples") and first.endswith("graph=https%3A%2F%2Fw3id.org%2Fkopa%2Fid%2Fdataset%2Fkopa")
+    assert first.startswith(f"would PUT {SMALL_TRIPLES} triples") and first.endswith("graph=https%3A%2F%2Fw3id.org%2Fkopa%2Fid%2Fdataset%2Fkopa")
     assert second.startswith("would PUT the dataset description (") and second.endswith("%2Fdescription")
 
 
@@ -369,7 +369,7 @@ def test_cli_publish_to_a_real_store(oxigraph: str) -> None:
     r = CliRunner().invoke(main, ["publish", "--endpoint", f"{oxigraph}/store", "--graph", iri, "--data", str(SMALL),
                                   "--sparql-endpoint", "https://example.org/sparql"])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("Published 1225 triples to ")
+    assert r.stdout.startswith(f"Published {SMALL_TRIPLES} triples to ")
     assert "Published the dataset description (" in r.stdout
     ask = (f"ASK {{ GRAPH <{iri}/description> {{ ?d a <http://www.w3.org/ns/dcat#Dataset> ; "
            "<http://rdfs.org/ns/void#sparqlEndpoint> <https://example.org/sparql> } }")

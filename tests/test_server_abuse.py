@@ -34,7 +34,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, need_peer, probing
+from conftest import SMALL, SMALL_TRIPLES, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.conneg import SECURITY_HEADERS
 from kopa_graph.publish.server.app import SHUTDOWN_SECONDS
@@ -43,7 +43,7 @@ from kopa_graph.publish.server.protocol import MAX_BODY
 
 KOPA = Path(sys.executable).parent / "kopa-graph"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"  # minutes
-TRIPLES = 1225  # in tests/fixtures/small
+TRIPLES = SMALL_TRIPLES  # in tests/fixtures/small
 DEFAULT = Bounds()
 
 
