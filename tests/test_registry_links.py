@@ -267,3 +267,25 @@ def test_roles_are_org_roles(shipped_built: BuiltGraph) -> None:
     assert all((r, RDF.type, ORG.Role) in g and (r, RDF.type, SKOS.Concept) in g for r in roles)
     assert {r for _, _, r in g.triples((None, ORG.role, None))} <= roles
     assert not list(g.subjects(RDF.type, ORG.Role)) or set(g.subjects(RDF.type, ORG.Role)) == roles
+
+
+def test_rights_are_statements_and_the_creator_an_agent(shipped_built: BuiltGraph) -> None:
+    """Issue 15 (4): a source dataset's dct:rights is a dct:RightsStatement with its text as the label (it was
+    a literal); the ontology's dct:creator is a foaf:Agent with a name (it was a literal)."""
+    from rdflib import Graph
+
+    from kopa_graph.rdfio.namespaces import DCAT, FOAF, RDFS
+    from kopa_graph.resources import ontology_path
+
+    g = shipped_built.graph
+    datasets = [d for d in g.subjects(RDF.type, DCAT.Dataset) if (d, DCTERMS.rights, None) in g]
+    assert len(datasets) >= 5
+    for d in datasets:
+        rights = list(g.objects(d, DCTERMS.rights))
+        assert len(rights) == 1 and isinstance(rights[0], URIRef), d
+        assert (rights[0], RDF.type, DCTERMS.RightsStatement) in g
+        assert [lbl.language for lbl in g.objects(rights[0], RDFS.label)] == ["en"]
+    onto = Graph().parse(ontology_path(), format="turtle")
+    creators = list(onto.objects(URIRef("https://w3id.org/kopa/ontology"), DCTERMS.creator))
+    assert len(creators) == 1 and (creators[0], RDF.type, FOAF.Agent) in onto
+    assert str(onto.value(creators[0], FOAF.name)) == "kopa-graph contributors"

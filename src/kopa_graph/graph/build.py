@@ -18,7 +18,7 @@ from kopa_graph.errors import Location
 from kopa_graph.graph.iris import IRIs, article_line
 from kopa_graph.graph.linkfacts import RegistryLinker
 from kopa_graph.languages import NAMES_IN_ENGLISH
-from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, SCHEMA, SKOS, XSD, prefixes_for
+from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, prefixes_for
 from kopa_graph.settings import Settings
 from kopa_graph.source.crosscheck import PROJECT_SOURCE
 from kopa_graph.source.model import LEVELS, ORG_TYPES, PARTICIPANT, ROLES, THEMES, Organisation, SourceData
@@ -130,7 +130,10 @@ class _Builder:
             d = self.subject(self.iri.dataset(ds.id), ds.loc, DCAT.Dataset, PROV.Entity)
             self.add(d, DCTERMS.title, Literal(ds.title, lang="en"))
             self.add(d, DCTERMS.license, URIRef(ds.licence))
-            self.add(d, DCTERMS.rights, Literal(ds.rights, lang="en"))
+            rights = self.iri.rights(ds.id)
+            self.add(d, DCTERMS.rights, rights)
+            self.add(rights, RDF.type, DCTERMS.RightsStatement)
+            self.add(rights, RDFS.label, Literal(ds.rights, lang="en"))
             for src in ds.sources:
                 self.add(d, DCTERMS.source, URIRef(src))
 

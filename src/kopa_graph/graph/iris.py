@@ -75,6 +75,10 @@ class IRIs:
     def dataset(self, dataset_id: str = "kopa") -> URIRef:
         return self._iri("dataset", dataset_id)
 
+    def rights(self, dataset_id: str) -> URIRef:
+        """The statement of the rights in a source dataset (a dct:RightsStatement)."""
+        return self._iri("dataset", dataset_id, "rights")
+
     def distribution(self, file_name: str, dataset_id: str = "kopa") -> URIRef:
         return self._iri("dataset", dataset_id, "distribution", file_name)
 
