@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,17 +64,22 @@ def _mints_from_base(call: ast.Call) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr in ("id_base", "base_iri") for n in ast.walk(arg))
 
 
+SRC = ROOT / "src" / "kopa_graph"
+
+
+def _nodes(*skip: str) -> Iterator[tuple[Path, ast.AST]]:
+    """Every AST node of the package's modules, with its module (``skip``: paths relative to the package)."""
+    for path in sorted(SRC.rglob("*.py")):
+        if str(path.relative_to(SRC)) not in skip:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                yield path, node
+
+
 def test_only_the_iris_module_mints_iris_under_the_base() -> None:
     """docs/architecture.md: an IRI under the publisher's base is made in kopa_graph.graph.iris and nowhere
     else (the dataset description built its own six)."""
-    src = ROOT / "src" / "kopa_graph"
-    found = []
-    for path in sorted(src.rglob("*.py")):
-        if path == src / "graph" / "iris.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and _mints_from_base(node):
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    found = [f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}" for path, node in _nodes("graph/iris.py")
+             if isinstance(node, ast.Call) and _mints_from_base(node)]
     assert found == []
     # and the check sees one: the line the dataset description had
     assert _mints_from_base(ast.parse('URIRef(settings.id_base + "dataset/kopa")').body[0].value)  # type: ignore[attr-defined]
@@ -85,21 +91,13 @@ def test_media_types_are_named_in_the_format_table_only() -> None:
     from kopa_graph.rdfio.formats import FORMATS, RESULTS_FORMATS
 
     media = {f.media_type for f in FORMATS.values()} | {f.media_type for f in RESULTS_FORMATS.values()}
-    src = ROOT / "src" / "kopa_graph"
-    found = []
-    for path in sorted(src.rglob("*.py")):
-        if path == src / "rdfio" / "formats.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in media:
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    found = [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}" for path, node in _nodes("rdfio/formats.py")
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in media]
     assert found == []
 
 
 def _calls(name: str) -> list[str]:
-    src = ROOT / "src" / "kopa_graph"
-    return [f"{path.relative_to(src)}:{node.lineno}" for path in sorted(src.rglob("*.py"))
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    return [f"{path.relative_to(SRC)}:{node.lineno}" for path, node in _nodes()
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == name]
 
 

@@ -97,3 +97,20 @@ def test_an_unknown_form_is_still_an_error_with_suggestions(tmp_path: Path) -> N
     with pytest.raises(ArticleError) as info:
         ingest_article(article, load_source_data(ROOT / "data"))
     assert "unknown organisation 'Kajanaborgs stad'" in str(info.value) and "Kajana" in str(info.value)
+
+
+def test_a_form_two_organisations_go_by_is_ambiguous(tmp_path: Path) -> None:
+    """A form that stands for two organisations resolves to neither: an alias row giving "Kajana stad" to
+    Kotka, beside Kajaani's own form, makes the name an error naming both (never a guess)."""
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    with (copy / "aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Kajana stad,kotka,a test: the name of another organisation\n")
+    data = load_source_data(copy)
+    article = _with_pilot(tmp_path, "Kajanaland\n\nKajana (ansvarsorganisation), Paltamo och Sotkamo\n\n"
+                                    "Samarbete mellan gymnasier\n\nNy Person, bildningsdirektör, Kajana stad")
+    with pytest.raises(ArticleError) as info:
+        ingest_article(article, data)
+    assert "organisation 'Kajana stad' is ambiguous: it names kotka, municipality:205" in str(info.value)

@@ -157,9 +157,10 @@ class RegistryLinker:
             self.add(self.iri.organisation(new), ORG.resultedFrom, e)
 
     def _name_fi(self, code: str) -> str:
-        """The Finnish name of municipality ``code`` in the current classification (else the 2020 one)."""
-        found = self.data.municipalities_now.get(code) or self.data.municipalities.get(code)
-        return found.name_fi if found is not None else f"municipality {code}"
+        """The Finnish name of municipality ``code`` in the current classification, else the 2020 one (the
+        code of an organisation in the graph: the 2020 list has every one, where the graph's municipality
+        names come from)."""
+        return (self.data.municipalities_now.get(code) or self.data.municipalities[code]).name_fi
 
     def identifiers(self) -> None:
         for link in link_identifiers(self.data):
