@@ -271,7 +271,7 @@ def test_report_formats(tmp_path: Path) -> None:
     assert [c["difference"] for c in data["claims"]] == [0, 0, -1, 0, 0, 0]
     assert [(r["count"], r["agrees"]) for r in data["claims"][2]["readings"]] == [
         (7, False), (9, False), (8, True), (10, False)]
-    assert data["claims"][1]["merged_since"] == [{"name": "Honkajoki", "via": "Kankaanpää (2021-01-01)"}]
+    assert data["claims"][1]["merged_since"] == [{"name": "Honkajoki", "into": "Kankaanpää", "date": "2021-01-01"}]
     # data, not prose: the lists were the text report's lines ("X (runs Y)", "line 15: 'Alajärvi stad' → ...")
     assert data["claims"][2]["running_a_member"] == [
         {"name": "Järviseudun koulutuskuntayhtymä", "via": "yrkesinstitutet Järviseudun ammatti-instituutti"},

@@ -25,6 +25,15 @@ class Via:
 
 
 @dataclass(frozen=True)
+class Merged:
+    """A counted member that has merged into another since the article: what, into what, and the day."""
+
+    name: str
+    into: str
+    date: str
+
+
+@dataclass(frozen=True)
 class Reading:
     """One way to read a stated total against the list: what it counts, how many that is, and whether that
     is the stated number."""
@@ -45,7 +54,7 @@ class ClaimLine:
     running_a_member: list[Via] = field(default_factory=list)
     units_of_members: list[Via] = field(default_factory=list)
     of_the_broader_type: list[Via] = field(default_factory=list)  # via: the broader type's name
-    merged_since: list[Via] = field(default_factory=list)  # via: what it merged into, and when
+    merged_since: list[Merged] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
     reason: str = ""
 
@@ -137,7 +146,7 @@ def build_report(graph: Graph, settings: Settings, warnings: list[ShaclWarning] 
             name = str(d.get("name") or d["organisation"])
             via = Via(name, str(d.get("via_name") or d.get("via")))
             if d["relation"] == "merged-since":
-                line.merged_since.append(via)
+                line.merged_since.append(Merged(name, via.via, str(d["date"])))
             elif not line.difference:
                 continue  # the lists explain a difference; a total that agrees needs none
             elif d["relation"] == "member":
@@ -182,7 +191,7 @@ def render_text(report: Report, markdown: bool = False) -> str:
             out.append(f"{item}likely reason: {c.reason}")
         if c.merged_since:
             out.append(f"{item}since then ({len(c.merged_since)}): "
-                       + ", ".join(f"{v.name} merged into {v.via}" for v in c.merged_since)
+                       + ", ".join(f"{m.name} merged into {m.into} ({m.date})" for m in c.merged_since)
                        + f"; {c.in_data - len(c.merged_since)} of them exist today")
         out.append("")
     out += [f"{h1}Data quality", ""]
