@@ -9,8 +9,11 @@ where the graph has them, else the Swedish ones.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -21,10 +24,15 @@ from kopa_graph.languages import LANGUAGES
 from kopa_graph.rdfio.namespaces import DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
 
 _LABEL_INDEX = {"sv": 0, "fi": 1, "en": 2}
-_CONTACT_LABEL = {"sv": "Kontaktperson", "fi": "Yhteyshenkilö", "en": "Contact person"}
-_AND = {"sv": "och", "fi": "ja", "en": "and"}
-_HEADER = {"sv": "Utbildning som tjänst -pilotförsöken:", "fi": "Koulutus palveluna -pilotit:",
-           "en": "The Education as a Service pilots:"}
+
+
+@cache
+def phrases(lang: str) -> dict[str, str]:
+    """The words render writes around the data in ``lang`` (``phrases.json``: a translator edits that file)."""
+    text = resources.files("kopa_graph.article").joinpath("phrases.json").read_text("utf-8")
+    return dict(json.loads(text)[lang])
+
+
 NBSP_LINE = "\u00a0"
 
 
@@ -56,7 +64,7 @@ def label(g: Graph, s: Node | None, lang: str, p: URIRef = SKOS.prefLabel) -> st
 def join(items: list[str], lang: str) -> str:
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {_AND[lang]} " + items[-1]
+    return ", ".join(items[:-1]) + f" {phrases(lang)['and']} " + items[-1]
 
 
 def _written(g: Graph, s: Node) -> str | None:
@@ -67,7 +75,7 @@ def _written(g: Graph, s: Node) -> str | None:
 def blocks(g: Graph, lang: str) -> list[Block]:
     """The pilots in the article's order, as the lines of their blocks."""
     pilots = sorted(g.subjects(RDF.type, KOPA.Pilot), key=lambda p: (min(
-        (_line_no(s) for s in g.objects(p, DCTERMS.source)), default=0), str(p)))
+        (_line_no(s) for s in g.objects(p, DCTERMS.source) if "#line=" in str(s)), default=0), str(p)))
     out = []
     for p in pilots:
         memberships = sorted(g.subjects(ORG.organization, p), key=lambda m: (_int(g, m, SCHEMA.position), str(m)))
@@ -92,7 +100,9 @@ def blocks(g: Graph, lang: str) -> list[Block]:
                 keywords.append(written)
                 continue
             text = label(g, g.value(st, KOPA.theme), lang)
-            levels = sorted(label(g, lv, lang) for lv in g.objects(st, SCHEMA.educationalLevel))
+            # the levels in the article's order (schema:itemListElement), each in ``lang``
+            items = sorted(g.objects(st, SCHEMA.itemListElement), key=lambda i: (_int(g, i, SCHEMA.position), str(i)))
+            levels = [label(g, g.value(i, SCHEMA.item), lang) for i in items]
             keywords.append(text + (f" ({join(levels, lang)})" if levels else ""))
         posts = sorted(g.objects(p, SCHEMA.contactPoint), key=lambda s: (_int(g, s, SCHEMA.position), str(s)))
         people: dict[Node, list[str]] = defaultdict(list)
@@ -101,30 +111,28 @@ def blocks(g: Graph, lang: str) -> list[Block]:
             holder = g.value(post, ORG.heldBy) or post
             people[holder].append(label(g, post, lang))
             written = _written(g, post)
-            org_text = written if lang == "sv" and written else label(g, g.value(post, ORG.postIn), lang)
+            org = g.value(post, ORG.postIn)
+            legal = next((str(o) for o in g.objects(org, SCHEMA.legalName)
+                          if isinstance(o, Literal) and o.language == lang), None)
+            org_text = written if lang == "sv" and written else legal or label(g, org, lang)
         contacts = [(str(g.value(h, FOAF.name) or ""), titles) for h, titles in people.items()]
         out.append(Block(label(g, p, lang), members, keywords, contacts, org_text))
     return out
 
 
 def _intro(g: Graph, lang: str) -> list[str]:
+    """The introduction: the stated totals as the sentences of the article (their words in ``lang``)."""
     project = next(iter(sorted(g.subjects(RDF.type, KOPA.NetworkProject), key=str)), None)
     name = label(g, project, lang) if project is not None else "KOPA"
     claims = sorted(g.subjects(RDF.type, KOPA.StatedTotal), key=lambda c: (_int(g, c, SCHEMA.position), str(c)))
-    if lang != "sv":
-        counts = [f"{label(g, g.value(c, KOPA.countOf), lang, SKOS.prefLabel)}: {g.value(c, KOPA.statedCount)}"
-                  for c in claims if g.value(c, KOPA.countOf) != KOPA.Pilot]
-        lead = {"fi": f"Verkostoprojektissa {name} on mukana", "en": f"The network project {name} has"}[lang]
-        n = next((g.value(c, KOPA.statedCount) for c in claims if g.value(c, KOPA.countOf) == KOPA.Pilot), "")
-        tail = {"fi": "alueellista pilottia", "en": "regional pilots"}[lang]
-        return [f"{lead} {n} {tail}.", "; ".join(counts) + "." if counts else ""]
-    texts = {c: str(g.value(c, SCHEMA.text)) for c in claims}
+    texts = {c: label(g, c, lang, SCHEMA.text) for c in claims}
     pilots = [t for c, t in texts.items() if g.value(c, KOPA.countOf) == KOPA.Pilot]
     others = [t for c, t in texts.items() if g.value(c, KOPA.countOf) != KOPA.Pilot]
-    lines = [f"I nätverksprojektet {name} deltar {pilots[0]} runt om i Finland." if pilots else ""]
+    words = phrases(lang)
+    lines = [words["intro"].format(project=name, pilots=pilots[0])] if pilots else []
     if others:
-        lines.append("Sammanlagt deltar " + join(others, "sv") + " i projektets pilotgrupper.")
-    return [ln for ln in lines if ln]
+        lines.append(words["totals"].format(totals=join(others, lang)))
+    return lines
 
 
 def render(g: Graph, lang: str = "sv") -> str:
@@ -133,7 +141,7 @@ def render(g: Graph, lang: str = "sv") -> str:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)), None)
     title = label(g, article, lang, DCTERMS.title) if article is not None else "KOPA"
-    lines = [title, "", *(x for ln in _intro(g, lang) for x in (ln, "")), _HEADER[lang], ""]
+    lines = [title, "", *(x for ln in _intro(g, lang) for x in (ln, "")), phrases(lang)["header"], ""]
     i = _LABEL_INDEX[lang]
     for n, b in enumerate(blocks(g, lang)):
         if n:
@@ -142,5 +150,5 @@ def render(g: Graph, lang: str = "sv") -> str:
         lines += [b.name, "",
                   f"{LABELS['members'][i]}: {join(b.members, lang)}", "",
                   f"{LABELS['keywords'][i]}: {join(b.keywords, lang)}", "",
-                  f"{_CONTACT_LABEL[lang]}: {people}, {b.contact_organisation}", ""]
+                  f"{phrases(lang)['contact']}: {people}, {b.contact_organisation}", ""]
     return "\n".join(lines)

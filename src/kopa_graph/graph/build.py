@@ -21,7 +21,8 @@ from kopa_graph.languages import NAMES_IN_ENGLISH
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, prefixes_for
 from kopa_graph.settings import Settings
 from kopa_graph.source.crosscheck import PROJECT_SOURCE
-from kopa_graph.source.model import LEVELS, ORG_TYPES, PARTICIPANT, ROLES, THEMES, Organisation, SourceData
+from kopa_graph.source.load import MUNICIPALITIES_DATASET
+from kopa_graph.source.model import LEVELS, ORG_TYPES, PARTICIPANT, ROLES, THEMES, Organisation, SourceData, Term
 
 _ISO639_1 = "http://id.loc.gov/vocabulary/iso639-1/"
 
@@ -124,6 +125,7 @@ class _Builder:
         a = self.data.article
         art = self.subject(URIRef(a.url), a.loc, SCHEMA.Article, PROV.Entity)
         self.add(art, DCTERMS.title, Literal(a.title, lang=a.language))
+        self.term(art, self.data.glossary.article, "title", DCTERMS.title)
         self.add(art, DCTERMS.language, URIRef(_ISO639_1 + a.language))
         self.add(art, DCTERMS.publisher, self.org(a.publisher))
         for ds in self.data.datasets.values():
@@ -183,15 +185,42 @@ class _Builder:
                     self.add(s, DCTERMS.source, self.iri.dataset(src))
             for page in org.pages:
                 self.add(s, DCTERMS.source, URIRef(page))
+            legal = self.data.glossary.legal_names.get(org.id)
+            if legal is not None:
+                self.term(s, legal, "legal name", SCHEMA.legalName)
             for lang in org.translated:
                 self.add(s, SKOS.editorialNote, Literal(
                     f"The {NAMES_IN_ENGLISH[lang]} name {org.names[lang]!r} is kopa-graph's translation of the name "
                     "the article gives; no source found gives it.", lang="en"))
 
+    def term(self, s: URIRef, term: Term | None, what: str, p: URIRef = SKOS.prefLabel) -> None:
+        """The Finnish and English forms of a text the article writes in Swedish (glossary.yaml), as ``p``."""
+        if term is None:
+            return
+        for lang, text in sorted(term.names.items()):
+            self.add(s, p, Literal(text, lang=lang))
+        for page in term.pages:
+            self.add(s, DCTERMS.source, URIRef(page))
+        if term.area is not None:
+            area = term.area
+            kind = "region" if area.classification.startswith("maakunta") else "sub-region"
+            self.add(s, RDFS.seeAlso, self.iri.area(area.classification, area.code))
+            self.add(s, DCTERMS.source, self.iri.dataset(MUNICIPALITIES_DATASET))
+            self.add(s, SKOS.editorialNote, Literal(
+                f"The article names the pilot after {kind} {area.code} ({area.names.get('fi', '')}): its Finnish "
+                f"and English {what}s are that {kind}'s names in the classification {area.classification}.",
+                lang="en"))
+        for lang in term.translated:
+            self.add(s, SKOS.editorialNote, Literal(
+                f"The {NAMES_IN_ENGLISH[lang]} {what} {term.names[lang]!r} is kopa-graph's translation of the "
+                f"{what} the article gives; no source found gives it.", lang="en"))
+        for lang, text in sorted(term.notes.items()):
+            self.add(s, SKOS.editorialNote, Literal(text, lang=lang))
+
     def names(self, org: Organisation) -> dict[str, str]:
         if org.municipality_code:
             m = self.data.municipalities[org.municipality_code]
-            return {"sv": m.name_sv, "fi": m.name_fi}
+            return {"sv": m.name_sv, "fi": m.name_fi, **({"en": m.name_en} if m.name_en else {})}
         return dict(org.names)
 
     def mentioned(self, org_id: str, as_written: str, line: int) -> None:
@@ -208,6 +237,7 @@ class _Builder:
         self.add(s, SKOS.prefLabel, self.written(pilot.name))
         self.add(s, DCTERMS.isPartOf, self.iri.project(self.data.project.id))
         self.add(s, DCTERMS.source, self.line(pilot.line))
+        self.term(s, self.data.glossary.pilots.get(pilot.id), "name")
         for position, m in enumerate(pilot.members, start=1):
             org = self.data.organisations[m.organisation]
             ms = self.subject(self.iri.membership(pilot.id, org), m.loc, ORG.Membership)
@@ -227,8 +257,16 @@ class _Builder:
             self.add(s, DCTERMS.subject, theme)
             self.add(s, KOPA.themeStatement, st)
             self.add(st, KOPA.theme, theme)
-            for lv in k.levels:
-                self.add(st, SCHEMA.educationalLevel, self.concept(LEVELS, lv.level))
+            for n, lv in enumerate(k.levels, start=1):
+                level = self.concept(LEVELS, lv.level)
+                self.add(st, SCHEMA.educationalLevel, level)
+                # the levels in the article's order, each as written (the parentheses list them)
+                item = self.subject(self.iri.level_item(pilot.id, k.theme, n), lv.loc, SCHEMA.ListItem)
+                self.add(st, SCHEMA.itemListElement, item)
+                self.add(item, SCHEMA.item, level)
+                self.add(item, SCHEMA.position, Literal(n))
+                self.add(item, KOPA.asWritten, self.written(lv.as_written))
+                self.add(item, DCTERMS.source, self.line(pilot.keywords_line))
             self.add(st, KOPA.asWritten, self.written(k.as_written))
             self.add(st, SCHEMA.position, Literal(position))
             self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
@@ -245,6 +283,7 @@ class _Builder:
                 position += 1
                 post = self.subject(self.iri.post(pilot.id, position), c.loc, ORG.Post, SCHEMA.ContactPoint)
                 self.add(post, SKOS.prefLabel, self.written(title))
+                self.term(post, self.data.glossary.titles.get(title), "title")
                 self.add(post, ORG.postIn, self.org(c.organisation))
                 if person is not None:
                     self.add(post, ORG.heldBy, person)
@@ -261,6 +300,7 @@ class _Builder:
             counted = KOPA[c.counts_class] if c.counts_class else self.concept(ORG_TYPES, c.counts_type or "")
             self.add(s, KOPA.countOf, counted)
             self.add(s, SCHEMA.text, self.written(c.text))
+            self.term(s, self.data.glossary.claims.get(c.id), "text", SCHEMA.text)
             self.add(s, SCHEMA.position, Literal(position))
             self.add(s, DCTERMS.source, self.line(c.line))
 

@@ -59,6 +59,10 @@ class IRIs:
     def theme_statement(self, pilot_id: str, theme_id: str) -> URIRef:
         return self._iri("pilot", pilot_id, "theme", theme_id)
 
+    def level_item(self, pilot_id: str, theme_id: str, n: int) -> URIRef:
+        """The ``n``-th education level a keyword lists in its parentheses (a schema:ListItem)."""
+        return self._iri("pilot", pilot_id, "theme", theme_id, "level", str(n))
+
     def claim(self, claim_id: str) -> URIRef:
         return self._iri("claim", claim_id)
 

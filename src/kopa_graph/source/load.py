@@ -18,6 +18,7 @@ from kopa_graph.languages import LANGUAGES
 from kopa_graph.source import crosscheck
 from kopa_graph.source.csvfile import read_csv
 from kopa_graph.source.fields import FieldReader
+from kopa_graph.source.glossary import read_glossary
 from kopa_graph.source.model import (
     Alias,
     Area,
@@ -25,6 +26,7 @@ from kopa_graph.source.model import (
     Claim,
     Concept,
     Contact,
+    Glossary,
     Keyword,
     LevelMention,
     Member,
@@ -81,8 +83,10 @@ def load_source_data(data_dir: Path, article_facts: bool = True) -> SourceData:
     now = _read_municipalities(data_dir, datasets, MUNICIPALITIES_NOW_DATASET, r, required=False)
     aliases = _read_aliases(data_dir / ALIASES_FILE, r)
     registry = read_registry(data_dir, datasets, r)
+    glossary = read_glossary(data_dir, pilots, frozenset(c.id for c in claims), organisations, municipalities,
+                             r, _pages) if article_facts else Glossary()
     data = SourceData(project, article, organisations, pilots, claims, schemes, datasets, municipalities, now,
-                      aliases, registry)
+                      aliases, registry, glossary)
     article_lines = crosscheck.read_article(data_dir / article.file, article.loc, r) if article_facts else []
     crosscheck.check(data, article_lines, r)
     if r.problems:

@@ -275,6 +275,27 @@ class Registry:
 
 
 @dataclass(frozen=True)
+class Term:
+    """The Finnish and English forms of one Swedish text of the article."""
+
+    names: LangText  # fi and en (the Swedish form is the article's)
+    loc: Location
+    translated: tuple[str, ...] = ()  # languages whose form is kopa-graph's own
+    pages: tuple[str, ...] = ()  # public pages that give a form
+    area: Area | None = None  # the pilot is named after this area: its official names
+    notes: LangText = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    pilots: dict[str, Term] = field(default_factory=dict)  # by pilot id
+    titles: dict[str, Term] = field(default_factory=dict)  # by the title as the article writes it
+    claims: dict[str, Term] = field(default_factory=dict)  # the stated totals' phrases, by claim id
+    article: Term | None = None  # the article's title
+    legal_names: dict[str, Term] = field(default_factory=dict)  # a municipality's own organisation, by org id
+
+
+@dataclass(frozen=True)
 class SourceData:
     """Everything ``kopa-graph build`` reads, checked and cross-referenced."""
 
@@ -290,3 +311,5 @@ class SourceData:
     municipalities_now: Mapping[str, Municipality] = field(default_factory=dict)
     aliases: tuple[Alias, ...] = ()
     registry: Registry = field(default_factory=lambda: Registry())
+    #: The Finnish and English forms of pilot names and contact titles (data/glossary.yaml).
+    glossary: Glossary = field(default_factory=lambda: Glossary())
