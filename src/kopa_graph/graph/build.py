@@ -251,25 +251,7 @@ class _Builder:
             self.add(ms, SCHEMA.position, Literal(position))
             self.add(ms, DCTERMS.source, self.line(pilot.members_line))
             self.mentioned(m.organisation, m.as_written, pilot.members_line)
-        for position, k in enumerate(pilot.keywords, start=1):
-            theme = self.concept(THEMES, k.theme)
-            st = self.subject(self.iri.theme_statement(pilot.id, k.theme), k.loc, KOPA.ThemeStatement)
-            self.add(s, DCTERMS.subject, theme)
-            self.add(s, KOPA.themeStatement, st)
-            self.add(st, KOPA.theme, theme)
-            for n, lv in enumerate(k.levels, start=1):
-                level = self.concept(LEVELS, lv.level)
-                self.add(st, SCHEMA.educationalLevel, level)
-                # the levels in the article's order, each as written (the parentheses list them)
-                item = self.subject(self.iri.level_item(pilot.id, k.theme, n), lv.loc, SCHEMA.ListItem)
-                self.add(st, SCHEMA.itemListElement, item)
-                self.add(item, SCHEMA.item, level)
-                self.add(item, SCHEMA.position, Literal(n))
-                self.add(item, KOPA.asWritten, self.written(lv.as_written))
-                self.add(item, DCTERMS.source, self.line(pilot.keywords_line))
-            self.add(st, KOPA.asWritten, self.written(k.as_written))
-            self.add(st, SCHEMA.position, Literal(position))
-            self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
+        self.keywords(s, pilot)
         position = 0
         for c in pilot.contacts:
             person = None
@@ -292,6 +274,28 @@ class _Builder:
                 self.add(post, DCTERMS.source, self.line(pilot.contacts_line))
                 self.add(s, SCHEMA.contactPoint, post)
             self.mentioned(c.organisation, c.organisation_as_written, pilot.contacts_line)
+
+    def keywords(self, s: URIRef, pilot) -> None:  # type: ignore[no-untyped-def]
+        """The pilot's keywords as written, each with its theme and the levels it lists, in order."""
+        for position, k in enumerate(pilot.keywords, start=1):
+            theme = self.concept(THEMES, k.theme)
+            st = self.subject(self.iri.theme_statement(pilot.id, k.theme), k.loc, KOPA.ThemeStatement)
+            self.add(s, DCTERMS.subject, theme)
+            self.add(s, KOPA.themeStatement, st)
+            self.add(st, KOPA.theme, theme)
+            for n, lv in enumerate(k.levels, start=1):
+                level = self.concept(LEVELS, lv.level)
+                self.add(st, SCHEMA.educationalLevel, level)
+                # the levels in the article's order, each as written (the parentheses list them)
+                item = self.subject(self.iri.level_item(pilot.id, k.theme, n), lv.loc, SCHEMA.ListItem)
+                self.add(st, SCHEMA.itemListElement, item)
+                self.add(item, SCHEMA.item, level)
+                self.add(item, SCHEMA.position, Literal(n))
+                self.add(item, KOPA.asWritten, self.written(lv.as_written))
+                self.add(item, DCTERMS.source, self.line(pilot.keywords_line))
+            self.add(st, KOPA.asWritten, self.written(k.as_written))
+            self.add(st, SCHEMA.position, Literal(position))
+            self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
 
     def claims(self) -> None:
         for position, c in enumerate(self.data.claims, start=1):

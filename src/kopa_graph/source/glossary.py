@@ -54,6 +54,12 @@ def read_glossary(data_dir: Path, pilots: tuple[Pilot, ...], claims: frozenset[s
                       "else name: {fi: ..., en: ...}")
             continue
         out.pilots[pid] = _term(entry, where, r, pages_of, area)
+    return _read_texts(doc, out, claims, organisations, municipalities, r, pages_of)
+
+
+def _read_texts(doc: YMap, out: Glossary, claims: frozenset[str], organisations: Mapping[str, Organisation],  # type: ignore[no-untyped-def]
+                municipalities: Mapping[str, Municipality], r: FieldReader, pages_of) -> Glossary:
+    """The titles, totals, legal names and article title of the glossary."""
     for title, entry in _entries(doc, "titles", r):
         where = f"titles.{title}"
         if r.keys(entry, where, ["fi", "en"], ["translated", "pages"]):
