@@ -8,7 +8,7 @@ outputs show the article's Swedish forms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,12 +19,14 @@ from kopa_graph.source.nameforms import organisation_forms
 from kopa_graph.source.yamlfile import YMap, load_yaml
 
 GLOSSARY_FILE = "glossary.yaml"
+#: Reads the ``pages`` of an entry (``load._pages``): public http(s) addresses.
+PagesOf = Callable[[YMap, FieldReader, str], tuple[str, ...]]
 _TRANSLATED_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "sv")
 
 
 def read_glossary(data_dir: Path, pilots: tuple[Pilot, ...], claims: frozenset[str],
                   organisations: Mapping[str, Organisation], municipalities: Mapping[str, Municipality],
-                  r: FieldReader, pages_of) -> Glossary:  # type: ignore[no-untyped-def]
+                  r: FieldReader, pages_of: PagesOf) -> Glossary:
     """Read ``data_dir/glossary.yaml`` (if there is one), checked against the pilots and the 2020 areas."""
     path = Path(data_dir) / GLOSSARY_FILE
     if not path.exists():
@@ -57,8 +59,8 @@ def read_glossary(data_dir: Path, pilots: tuple[Pilot, ...], claims: frozenset[s
     return _read_texts(doc, out, claims, organisations, municipalities, r, pages_of)
 
 
-def _read_texts(doc: YMap, out: Glossary, claims: frozenset[str], organisations: Mapping[str, Organisation],  # type: ignore[no-untyped-def]
-                municipalities: Mapping[str, Municipality], r: FieldReader, pages_of) -> Glossary:
+def _read_texts(doc: YMap, out: Glossary, claims: frozenset[str], organisations: Mapping[str, Organisation],
+                municipalities: Mapping[str, Municipality], r: FieldReader, pages_of: PagesOf) -> Glossary:
     """The titles, totals, legal names and article title of the glossary."""
     for title, entry in _entries(doc, "titles", r):
         where = f"titles.{title}"
@@ -89,14 +91,14 @@ def _read_texts(doc: YMap, out: Glossary, claims: frozenset[str], organisations:
                           f"write the genitive of the name with kaupunki or kunta, one of: {', '.join(forms[:6])}")
             out.legal_names[oid] = _term(entry, where, r, pages_of, None, names)
     if "article" in doc:
-        entry = r.mapping(doc["article"], doc.loc_of("article"), "article")
-        if entry is not None and r.keys(entry, "article", ["title"], ["translated", "pages"]):
-            names = r.lang_text(entry, "title", "article", required=_TRANSLATED_LANGUAGES)
-            out = replace(out, article=_term(entry, "article", r, pages_of, None, names))
+        art = r.mapping(doc["article"], doc.loc_of("article"), "article")
+        if art is not None and r.keys(art, "article", ["title"], ["translated", "pages"]):
+            names = r.lang_text(art, "title", "article", required=_TRANSLATED_LANGUAGES)
+            out = replace(out, article=_term(art, "article", r, pages_of, None, names))
     return out
 
 
-def _entries(doc: YMap, key: str, r: FieldReader):  # type: ignore[no-untyped-def]
+def _entries(doc: YMap, key: str, r: FieldReader) -> Iterator[tuple[str, YMap]]:
     if key not in doc:
         return
     section = r.mapping(doc[key], doc.loc_of(key), key)
@@ -138,7 +140,7 @@ def _area(entry: YMap, where: str, areas: dict[tuple[str, str], Area], r: FieldR
     return found
 
 
-def _term(entry: YMap, where: str, r: FieldReader, pages_of, area: Area | None,  # type: ignore[no-untyped-def]
+def _term(entry: YMap, where: str, r: FieldReader, pages_of: PagesOf, area: Area | None,
           names: LangText | None = None) -> Term:
     if names is None:
         names = ({lang: area.names[lang] for lang in _TRANSLATED_LANGUAGES if lang in area.names} if area
