@@ -27,17 +27,43 @@ def _u(s: str) -> URIRef:
 
 
 def test_municipality_codes_names_and_code_list_uris(shipped_built: BuiltGraph) -> None:
+    """The organisation's identifier is a node of its own (issue 15): the kuntanumero, typed with its scheme's
+    datatype, as of a day, referring to the code-list entries; the entry is a concept of its code list and
+    nothing else; the place is the municipality."""
     g = shipped_built.graph
     vimpeli = _u("municipality/934")
-    entries = sorted(str(e) for e in g.objects(vimpeli, ADMS.identifier))
+    assert [str(i) for i in g.objects(vimpeli, ADMS.identifier)] == [f"{ID}identifier/kuntanumero/934"]
+    ident = _u("identifier/kuntanumero/934")
+    assert set(g.objects(ident, RDF.type)) == {ADMS.Identifier}
+    assert list(g.objects(ident, SKOS.notation)) == [Literal("934", datatype=KOPA.MunicipalityCode)]
+    assert list(g.objects(ident, DCTERMS.date)) == [Literal("2026-01-01", datatype=XSD.date)]
+    entries = sorted(str(e) for e in g.objects(ident, DCTERMS.references))
     assert entries == [f"{KUNTA}kunta_1_20200101/code/934", f"{KUNTA}kunta_1_20260101/code/934"]
     e = _u(entries[0])
+    assert set(g.objects(e, RDF.type)) == {SKOS.Concept}  # not also adms:Identifier and dct:Location
     assert (e, SKOS.notation, Literal("934")) in g
     assert (e, SKOS.prefLabel, Literal("Vimpeli", lang="fi")) in g
     assert (e, SKOS.prefLabel, Literal("Vindala", lang="sv")) in g
     assert (e, SKOS.inScheme, _u(f"{KUNTA}kunta_1_20200101")) in g
     assert (e, DCTERMS.isPartOf, _u("maakunta_1_20200101/14")) in g
     assert (e, DCTERMS.isPartOf, _u("seutukunta_1_20200101/146")) in g
+    assert (vimpeli, RDF.type, DCTERMS.Location) in g  # the place is the municipality
+    assert not [s for s in g.subjects(ADMS.identifier, None) for o in g.objects(s, ADMS.identifier)
+                if str(o).startswith(KUNTA)], "no organisation's identifier is a code-list entry"
+
+
+def test_identifiers_carry_the_datatype_of_their_scheme_and_an_as_of_date(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    gradia = _u("identifier/business-id/0208201-1")
+    assert list(g.objects(gradia, SKOS.notation)) == [Literal("0208201-1", datatype=KOPA.BusinessId)]
+    # two rows give it (data as of 2018 and 2020): the latest says when it was last seen
+    assert list(g.objects(gradia, DCTERMS.date)) == [Literal("2020", datatype=XSD.gYear)]
+    alajarvi_oid = _u("identifier/opintopolku-organisation-oid/1.2.246.562.10.40384720658")
+    assert list(g.objects(alajarvi_oid, SKOS.notation)) == [
+        Literal("1.2.246.562.10.40384720658", datatype=KOPA.OpintopolkuOid)]
+    assert list(g.objects(alajarvi_oid, DCTERMS.date)) == [Literal("2013-01-01", datatype=XSD.date)]
+    for ident in g.subjects(RDF.type, ADMS.Identifier):
+        assert len(list(g.objects(ident, DCTERMS.date))) == 1, ident
 
 
 def test_honkajoki_merged_into_kankaanpaa_and_stays_a_2020_member(shipped_built: BuiltGraph) -> None:
@@ -49,10 +75,13 @@ def test_honkajoki_merged_into_kankaanpaa_and_stays_a_2020_member(shipped_built:
     assert (event, DCTERMS.date, Literal("2021-01-01", datatype=XSD.date)) in g
     assert set(g.objects(event, ORG.originalOrganization)) == {honkajoki, kankaanpaa}
     assert set(g.objects(event, ORG.resultingOrganization)) == {kankaanpaa}
-    assert [str(e) for e in g.objects(honkajoki, ADMS.identifier)] == [f"{KUNTA}kunta_1_20200101/code/099"]
+    ident = _u("identifier/kuntanumero/099")
+    assert list(g.objects(honkajoki, ADMS.identifier)) == [ident]
+    assert [str(e) for e in g.objects(ident, DCTERMS.references)] == [f"{KUNTA}kunta_1_20200101/code/099"]
+    assert list(g.objects(ident, DCTERMS.date)) == [Literal("2020-01-01", datatype=XSD.date)]  # last seen 2020
     assert (_u("membership/norra-satakunta/099"), ORG.member, honkajoki) in g
     site = g.value(honkajoki, ORG.hasSite)
-    assert _u(f"{KUNTA}kunta_1_20260101/code/214") in set(g.objects(site, DCTERMS.spatial))
+    assert set(g.objects(site, DCTERMS.spatial)) == {honkajoki}  # the place; what became of it is the event
     # the description names both municipalities as the classification does, not by the project's ids
     # (it said "merged into kankaanpaa (214)")
     assert [str(d) for d in g.objects(event, DCTERMS.description)] == [
@@ -199,7 +228,7 @@ def test_yso_and_level_mappings(shipped_built: BuiltGraph) -> None:
 def test_derived_municipality_of_a_unit(shipped_built: BuiltGraph) -> None:
     g = shipped_built.graph
     site = g.value(_u("organisation/kauhajoki-medborgarinstitut"), ORG.hasSite)
-    assert (site, DCTERMS.spatial, _u(f"{KUNTA}kunta_1_20200101/code/232")) in g
+    assert (site, DCTERMS.spatial, _u("municipality/232")) in g
     assert set(g.objects(site, PROV.wasDerivedFrom)) == {_u("organisation/kauhajoki-medborgarinstitut"),
                                                          _u("municipality/232")}
     assert g.value(site, PROV.wasGeneratedBy) == _u("activity/locate-organisations")

@@ -3,4 +3,4 @@
 # expect: kopash:OidShape <identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328>
 DELETE WHERE { <identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328> skos:notation ?v }
 ;
-INSERT DATA { <identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328> skos:notation "1.2.246.562.10.83391443327" }
+INSERT DATA { <identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328> skos:notation "1.2.246.562.10.83391443327"^^kopa:OpintopolkuOid }

@@ -3,4 +3,4 @@
 # conforms: kopash:OidShape
 DELETE WHERE { <identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328> skos:notation ?v }
 ;
-INSERT DATA { <identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328> skos:notation "1.2.246.562.10.895479029510" }
+INSERT DATA { <identifier/opintopolku-organisation-oid/1.2.246.562.10.83391443328> skos:notation "1.2.246.562.10.895479029510"^^kopa:OpintopolkuOid }

@@ -97,6 +97,8 @@ class RegistryLinker:
         return s
 
     def _kunta(self, m: Municipality) -> URIRef:
+        """The entry of municipality ``m`` in its classification's code list: a concept, nothing else (the
+        organisation's identifier is a node of its own; the place is the municipality)."""
         scheme = codelist_scheme(m.classification)
         source = self.dataset(_DATASET_OF.get(m.classification, "municipalities-2020"))
         self._scheme(scheme, m.classification, {k: v.format(_year(m.classification))
@@ -106,9 +108,7 @@ class RegistryLinker:
             "Code URIs follow the interoperability platform's pattern http://uri.suomi.fi/codelist/jhs/"
             "kunta_1_{date}/code/{code}, seen literally for kunta_1_20230101 (uri_patterns.csv).", lang="en"))
         s = codelist_code(m.classification, m.code)
-        self._entry(s, scheme, m.code, {"fi": m.name_fi, "sv": m.name_sv, "en": m.name_en}, source,
-                    ADMS.Identifier, DCTERMS.Location)
-        self._agency(s, MUNICIPALITY_CODE_SCHEME)
+        self._entry(s, scheme, m.code, {"fi": m.name_fi, "sv": m.name_sv, "en": m.name_en}, source)
         if m.region:
             self.add(s, DCTERMS.isPartOf, self._area(m.region, source))
         if m.subregion:
@@ -118,19 +118,42 @@ class RegistryLinker:
                 self.add(sub, DCTERMS.isPartOf, self.iri.area(m.region.classification, m.region.code))
         return s
 
+    def _notation(self, s: URIRef, scheme_id: str, value: str) -> None:
+        """``value`` as the identifier's skos:notation, typed with its scheme's datatype (kopa:BusinessId, …)."""
+        concept = self.data.schemes[IDENTIFIER_SCHEMES].concepts.get(scheme_id)
+        datatype = KOPA[concept.datatype] if concept and concept.datatype else None
+        self.add(s, SKOS.notation, Literal(value, datatype=datatype))
+
+    def _as_of(self, s: URIRef, as_of: str) -> None:
+        """The day (or year) at which the identifier was seen in its source, as data (dct:date)."""
+        if as_of:
+            self.add(s, DCTERMS.date, Literal(as_of, datatype=XSD.gYear if len(as_of) == 4 else XSD.date))
+
     def municipality_codes(self) -> dict[str, tuple[URIRef, URIRef | None]]:
-        """Each municipality's code entries, 2020 and today (None where it no longer exists)."""
+        """Each municipality's code entries, 2020 and today (None where it no longer exists), and its
+        identifier: the kuntanumero, an adms:Identifier that refers to both entries."""
         out = {}
         for org in self.data.organisations.values():
             code = org.municipality_code
             if not code:
                 continue
-            then = self._kunta(self.data.municipalities[code])
-            now = self._kunta(self.data.municipalities_now[code]) if code in self.data.municipalities_now else None
+            m_then = self.data.municipalities[code]
+            m_now = self.data.municipalities_now.get(code)
+            then = self._kunta(m_then)
+            now = self._kunta(m_now) if m_now is not None else None
             s = self.iri.organisation(org)
-            for entry in (then, now):
-                if entry is not None:
-                    self.add(s, ADMS.identifier, entry)
+            self.add(s, RDF.type, DCTERMS.Location)  # the place is the municipality
+            ident = self.iri.identifier(MUNICIPALITY_CODE_SCHEME, code)
+            self.add(ident, RDF.type, ADMS.Identifier)
+            self._notation(ident, MUNICIPALITY_CODE_SCHEME, code)
+            self._agency(ident, MUNICIPALITY_CODE_SCHEME)
+            for m, entry in ((m_then, then), (m_now, now)):
+                if m is not None and entry is not None:
+                    self.add(ident, DCTERMS.references, entry)
+                    self.add(ident, DCTERMS.source, self.dataset(_DATASET_OF.get(m.classification,
+                                                                                 "municipalities-2020")))
+            self._as_of(ident, (m_now or m_then).valid_from)
+            self.add(s, ADMS.identifier, ident)
             out[org.id] = (then, now)
         return out
 
@@ -163,13 +186,15 @@ class RegistryLinker:
         return (self.data.municipalities_now.get(code) or self.data.municipalities[code]).name_fi
 
     def identifiers(self) -> None:
+        seen: dict[URIRef, set[str]] = defaultdict(set)
         for link in link_identifiers(self.data):
             if link.holder is None:
                 continue
             s = self.iri.identifier(link.scheme, link.row.value)
             self.add(s, RDF.type, ADMS.Identifier)
-            self.add(s, SKOS.notation, Literal(link.row.value))
+            self._notation(s, link.scheme, link.row.value)
             self._agency(s, link.scheme)
+            seen[s].add(link.row.as_of)
             if link.row.upstream:
                 self.add(s, DCTERMS.source, URIRef(link.row.upstream))
             self.add(s, PROV.wasDerivedFrom, self.dataset(link.row.dataset))
@@ -182,6 +207,8 @@ class RegistryLinker:
                 self.add(holder, ROV.registration, s)
             if link.named is not None:
                 self.add(self.iri.organisation(self.data.organisations[link.named]), KOPA.parentIdentifier, s)
+        for s, dates in seen.items():  # several rows give it: the latest says when it was last seen
+            self._as_of(s, max(dates))
 
     def mappings(self) -> None:
         reg = self.data.registry
@@ -223,10 +250,12 @@ class RegistryLinker:
     def derived(self, entries: dict[str, tuple[URIRef, URIRef | None]]) -> None:
         locate = self._activity("locate-organisations", (
             "The municipality of an organisation, where it is known: a municipality is in itself; a unit "
-            "(org:subOrganizationOf) is in the municipality of its parent. The entry of today's classification "
-            "follows mergers recorded in municipality_changes.csv. Other organisations have no known municipality."),
+            "(org:subOrganizationOf) is in the municipality of its parent. The municipality is the place; a "
+            "merger since is its org:ChangeEvent (municipality_changes.csv). Other organisations have no known "
+            "municipality."),
             ["municipalities-2020", "municipalities-2026", "municipality-changes"])
         sites: dict[str, URIRef] = {}
+        by_code = {o.municipality_code: o for o in self.data.organisations.values() if o.municipality_code}
         for org in self.data.organisations.values():
             code = municipality_of(self.data, org.id)
             if code is None:
@@ -235,11 +264,8 @@ class RegistryLinker:
             sites[org.id] = site
             self.add(site, RDF.type, ORG.Site)
             self.add(site, RDF.type, PROV.Entity)
-            then = codelist_code(self.data.municipalities[code].classification, code)
-            self.add(site, DCTERMS.spatial, then)
-            now = current(self.data, code)
-            if now is not None:
-                self.add(site, DCTERMS.spatial, self._kunta(now))
+            # the place is the municipality (what became of it since is told by its change events)
+            self.add(site, DCTERMS.spatial, self.iri.organisation(by_code[code]))
             chain = [org]
             while (parent := self.data.organisations.get(chain[-1].part_of or "")) is not None \
                     and parent not in chain:

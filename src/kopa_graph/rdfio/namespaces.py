@@ -23,12 +23,17 @@ class KOPA(DefinedNamespace):
     themeStatement: URIRef
     theme: URIRef
     asWritten: URIRef
+    MunicipalityCode: URIRef
+    BusinessId: URIRef
+    OpintopolkuOid: URIRef
     statedCount: URIRef
     countOf: URIRef
     CrossRegionalArea: URIRef
     parentIdentifier: URIRef
 
 
+#: The datatypes of identifier values the ontology declares (rdfs:Datatype): an identifier scheme's ``datatype``.
+IDENTIFIER_DATATYPES = ("MunicipalityCode", "BusinessId", "OpintopolkuOid")
 KOPASH = Namespace(SHAPES_IRI + "#")
 #: schema.org in its http form, as most linked-data tools still write it.
 SCHEMA = Namespace("http://schema.org/")

@@ -49,22 +49,39 @@ def _identifiers(g: Graph, org: Node, scheme_suffix: str, p: URIRef = ADMS.ident
                            if str(g.value(i, DCTERMS.type) or "").endswith("/" + scheme_suffix)))
 
 
+def _entries(g: Graph, org: Node) -> Iterable[Node]:
+    """The code-list entries an organisation's identifiers refer to (a municipality's, 2020 and today)."""
+    for ident in g.objects(org, ADMS.identifier):
+        yield from g.objects(ident, DCTERMS.references)
+
+
 def _codes(g: Graph, org: Node, classification: str) -> tuple[str, str]:
-    for entry in g.objects(org, ADMS.identifier):
+    for entry in _entries(g, org):
         if f"/{classification}/code/" in str(entry):
             return _lit(g, entry, SKOS.notation), str(entry)
     return "", ""
+
+
+def _today(g: Graph, municipality: Node) -> Node:
+    """The municipality, or the one it merged into (org:changedBy → org:resultingOrganization)."""
+    for event in g.objects(municipality, ORG.changedBy):
+        for resulting in g.objects(event, ORG.resultingOrganization):
+            if resulting != municipality:
+                return resulting
+    return municipality
 
 
 def _region(g: Graph, org: Node, year: str) -> str:
     site = g.value(org, ORG.hasSite)
     if site is None:
         return ""
-    for entry in g.objects(site, DCTERMS.spatial):
-        if f"kunta_1_{year}" in str(entry):
-            for part in g.objects(entry, DCTERMS.isPartOf):
-                if f"/maakunta_1_{year}/" in str(part):
-                    return _lit(g, part, SKOS.notation)
+    for municipality in g.objects(site, DCTERMS.spatial):
+        place = municipality if year == "20200101" else _today(g, municipality)
+        for entry in _entries(g, place):
+            if f"kunta_1_{year}" in str(entry):
+                for part in g.objects(entry, DCTERMS.isPartOf):
+                    if f"/maakunta_1_{year}/" in str(part):
+                        return _lit(g, part, SKOS.notation)
     return ""
 
 
@@ -93,8 +110,8 @@ def _organisations(g: Graph) -> Iterable[Row]:
         site = g.value(o, ORG.hasSite)
         municipality = ""
         if site is not None:
-            municipality = " ".join(sorted(_lit(g, e, SKOS.notation) for e in g.objects(site, DCTERMS.spatial)
-                                           if "kunta_1_20200101" in str(e)))
+            municipality = " ".join(sorted(_codes(g, m, "kunta_1_20200101")[0]
+                                           for m in g.objects(site, DCTERMS.spatial)))
         yield {"iri": str(o), "name_sv": _lit(g, o, SKOS.prefLabel, "sv"), "name_fi": _lit(g, o, SKOS.prefLabel, "fi"),
                "type": _iris(g, o, ORG.classification), "kuntanumero": code, "kunta_2020_uri": uri2020,
                "kunta_2026_uri": uri2026, "business_id": _identifiers(g, o, "business-id"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kopa_graph.errors import Location, Problem, SourceDataError
 from kopa_graph.languages import LANGUAGES
+from kopa_graph.rdfio.namespaces import IDENTIFIER_DATATYPES
 from kopa_graph.source import crosscheck
 from kopa_graph.source.csvfile import read_csv
 from kopa_graph.source.fields import FieldReader
@@ -117,7 +118,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
         for item in r.items(doc["concepts"], doc.loc_of("concepts"), "concepts"):
             c = r.mapping(item, doc.loc_of("concepts"), "concepts[]")
             if c is None or not r.keys(c, "concept", ["id", "label", "definition"],
-                                       ["alt_labels", "broader", "org_class", "agency"]):
+                                       ["alt_labels", "broader", "org_class", "agency", "datatype"]):
                 continue
             cid = r.slug(c, "id", "concept")
             if cid in concepts:
@@ -133,7 +134,13 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
                 broader=r.slug_list(c, "broader", f"concept {cid}"),
                 org_class=r.text(c, "org_class", f"concept {cid}", required=False) or None,
                 agency=r.lang_text(c, "agency", f"concept {cid}"),
+                datatype=r.text(c, "datatype", f"concept {cid}", required=False) or None,
             )
+        for concept in concepts.values():
+            if concept.datatype and concept.datatype not in IDENTIFIER_DATATYPES:
+                r.problem(concept.loc, f"concept {concept.id}.datatype",
+                          f"{concept.datatype!r} is not a datatype of the ontology",
+                          f"use one of {', '.join(IDENTIFIER_DATATYPES)} (ontology/kopa.ttl)")
         if scheme_id in schemes:
             r.problem(head.loc_of("id"), "scheme.id", f"scheme {scheme_id!r} is defined twice",
                       f"the other file is {schemes[scheme_id].loc.path}")

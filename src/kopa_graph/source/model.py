@@ -40,6 +40,8 @@ class Concept:
     broader: tuple[str, ...] = ()
     org_class: str | None = None
     agency: LangText = field(default_factory=dict)
+    #: For an identifier scheme: the kopa datatype (ontology/kopa.ttl) of its values' skos:notation.
+    datatype: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,7 @@ class IdentifierRow:
     name_in_source: str
     note: str
     upstream: str  # the public file the value was read from
+    as_of: str = ""  # the day (YYYY-MM-DD) or year (YYYY) at which the source gives the value
 
 
 @dataclass(frozen=True)

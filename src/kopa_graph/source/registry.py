@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kopa_graph.errors import Location
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.source.csvfile import read_csv
 from kopa_graph.source.fields import FieldReader
@@ -35,6 +36,19 @@ def _upstream(row: dict[str, str]) -> str:
     return ""
 
 
+def _as_of(text: str, loc: Location, column: str, r: FieldReader) -> str:
+    """When the source gives the identifier: a day (YYYY-MM-DD) as it is, else the latest year the text names
+    ("2018-2020" → 2020, "2016/2022" → 2022: the source's data covers those years)."""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return text
+    years = re.findall(r"(?<![0-9])[0-9]{4}(?![0-9])", text)
+    if not years:
+        r.problem(loc, column, f"{text!r} names no year at which the source gives the identifier",
+                  "give the day (YYYY-MM-DD) or the year(s) of the source's data, e.g. 2020 or 2018-2020")
+        return ""
+    return str(max(years))
+
+
 def read_registry(data_dir: Path, datasets: dict[str, ReferenceDataset], r: FieldReader) -> Registry:
     def file(dataset_id: str) -> Path | None:
         ds = datasets.get(dataset_id)
@@ -53,15 +67,18 @@ def read_registry(data_dir: Path, datasets: dict[str, ReferenceDataset], r: Fiel
             note = f"data as of {row['data_as_of']}; confidence {row['confidence']}" + (
                 f"; {row['note']}" if row["note"] else "")
             identifiers.append(IdentifierRow("organisations", loc, row["organisation"], row["identifier_scheme"],
-                                             row["identifier"], row["name_in_source"], note, _upstream(row)))
+                                             row["identifier"], row["name_in_source"], note, _upstream(row),
+                                             _as_of(row["data_as_of"], loc, "data_as_of", r)))
     if path := file("municipality-business-ids"):
-        for loc, row in read_csv(path, ("code", "name_fi", "business_id", "opintopolku_oid", "method", "note"), r):
+        for loc, row in read_csv(path, ("code", "name_fi", "business_id", "opintopolku_oid", "method", "note",
+                                        "licence_valid_from"), r):
             note = f"{row['method']}" + (f"; {row['note']}" if row["note"] else "")
+            as_of = _as_of(row["licence_valid_from"], loc, "licence_valid_from", r)
             for scheme, value in (("y-tunnus", row["business_id"]), ("opintopolku-organisaatio-oid",
                                                                        row["opintopolku_oid"])):
                 if value:
                     identifiers.append(IdentifierRow("municipality-business-ids", loc, f"kunta:{row['code']}",
-                                                     scheme, value, row["name_fi"], note, _upstream(row)))
+                                                     scheme, value, row["name_fi"], note, _upstream(row), as_of))
     yso: dict[str, YsoConcept] = {}
     if path := file("yso"):
         for loc, row in read_csv(path, ("uri", "label_fi", "label_sv", "label_en"), r):
