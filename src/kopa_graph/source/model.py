@@ -6,6 +6,7 @@ read from; facts read from the article also keep the article ``line``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -153,6 +154,15 @@ class Project:
 
 
 @dataclass(frozen=True)
+class PublishedDataset:
+    """The graph kopa-graph makes of the data, as its description dates it (``dataset`` in project.yaml)."""
+
+    issued: datetime.date
+    modified: datetime.date
+    loc: Location
+
+
+@dataclass(frozen=True)
 class Article:
     url: str
     file: str
@@ -286,6 +296,7 @@ class SourceData:
     schemes: Mapping[str, Scheme]
     datasets: Mapping[str, ReferenceDataset]
     municipalities: Mapping[str, Municipality]
+    published: PublishedDataset
     #: The current classification (2026), by code; used to read names, not for IRIs.
     municipalities_now: Mapping[str, Municipality] = field(default_factory=dict)
     aliases: tuple[Alias, ...] = ()
