@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,6 +71,25 @@ def need_peer(present: bool, what: str, install: str) -> None:
     if os.environ.get("KOPA_REQUIRE_PEERS"):
         pytest.fail(f"{what} is required here ({install})")
     pytest.skip(f"{what} is not installed ({install})")
+
+
+def jena_classpath(tmp: Path) -> str | None:
+    """Debian's Jena (libapache-jena-java) and what it needs, with the fix its 4.5.0 build needs: the bundled
+    Xerces classes moved to ``xerces.*`` but their message files did not (shared/ENGINES.md)."""
+    java_dir = Path("/usr/share/java")
+    if shutil.which("java") is None or not (java_dir / "jena-arq.jar").exists():
+        return None
+    fix = tmp / "jena-xerces-messages.jar"
+    with zipfile.ZipFile(java_dir / "jena-core.jar") as core, zipfile.ZipFile(fix, "w") as out:
+        for name in core.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/impl/") and not name.endswith("/"):
+                out.writestr(name.replace("org/apache/jena/ext/xerces/impl/", "xerces/impl/", 1), core.read(name))
+    needed = ["jena-*", "slf4j-api", "slf4j-nop", "commons-*", "dexx.collection", "gson", "guava", "httpclient",
+              "httpcore", "jackson-core", "jackson-databind", "jackson-annotations", "jsonld-java",
+              "titanium-json-ld", "protobuf", "thrift"]
+    jars = sorted({str(j) for pattern in needed for j in java_dir.glob(f"{pattern}.jar")
+                   if not re.search(r"-\d", j.stem)})  # the unversioned names only
+    return ":".join([*jars, str(fix)])
 
 
 def describe_diff(expected: Graph, actual: Graph, limit: int = 40) -> str:

@@ -12,7 +12,6 @@ import contextlib
 import http.client
 import json
 import os
-import re
 import selectors
 import shutil
 import signal
@@ -23,7 +22,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +32,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, SMALL_TRIPLES, need_peer, probing
+from conftest import SMALL, SMALL_TRIPLES, jena_classpath, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.conneg import SECURITY_HEADERS
 from kopa_graph.publish.server.app import SHUTDOWN_SECONDS
@@ -447,32 +445,13 @@ def test_pipelined_requests_after_a_large_body_are_answered(served: tuple[str, s
     assert b'"boolean":true' in got and got.count(b'"status":"ok"') == 2
 
 
-def _jena_classpath(tmp: Path) -> str | None:
-    """Debian's Jena (libapache-jena-java) and what it needs, with the fix its 4.5.0 build needs: the bundled
-    Xerces classes moved to ``xerces.*`` but their message files did not (shared/ENGINES.md)."""
-    java_dir = Path("/usr/share/java")
-    if shutil.which("java") is None or not (java_dir / "jena-arq.jar").exists():
-        return None
-    fix = tmp / "jena-xerces-messages.jar"
-    with zipfile.ZipFile(java_dir / "jena-core.jar") as core, zipfile.ZipFile(fix, "w") as out:
-        for name in core.namelist():
-            if name.startswith("org/apache/jena/ext/xerces/impl/") and not name.endswith("/"):
-                out.writestr(name.replace("org/apache/jena/ext/xerces/impl/", "xerces/impl/", 1), core.read(name))
-    needed = ["jena-*", "slf4j-api", "slf4j-nop", "commons-*", "dexx.collection", "gson", "guava", "httpclient",
-              "httpcore", "jackson-core", "jackson-databind", "jackson-annotations", "jsonld-java",
-              "titanium-json-ld", "protobuf", "thrift"]
-    jars = sorted({str(j) for pattern in needed for j in java_dir.glob(f"{pattern}.jar")
-                   if not re.search(r"-\d", j.stem)})  # the unversioned names only
-    return ":".join([*jars, str(fix)])
-
-
 @pytest.mark.slow
 def test_jena_rsparql_posts_a_query_and_gets_the_answer(served: tuple[str, subprocess.Popen[bytes]],
                                                         tmp_path: Path) -> None:
     """Apache Jena's ``rsparql`` (Java 11+ HttpClient) as a real client. A query over 2 kB makes it POST; a
     listener first shows that it then sends ``Upgrade: h2c`` with the POST; kopa-graph answers it (it was 400:
     the body was lost)."""
-    classpath = _jena_classpath(tmp_path)
+    classpath = jena_classpath(tmp_path)
     need_peer(classpath is not None, "Apache Jena's rsparql and a Java runtime",
               "apt-get install libapache-jena-java default-jre-headless")
     assert classpath is not None

@@ -58,11 +58,18 @@ def _apply(built: BuiltGraph, path: Path) -> Graph:
 
 
 def _description(g: Graph) -> Graph:
-    """The dataset description kopa-graph site publishes, part of the conforming fixture."""
+    """The dataset description kopa-graph site publishes (with a SPARQL endpoint named), part of the
+    conforming fixture."""
     from kopa_graph.graph.dataset import Distribution, describe
+    from kopa_graph.rdfio.formats import FORMATS
 
-    return describe(g, Settings(), [Distribution("download/kopa.ttl", "text/turtle", 1234, "Turtle")],
-                    "https://example.org/test-article")
+    turtle = FORMATS["turtle"]
+    return describe(g, Settings(), [Distribution("download/kopa.ttl", turtle.media_type, 1234, "Turtle",
+                                                 turtle.file_type_iri)],
+                    "https://example.org/test-article", sparql_endpoint=SPARQL_ENDPOINT)
+
+
+SPARQL_ENDPOINT = "https://example.org/sparql"
 
 
 @pytest.fixture(scope="module")

@@ -58,6 +58,16 @@ CASES = [
     ("broader-cycle", "vocabularies/themes.yaml", "  - id: distance-teaching\n",
      "  - id: distance-teaching\n    broader: [distance-teaching-in-basic-education]\n",
      ["loops back", "remove one 'broader' link"], None),
+    ("dataset-day-missing", "project.yaml", "  issued: 2021-03-01\n", "",
+     ["dataset.issued", "missing field", "add 'issued: ...'"], "  modified: 2021-06-15"),
+    ("dataset-day-not-a-day", "project.yaml", "  modified: 2021-06-15\n", "  modified: June 2021\n",
+     ["dataset.modified", "expected a day written YYYY-MM-DD, found str 'June 2021'", "modified: 2021-12-31"],
+     "modified: June 2021"),
+    ("dataset-day-impossible", "project.yaml", "  modified: 2021-06-15\n", '  modified: "2021-02-30"\n',
+     ["dataset.modified", "expected a day written YYYY-MM-DD, found str '2021-02-30'"], "2021-02-30"),
+    ("dataset-modified-before-issued", "project.yaml", "  modified: 2021-06-15\n", "  modified: 2021-02-01\n",
+     ["dataset.modified", "2021-02-01 is before the day it was issued, 2021-03-01", "correct one of the two days"],
+     "modified: 2021-02-01"),
 ]
 
 

@@ -11,3 +11,7 @@ FALLBACK = {"sv": ("fi", "en"), "fi": ("sv", "en"), "en": ("fi", "sv")}
 
 #: Each language's name in English (for notes the graph writes in English).
 NAMES_IN_ENGLISH = {"sv": "Swedish", "fi": "Finnish", "en": "English"}
+
+#: Each language in the EU's authority table of languages (EU Vocabularies, ISO 639-3 codes), which
+#: DCAT-AP names a dataset's languages by.
+EU_LANGUAGE_CODES = {"sv": "SWE", "fi": "FIN", "en": "ENG"}

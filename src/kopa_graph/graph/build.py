@@ -94,6 +94,7 @@ class _Builder:
     def build(self) -> BuiltGraph:
         self.schemes()
         self.sources()
+        self.published()
         self.project()
         self.organisations()
         for pilot in self.data.pilots:
@@ -138,6 +139,14 @@ class _Builder:
             self.add(rights, RDFS.label, Literal(ds.rights, lang="en"))
             for src in ds.sources:
                 self.add(d, DCTERMS.source, URIRef(src))
+
+    def published(self) -> None:
+        """The days of the dataset this graph is (project.yaml, ``dataset``): the one thing the graph says of
+        itself, which its DCAT description repeats."""
+        d = self.data.published
+        s = self.subject(self.iri.dataset(), d.loc)
+        self.add(s, DCTERMS.issued, Literal(d.issued.isoformat(), datatype=XSD.date))
+        self.add(s, DCTERMS.modified, Literal(d.modified.isoformat(), datatype=XSD.date))
 
     def project(self) -> None:
         p = self.data.project

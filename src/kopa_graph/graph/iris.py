@@ -90,6 +90,18 @@ class IRIs:
         """The VoID partition of the dataset's resources of one class (``name``: ``prefix-LocalName``)."""
         return self._iri("dataset", dataset_id, "class", name)
 
+    def property_partition(self, name: str, dataset_id: str = "kopa") -> URIRef:
+        """The VoID partition of the dataset's triples of one predicate (``name``: ``prefix-localName``)."""
+        return self._iri("dataset", dataset_id, "property", name)
+
+    def service(self, name: str, dataset_id: str = "kopa") -> URIRef:
+        """A data service that serves the dataset (``sparql``: the SPARQL endpoint a publisher names)."""
+        return self._iri("dataset", dataset_id, "service", name)
+
+    def landing_page(self) -> URIRef:
+        """The site's front page: the dataset's landing page (its downloads and its pilots)."""
+        return URIRef(self.site_base)
+
     def publisher(self) -> URIRef:
         return self._iri("agent", "publisher")
 

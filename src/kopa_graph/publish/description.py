@@ -15,7 +15,7 @@ from kopa_graph.errors import NotConformant
 from kopa_graph.graph.dataset import Distribution, describe
 from kopa_graph.graph.iris import IRIs
 from kopa_graph.rdfio.files import STEM, serialize_release
-from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED, ZIP
 from kopa_graph.rdfio.namespaces import RDF, SCHEMA
 from kopa_graph.reports.csvexport import export_csv
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
@@ -30,6 +30,10 @@ def _zip(files: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             z.writestr(info, files[name])
     return buf.getvalue()
+
+
+#: The CSV export's file among the downloads.
+CSV_ZIP = "kopa-csv" + ZIP.extension
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,10 @@ def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LIC
     downloads = serialize_release(g, settings)
     csv_zip = _zip(export_csv(g, IRIs(settings).themes()))
     published = [(f"{STEM}{f.extension}", f) for f in (FORMATS[n] for n in PUBLISHED)]
-    dists = [Distribution(f"download/{name}", f.media_type, len(downloads[name]), f"The graph in {f.title}")
-             for name, f in published]
-    dists.append(Distribution("download/kopa-csv.zip", "application/zip", len(csv_zip),
-                              "The pilots, organisations, memberships, contacts and themes as CSV"))
+    dists = [Distribution(f"download/{name}", f.media_type, len(downloads[name]), f"The graph in {f.title}",
+                          f.file_type_iri) for name, f in published]
+    dists.append(Distribution(f"download/{CSV_ZIP}", ZIP.media_type, len(csv_zip),
+                              "The pilots, organisations, memberships, contacts and themes as CSV", ZIP.file_type_iri))
     description = describe(g, settings, dists, str(article), licence, publisher, sparql_endpoint)
     shapes = load_shapes(settings)
     report = validate_graph(description, settings, shapes=shapes, ontology=load_ontology())

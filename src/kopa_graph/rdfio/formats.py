@@ -1,7 +1,8 @@
-"""The one table of formats: the RDF formats (name, media type, file extension, rdflib's plugin name, and
-whether and how much the site and the server prefer each) and the SPARQL results formats. The site's
-content negotiation (:mod:`kopa_graph.publish.conneg`), the server's, the workers, the published files
-and the command line's choices are all derived from these two tables.
+"""The one table of formats: the RDF formats (name, media type, file extension, rdflib's plugin name,
+whether and how much the site and the server prefer each, and the EU file type a dataset description
+names it by) and the SPARQL results formats. The site's content negotiation
+(:mod:`kopa_graph.publish.conneg`), the server's, the workers, the published files, the dataset
+description and the command line's choices are all derived from these tables.
 
 Parsing uses rdflib's plugin names (the ``rdflib`` column); writing the three
 published formats uses kopa-graph's own deterministic writers.
@@ -29,28 +30,60 @@ class Format:
     #: Other media types clients use for it.
     aliases: tuple[str, ...] = ()
     title: str = ""  # its name for people
+    #: Its code in the EU's file types (:data:`EU_FILE_TYPE`), which DCAT-AP asks ``dct:format`` to name.
+    file_type: str = ""
 
     @property
     def suffix(self) -> str:
         """The extension without its dot (``ttl``)."""
         return self.extension.lstrip(".")
 
+    @property
+    def file_type_iri(self) -> str:
+        return EU_FILE_TYPE + self.file_type
+
+
+#: The Publications Office's authority table of file types (EU Vocabularies), the controlled vocabulary
+#: DCAT-AP 3.0.0 names for a distribution's format (``dct:format``).
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", "text/turtle", ".ttl", "turtle", 0.9, 1.0, ("application/x-turtle",), "Turtle"),
+        Format("turtle", "text/turtle", ".ttl", "turtle", 0.9, 1.0, ("application/x-turtle",), "Turtle",
+               "RDF_TURTLE"),
         # JSON-LD answers are made in the server process from the worker's N-Triples: the dearer one
-        Format("json-ld", "application/ld+json", ".jsonld", "json-ld", 0.9, 0.8, ("application/json",), "JSON-LD"),
-        Format("n-triples", "application/n-triples", ".nt", "nt", 0.8, 0.9, ("text/plain",), "N-Triples"),
-        Format("n-quads", "application/n-quads", ".nq", "nquads"),
-        Format("trig", "application/trig", ".trig", "trig"),
-        Format("rdf-xml", "application/rdf+xml", ".rdf", "xml"),
+        Format("json-ld", "application/ld+json", ".jsonld", "json-ld", 0.9, 0.8, ("application/json",), "JSON-LD",
+               "JSON_LD"),
+        Format("n-triples", "application/n-triples", ".nt", "nt", 0.8, 0.9, ("text/plain",), "N-Triples",
+               "RDF_N_TRIPLES"),
+        Format("n-quads", "application/n-quads", ".nq", "nquads", file_type="RDF_N_QUADS"),
+        Format("trig", "application/trig", ".trig", "trig", file_type="RDF_TRIG"),
+        Format("rdf-xml", "application/rdf+xml", ".rdf", "xml", file_type="RDF_XML"),
     )
 }
 
 #: The formats ``kopa-graph build`` writes, the site's pages have and the server's graphs come in.
 PUBLISHED = tuple(name for name, f in FORMATS.items() if f.page_quality is not None)
+
+
+@dataclass(frozen=True)
+class Package:
+    """A download that is not RDF: the CSV export, zipped."""
+
+    media_type: str
+    extension: str
+    file_type: str  # in the EU's file types
+
+    @property
+    def file_type_iri(self) -> str:
+        return EU_FILE_TYPE + self.file_type
+
+
+ZIP = Package("application/zip", ".zip", "ZIP")
+#: The EU file type of a SPARQL endpoint's distribution: the queries it takes (SPARQL, code SPARQLQ).
+SPARQL_FILE_TYPE = EU_FILE_TYPE + "SPARQLQ"
 
 
 @dataclass(frozen=True)

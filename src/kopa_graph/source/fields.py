@@ -7,6 +7,7 @@ and returns a placeholder, so one run reports all problems at once.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from kopa_graph.languages import LANGUAGES
 from kopa_graph.source.yamlfile import YList, YMap
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANG_NAMES = {"sv": "Swedish", "fi": "Finnish", "en": "English"}
 
 
@@ -115,6 +117,23 @@ class FieldReader:
             self.problem(m.loc_of(key), f"{where}.{key}", f"must be at least {minimum}, found {value}")
             return 0
         return value
+
+    def date(self, m: YMap, key: str, where: str) -> datetime.date | None:
+        """A day, written YYYY-MM-DD (YAML reads it as a date; a quoted one is read the same). A missing key
+        is :meth:`keys`'s to report."""
+        if key not in m:
+            return None
+        value = m.get(key)
+        if isinstance(value, str) and _DATE_RE.match(value.strip()):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        self.problem(m.loc_of(key), f"{where}.{key}", f"expected a day written YYYY-MM-DD, found {_kind(value)}",
+                     f"write the day as '{key}: 2021-12-31'")
+        return None
 
     def text_list(self, m: YMap, key: str, where: str) -> tuple[str, ...]:
         if key not in m:

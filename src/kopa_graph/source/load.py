@@ -9,6 +9,7 @@ lines. All problems are raised together as one
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from pathlib import Path
@@ -36,6 +37,7 @@ from kopa_graph.source.model import (
     Pilot,
     Project,
     ProjectMember,
+    PublishedDataset,
     ReferenceDataset,
     Scheme,
     SourceData,
@@ -75,7 +77,7 @@ def load_source_data(data_dir: Path, article_facts: bool = True) -> SourceData:
     schemes = _read_schemes(data_dir / VOCABULARIES_DIR, r)
     if r.problems:  # structure broken: the cross-checks would only repeat it
         raise SourceDataError(r.problems)
-    project, article = _read_project(files[PROJECT_FILE], r)
+    project, article, published = _read_project(files[PROJECT_FILE], r)
     datasets = _read_datasets(files[DATASETS_FILE], r)
     organisations = _read_organisations(files[ORGANISATIONS_FILE], r)
     pilots = _read_pilots(files[PILOTS_FILE], r) if article_facts else ()
@@ -86,8 +88,8 @@ def load_source_data(data_dir: Path, article_facts: bool = True) -> SourceData:
     registry = read_registry(data_dir, datasets, r)
     glossary = read_glossary(data_dir, pilots, frozenset(c.id for c in claims), organisations, municipalities,
                              r, _pages) if article_facts else Glossary()
-    data = SourceData(project, article, organisations, pilots, claims, schemes, datasets, municipalities, now,
-                      aliases, registry, glossary)
+    data = SourceData(project, article, organisations, pilots, claims, schemes, datasets, municipalities,
+                      published, now, aliases, registry, glossary)
     article_lines = crosscheck.read_article(data_dir / article.file, article.loc, r) if article_facts else []
     crosscheck.check(data, article_lines, r)
     if r.problems:
@@ -155,8 +157,8 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
     return schemes
 
 
-def _read_project(doc: YMap, r: FieldReader) -> tuple[Project, Article]:
-    r.keys(doc, "", ["project", "article"])
+def _read_project(doc: YMap, r: FieldReader) -> tuple[Project, Article, PublishedDataset]:
+    r.keys(doc, "", ["project", "article", "dataset"])
     p = r.mapping(doc.get("project"), doc.loc_of("project"), "project") or YMap.empty(doc.loc_of("project"))
     r.keys(p, "project", ["id", "name", "start", "end", "pages", "members"], ["alt_labels", "description"])
     members = []
@@ -186,7 +188,22 @@ def _read_project(doc: YMap, r: FieldReader) -> tuple[Project, Article]:
         publisher=r.slug(a, "publisher", "article"),
         loc=a.loc,
     )
-    return project, article
+    return project, article, _read_published(doc, r)
+
+
+def _read_published(doc: YMap, r: FieldReader) -> PublishedDataset:
+    """The days the dataset description gives (dct:issued, dct:modified): data, never the clock, so that
+    the same data gives the same description."""
+    d = r.mapping(doc.get("dataset"), doc.loc_of("dataset"), "dataset") or YMap.empty(doc.loc_of("dataset"))
+    r.keys(d, "dataset", ["issued", "modified"])
+    issued, modified = r.date(d, "issued", "dataset"), r.date(d, "modified", "dataset")
+    if issued and modified and modified < issued:
+        r.problem(d.loc_of("modified"), "dataset.modified", f"{modified} is before the day it was issued, {issued}",
+                  "the dataset cannot change before it is first published: correct one of the two days")
+    return PublishedDataset(issued or _NO_DAY, modified or _NO_DAY, d.loc)
+
+
+_NO_DAY = datetime.date.min  # stands in for a day that is missing or malformed (the problem is reported)
 
 
 def _read_datasets(doc: YMap, r: FieldReader) -> dict[str, ReferenceDataset]:

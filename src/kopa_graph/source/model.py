@@ -6,6 +6,7 @@ read from; facts read from the article also keep the article ``line``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -151,6 +152,15 @@ class Project:
     end: int
     pages: tuple[str, ...]
     members: tuple[ProjectMember, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class PublishedDataset:
+    """The graph kopa-graph makes of the data, as its description dates it (``dataset`` in project.yaml)."""
+
+    issued: datetime.date
+    modified: datetime.date
     loc: Location
 
 
@@ -310,6 +320,7 @@ class SourceData:
     schemes: Mapping[str, Scheme]
     datasets: Mapping[str, ReferenceDataset]
     municipalities: Mapping[str, Municipality]
+    published: PublishedDataset
     #: The current classification (2026), by code; used to read names, not for IRIs.
     municipalities_now: Mapping[str, Municipality] = field(default_factory=dict)
     aliases: tuple[Alias, ...] = ()

@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
-from kopa_graph.publish.description import redact, release_description
+from kopa_graph.publish.description import CSV_ZIP, redact, release_description
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
@@ -77,7 +77,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
                                               release.description)
     for name, data in downloads.items():
         w.put(f"download/{name}", data)
-    w.put("download/kopa-csv.zip", csv_zip)
+    w.put(f"download/{CSV_ZIP}", csv_zip)
     for ext, fmt, _ in RDF_FORMATS:
         w.put(f"void.{ext}", serialize(description, fmt, prefixes, id_base))
     w.put(".well-known/void", serialize(description, "turtle", prefixes, id_base))
