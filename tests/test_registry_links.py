@@ -318,3 +318,56 @@ def test_rights_are_statements_and_the_creator_an_agent(shipped_built: BuiltGrap
     creators = list(onto.objects(URIRef("https://w3id.org/kopa/ontology"), DCTERMS.creator))
     assert len(creators) == 1 and (creators[0], RDF.type, FOAF.Agent) in onto
     assert str(onto.value(creators[0], FOAF.name)) == "kopa-graph contributors"
+
+
+@pytest.mark.parametrize(("code", "then", "now", "evidence"), [
+    ("291", "13", "06", "https://valtioneuvosto.fi/-/10623/valtioneuvosto-paatti-maakuntajaosta?languageId=en_US"),
+    ("171", "10", "11", "https://www.tilastokeskus.fi/sv/luokitukset/luokitustiedotteet/")],
+    ids=["kuhmoinen", "joroinen"])
+def test_a_region_move_is_a_dated_change_event(shipped_built: BuiltGraph, code: str, then: str, now: str,
+                                               evidence: str) -> None:
+    g = shipped_built.graph
+    municipality, event = _u(f"municipality/{code}"), _u(f"change/{code}-2021-01-01")
+    assert (event, RDF.type, ORG.ChangeEvent) in g
+    assert (event, DCTERMS.date, Literal("2021-01-01", datatype=XSD.date)) in g
+    # the municipality goes on: it is what the event changes and what results, and links to it both ways
+    assert set(g.objects(event, ORG.originalOrganization)) == {municipality}
+    assert set(g.objects(event, ORG.resultingOrganization)) == {municipality}
+    assert (municipality, ORG.changedBy, event) in g and (municipality, ORG.resultedFrom, event) in g
+    refs = set(g.objects(event, DCTERMS.references))
+    assert {_u(f"maakunta_1_20200101/{then}"), _u(f"maakunta_1_20260101/{now}")} <= refs
+    assert URIRef(evidence) in set(g.objects(event, DCTERMS.source))
+
+
+def test_a_merger_is_linked_from_every_organisation_it_names(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    event = _u("change/099-2021-01-01")
+    for org in (_u("municipality/099"), _u("municipality/214")):
+        assert (org, ORG.changedBy, event) in g
+    assert (_u("municipality/214"), ORG.resultedFrom, event) in g
+    assert URIRef("https://finlex.fi/fi/laki/alkup/2020/20200443") in set(g.objects(event, DCTERMS.source))
+
+
+def test_every_classification_says_when_it_is_in_force(shipped_built: BuiltGraph) -> None:
+    from kopa_graph.rdfio.namespaces import DCAT
+
+    g = shipped_built.graph
+    for cls in ("kunta_1_20200101", "maakunta_1_20200101", "seutukunta_1_20200101"):
+        scheme = next(g.subjects(SKOS.notation, Literal(cls)))
+        period = g.value(scheme, DCTERMS.temporal)
+        assert g.value(period, DCAT.startDate) == Literal("2020-01-01", datatype=XSD.date)
+        assert g.value(period, DCAT.endDate) == Literal("2020-12-31", datatype=XSD.date)  # the 2020 list ended
+    for cls in ("kunta_1_20260101", "maakunta_1_20260101", "seutukunta_1_20260101"):
+        period = g.value(next(g.subjects(SKOS.notation, Literal(cls))), DCTERMS.temporal)
+        assert g.value(period, DCAT.startDate) == Literal("2026-01-01", datatype=XSD.date)
+        assert g.value(period, DCAT.endDate) is None  # in force
+
+
+def test_source_datasets_have_titles_in_three_languages(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    from kopa_graph.rdfio.namespaces import DCAT
+
+    datasets = [d for d in g.subjects(RDF.type, DCAT.Dataset) if "/dataset/" in str(d) and not str(d).endswith("/kopa")]
+    assert len(datasets) >= 10
+    for d in datasets:
+        assert {t.language for t in g.objects(d, DCTERMS.title)} == {"sv", "fi", "en"}, d

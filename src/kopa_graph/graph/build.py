@@ -131,7 +131,8 @@ class _Builder:
         self.add(art, DCTERMS.publisher, self.org(a.publisher))
         for ds in self.data.datasets.values():
             d = self.subject(self.iri.dataset(ds.id), ds.loc, DCAT.Dataset, PROV.Entity)
-            self.add(d, DCTERMS.title, Literal(ds.title, lang="en"))
+            for lang, title in sorted(ds.titles.items()):
+                self.add(d, DCTERMS.title, Literal(title, lang=lang))
             self.add(d, DCTERMS.license, URIRef(ds.licence))
             rights = self.iri.rights(ds.id)
             self.add(d, DCTERMS.rights, rights)

@@ -111,6 +111,10 @@ class IRIs:
     def period(self, start: int, end: int) -> URIRef:
         return self._iri("period", f"{start}-{end}")
 
+    def validity(self, classification: str) -> URIRef:
+        """When a classification (kunta_1_20200101, maakunta_1_…) is in force: a dct:PeriodOfTime."""
+        return self._iri("validity", classification)
+
     def area_scheme(self, classification: str) -> URIRef:
         """A region or sub-region classification (maakunta_1_20200101, seutukunta_1_...)."""
         return self._iri(classification)

@@ -10,15 +10,23 @@ municipality, a pilot's regions) are separate entities with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.graph.iris import IRIs, codelist_code, codelist_scheme
 from kopa_graph.graph.links import MUNICIPALITY_CODE_SCHEME, current, link_identifiers, municipality_of
-from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, ROV, SKOS, XSD
-from kopa_graph.source.model import IDENTIFIER_SCHEMES, LEVELS, THEMES, Area, Municipality, SourceData
+from kopa_graph.rdfio.namespaces import ADMS, DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, ROV, SKOS, XSD
+from kopa_graph.source.model import (
+    IDENTIFIER_SCHEMES,
+    LEVELS,
+    THEMES,
+    Area,
+    Municipality,
+    Organisation,
+    SourceData,
+)
 
 _KUNTA_LABELS = {"fi": "Kunnat {}", "sv": "Kommuner {}", "en": "Municipalities {}"}
 _AREA_LABELS = {
@@ -73,6 +81,17 @@ class RegistryLinker:
         self.add(s, SKOS.notation, Literal(notation))
         self._labels(s, SKOS.prefLabel, labels)
         self.add(s, DCTERMS.source, source)
+        ds = next((d for d in self.data.datasets.values() if self.dataset(d.id) == source), None)
+        if ds is not None and ds.valid_from:
+            # when the classification is in force (the version is its id: kunta_1_20200101 …)
+            period = self.iri.validity(notation)
+            self.add(s, DCTERMS.temporal, period)
+            self.add(period, RDF.type, DCTERMS.PeriodOfTime)
+            self.add(period, DCAT.startDate, Literal(ds.valid_from, datatype=XSD.date))
+            if ds.valid_to:
+                self.add(period, DCAT.endDate, Literal(ds.valid_to, datatype=XSD.date))
+            self.add(period, SKOS.scopeNote, Literal(ds.validity_note, lang="en"))
+            self.add(period, DCTERMS.source, source)
 
     def _entry(self, s: URIRef, scheme: URIRef, code: str, labels: dict[str, str], source: URIRef,
                *types: URIRef) -> None:
@@ -176,8 +195,41 @@ class RegistryLinker:
                 f"the last classification with code {ch.code}, {ch.first_classification_without} the first "
                 "without it.", lang="en"))
             self.add(e, DCTERMS.source, self.dataset("municipality-changes"))
-            self.add(self.iri.organisation(old), ORG.changedBy, e)
+            if ch.evidence_url:
+                self.add(e, DCTERMS.source, URIRef(ch.evidence_url))
+            for o in (old, new):  # every organisation the event names links to it
+                self.add(self.iri.organisation(o), ORG.changedBy, e)
             self.add(self.iri.organisation(new), ORG.resultedFrom, e)
+        self.region_changes(by_code)
+
+    def region_changes(self, by_code: Mapping[str, Organisation]) -> None:
+        """A municipality's move to another region: an org:ChangeEvent on the day, the municipality both
+        what it changes and what results (it goes on), with the regions before and after."""
+        for ch in self.data.registry.region_changes:
+            org = by_code.get(ch.code)
+            if org is None:
+                continue  # the graph describes only the organisations the article names
+            e = self.iri.change(ch.code, ch.date)
+            s = self.iri.organisation(org)
+            self.add(e, RDF.type, ORG.ChangeEvent)
+            self.add(e, ORG.originalOrganization, s)
+            self.add(e, ORG.resultingOrganization, s)
+            self.add(e, DCTERMS.date, Literal(ch.date, datatype=XSD.date))
+            then, now = self.data.municipalities[ch.code], self.data.municipalities_now.get(ch.code)
+            regions = []
+            for m, code, sub in ((then, ch.region_from, ch.subregion_from), (now, ch.region_to, ch.subregion_to)):
+                for area, want in ((m.region if m else None, code), (m.subregion if m else None, sub)):
+                    if area is not None and area.code == want:
+                        self.add(e, DCTERMS.references, self.iri.area(area.classification, area.code))
+                        regions.append(f"{area.code} {area.names.get('fi', '')}")
+            self.add(e, DCTERMS.description, Literal(
+                f"{ch.name_fi} ({ch.code}) moved from region {ch.region_from} to region {ch.region_to} and from "
+                f"sub-region {ch.subregion_from} to sub-region {ch.subregion_to}"
+                + (f" ({', '.join(regions)})" if regions else "") + ".", lang="en"))
+            self.add(e, DCTERMS.source, self.dataset("municipality-region-changes"))
+            self.add(e, DCTERMS.source, URIRef(ch.evidence_url))
+            self.add(s, ORG.changedBy, e)
+            self.add(s, ORG.resultedFrom, e)
 
     def _name_fi(self, code: str) -> str:
         """The Finnish name of municipality ``code`` in the current classification, else the 2020 one (the

@@ -178,12 +178,16 @@ class Article:
 class ReferenceDataset:
     id: str
     file: str
-    title: str
+    titles: LangText  # en always; sv and fi where given
     licence: str
     rights: str
     sources: tuple[str, ...]
     loc: Location
     classification: str | None = None
+    #: The days the classifications of this dataset are in force: the first, and the last where it has ended.
+    valid_from: str = ""
+    valid_to: str = ""
+    validity_note: str = ""  # how the days are known (the end of a list is the day before the next one starts)
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,23 @@ class MunicipalityChange:
     last_classification: str
     first_classification_without: str
     absorbed_by: str
+    evidence: str
+    loc: Location
+    evidence_url: str = ""  # the public decision or notice that gives the change
+
+
+@dataclass(frozen=True)
+class RegionChange:
+    """A municipality moved from one region (and sub-region) to another on a day."""
+
+    code: str
+    name_fi: str
+    date: str
+    region_from: str
+    region_to: str
+    subregion_from: str
+    subregion_to: str
+    evidence_url: str
     evidence: str
     loc: Location
 
@@ -279,6 +300,7 @@ class ConceptMapping:
 @dataclass(frozen=True)
 class Registry:
     changes: tuple[MunicipalityChange, ...] = ()
+    region_changes: tuple[RegionChange, ...] = ()
     identifiers: tuple[IdentifierRow, ...] = ()
     yso: dict[str, YsoConcept] = field(default_factory=dict)
     level_codes: dict[tuple[str, str], LevelCode] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from kopa_graph.source.model import (
     LevelCode,
     MunicipalityChange,
     ReferenceDataset,
+    RegionChange,
     Registry,
     YsoConcept,
 )
@@ -34,6 +35,14 @@ def _upstream(row: dict[str, str]) -> str:
     if re.fullmatch(r"[\w.-]+/[\w.-]+", repo) and path and re.fullmatch(r"[0-9a-f]{40}", commit):
         return f"https://github.com/{repo}/blob/{commit}/{path}"
     return ""
+
+
+def _url(text: str, loc: Location, r: FieldReader) -> str:
+    if text and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
+        r.problem(loc, "evidence_url", f"{text!r} is not the address of a public page",
+                  "give the full address, starting with https:// or http://")
+        return ""
+    return text
 
 
 def _as_of(text: str, loc: Location, column: str, r: FieldReader) -> str:
@@ -60,7 +69,17 @@ def read_registry(data_dir: Path, datasets: dict[str, ReferenceDataset], r: Fiel
                                         "first_classification_without_code", "absorbed_by_code", "evidence"), r):
             changes.append(MunicipalityChange(row["code"], row["name_fi"], row["last_classification_with_code"],
                                               row["first_classification_without_code"], row["absorbed_by_code"],
-                                              row["evidence"], loc))
+                                              row["evidence"], loc, _url(row.get("evidence_url", ""), loc, r)))
+    region_changes = []
+    if path := file("municipality-region-changes"):
+        for loc, row in read_csv(path, ("code", "name_fi", "date", "region_from", "region_to", "subregion_from",
+                                        "subregion_to", "evidence_url", "evidence"), r):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", row["date"]):
+                r.problem(loc, "date", f"{row['date']!r} is not a day", "write the day of the change YYYY-MM-DD")
+                continue
+            region_changes.append(RegionChange(row["code"], row["name_fi"], row["date"], row["region_from"],
+                                               row["region_to"], row["subregion_from"], row["subregion_to"],
+                                               _url(row["evidence_url"], loc, r), row["evidence"], loc))
     if path := file("organisations"):
         for loc, row in read_csv(path, ("organisation", "identifier_scheme", "identifier", "name_in_source",
                                         "note", "confidence", "data_as_of"), r):
@@ -93,7 +112,7 @@ def read_registry(data_dir: Path, datasets: dict[str, ReferenceDataset], r: Fiel
             labels = {lang: row[f"label_{lang}"] for lang in LANGUAGES if row[f"label_{lang}"]}
             level_codes.setdefault(key, LevelCode(key[0], row["classification"], row["code"], labels, row["note"],
                                                   _upstream(row), loc))
-    return Registry(tuple(changes), tuple(identifiers), yso, level_codes,
+    return Registry(tuple(changes), tuple(region_changes), tuple(identifiers), yso, level_codes,
                     _mappings(data_dir / THEME_MAPPINGS_FILE, ("theme", "relation", "yso", "note"), r),
                     _mappings(data_dir / LEVEL_MAPPINGS_FILE, ("level", "relation", "classification", "code", "note"),
                               r))
