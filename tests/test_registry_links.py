@@ -220,7 +220,13 @@ def test_yso_and_level_mappings(shipped_built: BuiltGraph) -> None:
     assert (_u("theme/online-teaching"), SKOS.exactMatch, URIRef("http://www.yso.fi/onto/yso/p6621")) in g
     assert (_u("theme/well-being"), SKOS.closeMatch, URIRef("http://www.yso.fi/onto/yso/p22036")) in g
     assert not list(g.objects(_u("theme/flexible-education-models"), SKOS.exactMatch))
-    assert (_u("education-level/basic-education"), SKOS.exactMatch, _u("koulutusasteoph2002/21")) in g
+    # the level's code is Opintopolku's own address of the code element (issue 15: not a project IRI)
+    code = URIRef("https://virkailija.opintopolku.fi/koodisto-service/rest/codeelement/koulutusasteoph2002_21")
+    assert (_u("education-level/basic-education"), SKOS.exactMatch, code) in g
+    assert (code, SKOS.inScheme,
+            URIRef("https://virkailija.opintopolku.fi/koodisto-service/rest/json/koulutusasteoph2002/koodi")) in g
+    assert (code, SKOS.notation, Literal("21")) in g
+    assert not [s for s in g.subjects(SKOS.inScheme, None) if "/id/koulutusaste" in str(s) or "/id/isced" in str(s)]
     assert not any(True for p in (SKOS.exactMatch, SKOS.closeMatch)
                    for _ in g.objects(_u("education-level/liberal-adult-education"), p))
 
@@ -371,3 +377,18 @@ def test_source_datasets_have_titles_in_three_languages(shipped_built: BuiltGrap
     assert len(datasets) >= 10
     for d in datasets:
         assert {t.language for t in g.objects(d, DCTERMS.title)} == {"sv", "fi", "en"}, d
+
+
+def test_every_pattern_the_iris_use_is_recorded_with_its_source() -> None:
+    """The code-list URI patterns the graph uses come from uri_patterns.csv, each with where it was read."""
+    from kopa_graph.graph.iris import CODELIST, KOODISTO_CODE, KOODISTO_LIST, OPINTOPOLKU_KOODISTOT
+
+    rows = list(csv.DictReader((ROOT / "data" / "reference" / "uri_patterns.csv").open(encoding="utf-8")))
+    for prefix in (CODELIST, KOODISTO_CODE, KOODISTO_LIST):
+        found = [r for r in rows if r["pattern"].startswith(prefix) and "NOT FOUND" not in r["what"]]
+        assert found and all(r["source_repository"] and r["source_commit"] for r in found), prefix
+    text = (ROOT / "data" / "reference" / "uri_patterns.csv").read_text(encoding="utf-8")
+    for koodisto in OPINTOPOLKU_KOODISTOT:
+        assert koodisto.rstrip("12") in text, koodisto
+    # the patterns searched for and not found say so, and the graph keeps its own IRIs for them
+    assert sum("NOT FOUND" in r["what"] for r in rows) >= 2

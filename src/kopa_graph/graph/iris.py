@@ -123,9 +123,16 @@ class IRIs:
         return self._iri(classification, code)
 
     def level_scheme(self, classification: str) -> URIRef:
+        """An education-level classification: Opintopolku's code list where it is one, else a project IRI."""
+        if classification in OPINTOPOLKU_KOODISTOT:
+            return URIRef(f"{KOODISTO_LIST}{classification}/koodi")
         return self._iri(classification)
 
     def level_code(self, classification: str, code: str) -> URIRef:
+        """A code of it: Opintopolku's own address of the code element (its ``resourceUri``) where the
+        classification is a koodisto, else a project IRI."""
+        if classification in OPINTOPOLKU_KOODISTOT:
+            return URIRef(f"{KOODISTO_CODE}{classification}_{code}")
         return self._iri(classification, code)
 
     def identifier(self, scheme: str, value: str) -> URIRef:
@@ -148,6 +155,19 @@ class IRIs:
 
 
 CODELIST = "http://uri.suomi.fi/codelist/jhs/"
+
+
+#: Opintopolku's code service (koodisto): a code element's address is ``{KOODISTO_CODE}{koodistoUri}_{value}``,
+#: the ``resourceUri`` the service publishes in every code (uri_patterns.csv gives where this was read), and
+#: a code list's is ``{KOODISTO_LIST}{koodistoUri}/koodi``.
+KOODISTO_CODE = "https://virkailija.opintopolku.fi/koodisto-service/rest/codeelement/"
+KOODISTO_LIST = "https://virkailija.opintopolku.fi/koodisto-service/rest/json/"
+#: The education-level classifications that are Opintopolku code lists (their code elements were seen by these
+#: names in Opetushallitus's own code: education_levels.csv and uri_patterns.csv cite where).
+OPINTOPOLKU_KOODISTOT = frozenset({
+    "koulutusasteoph2002", "kansallinenkoulutusluokitus2016koulutusastetaso1",
+    "kansallinenkoulutusluokitus2016koulutusastetaso2", "isced2011koulutusastetaso1", "isced2011koulutusastetaso2",
+})
 
 
 def codelist_scheme(classification: str) -> URIRef:

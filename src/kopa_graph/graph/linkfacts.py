@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kopa_graph.graph.iris import IRIs, codelist_code, codelist_scheme
+from kopa_graph.graph.iris import OPINTOPOLKU_KOODISTOT, IRIs, codelist_code, codelist_scheme
 from kopa_graph.graph.links import MUNICIPALITY_CODE_SCHEME, current, link_identifiers, municipality_of
-from kopa_graph.rdfio.namespaces import ADMS, DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, ROV, SKOS, XSD
+from kopa_graph.rdfio.namespaces import ADMS, DCAT, DCTERMS, FOAF, KOPA, ORG, OWL, PROV, RDF, RDFS, ROV, SKOS, XSD
 from kopa_graph.source.model import (
     IDENTIFIER_SCHEMES,
     LEVELS,
@@ -83,7 +83,8 @@ class RegistryLinker:
         self.add(s, DCTERMS.source, source)
         ds = next((d for d in self.data.datasets.values() if self.dataset(d.id) == source), None)
         if ds is not None and ds.valid_from:
-            # when the classification is in force (the version is its id: kunta_1_20200101 …)
+            # when the classification is in force; its version is the day in its id (kunta_1_20200101 …)
+            self.add(s, OWL.versionInfo, Literal(notation.rsplit("_", 1)[-1]))
             period = self.iri.validity(notation)
             self.add(s, DCTERMS.temporal, period)
             self.add(period, RDF.type, DCTERMS.PeriodOfTime)
@@ -112,6 +113,9 @@ class RegistryLinker:
             scheme = self.iri.area_scheme(area.classification)
             self._scheme(scheme, area.classification,
                          {k: v.format(_year(area.classification)) for k, v in _AREA_LABELS[kind].items()}, source)
+            self.add(scheme, SKOS.scopeNote, Literal(
+                f"A project IRI: no source was found that gives the per-code URI of {area.classification} on the "
+                "interoperability platform (uri.suomi.fi), so kopa-graph claims none (uri_patterns.csv).", lang="en"))
             self._entry(s, scheme, area.code, dict(area.names), source, DCTERMS.Location)
         return s
 
@@ -278,6 +282,11 @@ class RegistryLinker:
             self._scheme(scheme, cls, {"en": max((c.title for c in reg.level_codes.values()
                                                   if c.classification == cls), key=len)},
                          self.dataset("education-levels"))
+            if cls in OPINTOPOLKU_KOODISTOT:
+                self.add(scheme, SKOS.scopeNote, Literal(
+                    f"Opintopolku's code list (koodisto) {cls}: a code's IRI is the address the code service "
+                    "publishes for it (resourceUri; uri_patterns.csv). The list's version was not read in a "
+                    "source; the codes are as education_levels.csv gives them.", lang="en"))
             self._entry(s, scheme, code, lc.labels, URIRef(lc.upstream) if lc.upstream
                         else self.dataset("education-levels"))
             if lc.note:
