@@ -392,3 +392,30 @@ def test_every_pattern_the_iris_use_is_recorded_with_its_source() -> None:
         assert koodisto.rstrip("12") in text, koodisto
     # the patterns searched for and not found say so, and the graph keeps its own IRIs for them
     assert sum("NOT FOUND" in r["what"] for r in rows) >= 2
+
+
+def test_organisation_types_match_opintopolkus_institution_types(shipped_built: BuiltGraph) -> None:
+    g = shipped_built.graph
+    code = URIRef("https://virkailija.opintopolku.fi/koodisto-service/rest/codeelement/oppilaitostyyppi_21")
+    assert (_u("organisation-type/vocational-institution"), SKOS.closeMatch, code) in g
+    assert (code, SKOS.prefLabel, Literal("Ammatilliset oppilaitokset", lang="fi")) in g
+    assert (code, SKOS.prefLabel, Literal("Vocational institutions", lang="en")) in g
+    for t, c in (("university-of-applied-sciences", "41"), ("folk-high-school", "63"),
+                 ("adult-education-centre", "64")):
+        target = URIRef(f"https://virkailija.opintopolku.fi/koodisto-service/rest/codeelement/oppilaitostyyppi_{c}")
+        assert (_u(f"organisation-type/{t}"), SKOS.closeMatch, target) in g
+
+
+def test_a_mapping_to_a_code_no_reference_file_lists_is_an_error(tmp_path: Path) -> None:
+    import shutil
+
+    from kopa_graph import SourceDataError, load_source_data
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    path = tmp_path / "data" / "mappings" / "organisation-types.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("oppilaitostyyppi,63,", "oppilaitostyyppi,62,"),
+                    encoding="utf-8")
+    with pytest.raises(SourceDataError) as exc:
+        load_source_data(tmp_path / "data")
+    assert "organisation-types.csv:4" in str(exc.value)
+    assert "the code 'oppilaitostyyppi 62' is not in the reference dataset 'institution-types'" in str(exc.value)

@@ -162,11 +162,12 @@ CODELIST = "http://uri.suomi.fi/codelist/jhs/"
 #: a code list's is ``{KOODISTO_LIST}{koodistoUri}/koodi``.
 KOODISTO_CODE = "https://virkailija.opintopolku.fi/koodisto-service/rest/codeelement/"
 KOODISTO_LIST = "https://virkailija.opintopolku.fi/koodisto-service/rest/json/"
-#: The education-level classifications that are Opintopolku code lists (their code elements were seen by these
-#: names in Opetushallitus's own code: education_levels.csv and uri_patterns.csv cite where).
+#: The classifications that are Opintopolku code lists (their code elements were seen by these names in
+#: Opetushallitus's own code: education_levels.csv, institution_types.csv and uri_patterns.csv cite where).
 OPINTOPOLKU_KOODISTOT = frozenset({
     "koulutusasteoph2002", "kansallinenkoulutusluokitus2016koulutusastetaso1",
     "kansallinenkoulutusluokitus2016koulutusastetaso2", "isced2011koulutusastetaso1", "isced2011koulutusastetaso2",
+    "oppilaitostyyppi",
 })
 
 

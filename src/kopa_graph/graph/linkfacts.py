@@ -21,6 +21,7 @@ from kopa_graph.rdfio.namespaces import ADMS, DCAT, DCTERMS, FOAF, KOPA, ORG, OW
 from kopa_graph.source.model import (
     IDENTIFIER_SCHEMES,
     LEVELS,
+    ORG_TYPES,
     THEMES,
     Area,
     Municipality,
@@ -275,23 +276,24 @@ class RegistryLinker:
             if concept:
                 self._labels(yso, SKOS.prefLabel, concept.labels)
                 self.add(yso, DCTERMS.source, self.dataset("yso"))
-        for m in reg.level_mappings:
-            cls, code = m.target.split(" ", 1)
-            lc = reg.level_codes[(cls, code)]
-            scheme, s = self.iri.level_scheme(cls), self.iri.level_code(cls, code)
-            self._scheme(scheme, cls, {"en": max((c.title for c in reg.level_codes.values()
-                                                  if c.classification == cls), key=len)},
-                         self.dataset("education-levels"))
-            if cls in OPINTOPOLKU_KOODISTOT:
-                self.add(scheme, SKOS.scopeNote, Literal(
-                    f"Opintopolku's code list (koodisto) {cls}: a code's IRI is the address the code service "
-                    "publishes for it (resourceUri; uri_patterns.csv). The list's version was not read in a "
-                    "source; the codes are as education_levels.csv gives them.", lang="en"))
-            self._entry(s, scheme, code, lc.labels, URIRef(lc.upstream) if lc.upstream
-                        else self.dataset("education-levels"))
-            if lc.note:
-                self.add(s, SKOS.scopeNote, Literal(lc.note, lang="en"))
-            self.add(self.scheme_concept(LEVELS, m.concept), SKOS[m.relation], s)
+        for scheme_id, mappings, codes in ((LEVELS, reg.level_mappings, reg.level_codes),
+                                           (ORG_TYPES, reg.type_mappings, reg.type_codes)):
+            for m in mappings:
+                cls, code = m.target.split(" ", 1)
+                lc = codes[(cls, code)]
+                scheme, s = self.iri.level_scheme(cls), self.iri.level_code(cls, code)
+                self._scheme(scheme, cls, {"en": max((c.title for c in codes.values() if c.classification == cls),
+                                                     key=len)}, self.dataset(lc.dataset))
+                if cls in OPINTOPOLKU_KOODISTOT:
+                    self.add(scheme, SKOS.scopeNote, Literal(
+                        f"Opintopolku's code list (koodisto) {cls}: a code's IRI is the address the code service "
+                        "publishes for it (resourceUri; uri_patterns.csv). The list's version was not read in a "
+                        f"source; the codes are as the reference dataset {lc.dataset} gives them.", lang="en"))
+                self._entry(s, scheme, code, lc.labels, URIRef(lc.upstream) if lc.upstream
+                            else self.dataset(lc.dataset))
+                if lc.note:
+                    self.add(s, SKOS.scopeNote, Literal(lc.note, lang="en"))
+                self.add(self.scheme_concept(scheme_id, m.concept), SKOS[m.relation], s)
 
     # -- derived -----------------------------------------------------------------
 

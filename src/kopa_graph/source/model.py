@@ -284,6 +284,7 @@ class LevelCode:
     note: str
     upstream: str
     loc: Location
+    dataset: str = "education-levels"  # the reference dataset that gives it
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,8 @@ class Registry:
     level_codes: dict[tuple[str, str], LevelCode] = field(default_factory=dict)
     theme_mappings: tuple[ConceptMapping, ...] = ()
     level_mappings: tuple[ConceptMapping, ...] = ()
+    type_codes: dict[tuple[str, str], LevelCode] = field(default_factory=dict)  # oppilaitostyyppi, …
+    type_mappings: tuple[ConceptMapping, ...] = ()  # organisation type → institution type
 
 
 

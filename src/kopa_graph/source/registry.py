@@ -28,6 +28,7 @@ from kopa_graph.source.model import (
 MAPPING_RELATIONS = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 THEME_MAPPINGS_FILE = "mappings/themes-yso.csv"
 LEVEL_MAPPINGS_FILE = "mappings/education-levels.csv"
+TYPE_MAPPINGS_FILE = "mappings/organisation-types.csv"
 
 
 def _upstream(row: dict[str, str]) -> str:
@@ -103,19 +104,35 @@ def read_registry(data_dir: Path, datasets: dict[str, ReferenceDataset], r: Fiel
         for loc, row in read_csv(path, ("uri", "label_fi", "label_sv", "label_en"), r):
             yso.setdefault(row["uri"], YsoConcept(row["uri"], {lang: row[f"label_{lang}"] for lang in LANGUAGES
                                                                if row[f"label_{lang}"]}, loc))
-    level_codes: dict[tuple[str, str], LevelCode] = {}
-    if path := file("education-levels"):
-        for loc, row in read_csv(path, ("classification", "code", "label_fi", "label_sv", "label_en", "note"), r):
-            if not row["code"]:
-                continue  # a gap the file records: nothing to link
-            key = (row["classification"].split()[0], row["code"])
-            labels = {lang: row[f"label_{lang}"] for lang in LANGUAGES if row[f"label_{lang}"]}
-            level_codes.setdefault(key, LevelCode(key[0], row["classification"], row["code"], labels, row["note"],
-                                                  _upstream(row), loc))
+    level_codes = _codes(file("education-levels"), "education-levels", r)
+    type_codes = _codes(file("institution-types"), "institution-types", r)
+    columns = ("relation", "classification", "code", "note")
+    level_mappings = _mappings(data_dir / LEVEL_MAPPINGS_FILE, ("level", *columns), r)
+    type_mappings = _mappings(data_dir / TYPE_MAPPINGS_FILE, ("type", *columns), r)
+    for mappings, codes, dataset in ((level_mappings, level_codes, "education-levels"),
+                                     (type_mappings, type_codes, "institution-types")):
+        for m in mappings:
+            if tuple(m.target.split(" ", 1)) not in codes:
+                r.problem(m.loc, "code", f"the code {m.target!r} is not in the reference dataset {dataset!r}",
+                          "map to a classification and code the dataset's file lists (data/reference/datasets.yaml)")
     return Registry(tuple(changes), tuple(region_changes), tuple(identifiers), yso, level_codes,
                     _mappings(data_dir / THEME_MAPPINGS_FILE, ("theme", "relation", "yso", "note"), r),
-                    _mappings(data_dir / LEVEL_MAPPINGS_FILE, ("level", "relation", "classification", "code", "note"),
-                              r))
+                    level_mappings, type_codes, type_mappings)
+
+
+def _codes(path: Path | None, dataset: str, r: FieldReader) -> dict[tuple[str, str], LevelCode]:
+    """The codes of a classification file (education_levels.csv, institution_types.csv), by (list, code)."""
+    codes: dict[tuple[str, str], LevelCode] = {}
+    if path is None:
+        return codes
+    for loc, row in read_csv(path, ("classification", "code", "label_fi", "label_sv", "label_en", "note"), r):
+        if not row["code"]:
+            continue  # a gap the file records: nothing to link
+        key = (row["classification"].split()[0], row["code"])
+        labels = {lang: row[f"label_{lang}"] for lang in LANGUAGES if row[f"label_{lang}"]}
+        codes.setdefault(key, LevelCode(key[0], row["classification"], row["code"], labels, row["note"],
+                                        _upstream(row), loc, dataset))
+    return codes
 
 
 def _mappings(path: Path, columns: tuple[str, ...], r: FieldReader) -> tuple[ConceptMapping, ...]:
