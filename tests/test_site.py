@@ -420,3 +420,31 @@ def test_every_language_file_has_the_same_messages() -> None:
             assert all(isinstance(v, str) and v.strip() for v in messages(lang)[section].values()), (lang, section)
     with pytest.raises(ValueError, match="no messages in 'de'"):
         messages("de")
+
+
+def test_every_triple_of_the_dump_is_in_a_resource_document_and_links_lead_from_a_pilot_to_its_members(
+        site: Path) -> None:
+    """Issue 15: a resource's document carries the triples about it, the triples that link its neighbours to it
+    and the triples about a neighbour that has no document of its own (a code-list entry, a YSO concept), so
+    that no triple of the dump is in no document, and following links from a pilot reaches its members."""
+    from rdflib import Graph, URIRef
+
+    from kopa_graph.rdfio.namespaces import ORG
+
+    dump = Graph().parse(site / "download" / "kopa.nt", format="nt")
+    documents = Graph()
+    for path in sorted((site / "doc").rglob("*.nt")):
+        documents.parse(path, format="nt")
+    missing = [t for t in dump if t not in documents]
+    assert missing == [], f"{len(missing)} triples of the dump are in no resource document, e.g. {missing[:3]}"
+
+    def doc(iri: URIRef) -> Graph:
+        return Graph().parse(site / "doc" / f"{str(iri).split('/id/', 1)[1]}.nt", format="nt")
+
+    pilot = URIRef("https://w3id.org/kopa/id/pilot/alfa")
+    memberships = set(doc(pilot).subjects(ORG.organization, pilot))
+    assert memberships, "the pilot's document names its memberships"
+    members = {m for ms in memberships for m in doc(ms).objects(ms, ORG.member)}
+    assert URIRef("https://w3id.org/kopa/id/municipality/005") in members
+    for member in members:  # and back: the member's document reaches the membership
+        assert set(doc(member).objects(member, ORG.hasMembership)) & memberships

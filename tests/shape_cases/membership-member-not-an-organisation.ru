@@ -2,4 +2,6 @@
 # expect: kopash:Membership-member <membership/beta/403>
 DELETE WHERE { <membership/beta/403> org:member ?m }
 ;
-INSERT DATA { <membership/beta/403> org:member <person/p002> }
+DELETE WHERE { ?o org:hasMembership <membership/beta/403> }
+;
+INSERT DATA { <membership/beta/403> org:member <person/p002> . <person/p002> org:hasMembership <membership/beta/403> }

@@ -166,6 +166,7 @@ class _Builder:
             org = self.data.organisations[m.organisation]
             ms = self.subject(self.iri.membership(p.id, org), m.loc, ORG.Membership)
             self.add(ms, ORG.member, self.iri.organisation(org))
+            self.add(self.iri.organisation(org), ORG.hasMembership, ms)  # the member reaches it too
             self.add(ms, ORG.organization, s)
             self.add(ms, ORG.role, self.concept(ROLES, m.role))
             for page in p.pages:
@@ -252,6 +253,7 @@ class _Builder:
             org = self.data.organisations[m.organisation]
             ms = self.subject(self.iri.membership(pilot.id, org), m.loc, ORG.Membership)
             self.add(ms, ORG.member, self.iri.organisation(org))
+            self.add(self.iri.organisation(org), ORG.hasMembership, ms)  # the member reaches it too
             self.add(ms, ORG.organization, s)
             self.add(ms, ORG.role, self.concept(ROLES, PARTICIPANT))
             if m.role:

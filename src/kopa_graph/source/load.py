@@ -19,6 +19,7 @@ from kopa_graph.languages import LANGUAGES
 from kopa_graph.rdfio.namespaces import IDENTIFIER_DATATYPES
 from kopa_graph.source import crosscheck
 from kopa_graph.source.csvfile import read_csv
+from kopa_graph.source.datasets import read_datasets
 from kopa_graph.source.fields import FieldReader
 from kopa_graph.source.glossary import read_glossary
 from kopa_graph.source.model import (
@@ -78,7 +79,7 @@ def load_source_data(data_dir: Path, article_facts: bool = True) -> SourceData:
     if r.problems:  # structure broken: the cross-checks would only repeat it
         raise SourceDataError(r.problems)
     project, article, published = _read_project(files[PROJECT_FILE], r)
-    datasets = _read_datasets(files[DATASETS_FILE], r)
+    datasets = read_datasets(files[DATASETS_FILE], r)
     organisations = _read_organisations(files[ORGANISATIONS_FILE], r)
     pilots = _read_pilots(files[PILOTS_FILE], r) if article_facts else ()
     claims = _read_claims(files[CLAIMS_FILE], r) if article_facts else ()
@@ -204,45 +205,6 @@ def _read_published(doc: YMap, r: FieldReader) -> PublishedDataset:
 
 
 _NO_DAY = datetime.date.min  # stands in for a day that is missing or malformed (the problem is reported)
-
-
-def _read_datasets(doc: YMap, r: FieldReader) -> dict[str, ReferenceDataset]:
-    out: dict[str, ReferenceDataset] = {}
-    r.keys(doc, "", ["datasets"])
-    for item in r.items(doc.get("datasets"), doc.loc_of("datasets"), "datasets"):
-        d = r.mapping(item, doc.loc_of("datasets"), "datasets[]")
-        if d is None or not r.keys(d, "dataset", ["id", "file", "title", "licence", "rights", "sources"],
-                                   ["classification", "valid"]):
-            continue
-        valid = r.mapping(d["valid"], d.loc_of("valid"), "dataset.valid") if "valid" in d else None
-        if valid is not None and not r.keys(valid, "dataset.valid", ["from", "note"], ["to"]):
-            valid = None
-        ds = ReferenceDataset(
-            id=r.slug(d, "id", "dataset"), file=r.text(d, "file", "dataset"),
-            titles=(r.lang_text(d, "title", "dataset", required=("en",)) if isinstance(d.get("title"), dict)
-                    else {"en": r.text(d, "title", "dataset")}),
-            licence=r.text(d, "licence", "dataset"), rights=r.text(d, "rights", "dataset"),
-            sources=r.text_list(d, "sources", "dataset"), loc=d.loc,
-            classification=r.text(d, "classification", "dataset", required=False) or None,
-            valid_from=_day(valid, "from", r) if valid else "", valid_to=_day(valid, "to", r) if valid else "",
-            validity_note=r.text(valid, "note", "dataset.valid") if valid else "",
-        )
-        if ds.id in out:
-            r.problem(d.loc_of("id"), "dataset.id", f"duplicate identifier {ds.id!r}", "give each dataset its own id")
-        out[ds.id] = ds
-    return out
-
-
-def _day(m: YMap, key: str, r: FieldReader) -> str:
-    """A day written YYYY-MM-DD (YAML reads an unquoted one as a date)."""
-    if key not in m:
-        return ""
-    value = m[key]
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        r.problem(m.loc_of(key), f"dataset.valid.{key}", f"{text!r} is not a day", "write it YYYY-MM-DD")
-        return ""
-    return text
 
 
 def _read_organisations(doc: YMap, r: FieldReader) -> dict[str, Organisation]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
 
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
@@ -104,10 +105,33 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     return len(resources)
 
 
-def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str) -> None:
+def document(g: Graph, iri: URIRef, id_base: str) -> Graph:
+    """The published document of ``iri``: the triples about it, the triples that link its neighbours to it,
+    and the triples about each neighbour that has no document of its own (an IRI outside ``id_base``, such as
+    a code-list entry, a YSO concept or Opintopolku's code, or a blank node): every triple of the dump is in
+    the document of a resource it is about or links to, so following links from a pilot reaches its members
+    (``tests/test_site.py`` holds it)."""
+    def outside(node: Node) -> bool:
+        return isinstance(node, BNode) or (isinstance(node, URIRef) and not str(node).startswith(id_base))
+
     desc = Graph(bind_namespaces="none")
-    for p, o in site.graph.predicate_objects(iri):
+    neighbours = set()
+    for p, o in g.predicate_objects(iri):
         desc.add((iri, p, o))
+        if outside(o):
+            neighbours.add(o)
+    for s, p in g.subject_predicates(iri):
+        desc.add((s, p, iri))
+        if outside(s):
+            neighbours.add(s)
+    for n in neighbours:
+        for p, o in g.predicate_objects(n):
+            desc.add((n, p, o))
+    return desc
+
+
+def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str) -> None:
+    desc = document(site.graph, iri, id_base)
     stem = path.rsplit("/", 1)[-1]
     for ext, fmt, _ in RDF_FORMATS:
         w.put(f"{path}.{ext}", serialize(desc, fmt, prefixes, id_base))
