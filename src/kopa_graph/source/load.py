@@ -117,7 +117,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
         for item in r.items(doc["concepts"], doc.loc_of("concepts"), "concepts"):
             c = r.mapping(item, doc.loc_of("concepts"), "concepts[]")
             if c is None or not r.keys(c, "concept", ["id", "label", "definition"],
-                                       ["alt_labels", "broader", "org_class", "agency"]):
+                                       ["alt_labels", "broader", "org_class", "agency", "education"]):
                 continue
             cid = r.slug(c, "id", "concept")
             if cid in concepts:
@@ -133,6 +133,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
                 broader=r.slug_list(c, "broader", f"concept {cid}"),
                 org_class=r.text(c, "org_class", f"concept {cid}", required=False) or None,
                 agency=r.lang_text(c, "agency", f"concept {cid}"),
+                education=r.text(c, "education", f"concept {cid}", required=False) or None,
             )
         if scheme_id in schemes:
             r.problem(head.loc_of("id"), "scheme.id", f"scheme {scheme_id!r} is defined twice",
