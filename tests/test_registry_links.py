@@ -214,9 +214,11 @@ def test_link_report_and_strict() -> None:
     assert "line 11: 'Vindala' → vimpeli (municipality 934 in kunta_1_20200101 (sv))" in out
     assert "organisations.csv:6: opintopolku-institution-oid 1.2.246.562.10.56082444961: the OID of the " \
            "institution 'Petäjä-opisto'" in out
-    assert "  vuoksi (Koulutuskuntayhtymä Vuoksi)" in out
+    assert "  vuoksi (Koulutuskuntayhtymä Vuoksi): joint-authority-for-education; organisations.yaml:" in out
+    assert "  evijarvi (Evijärvi, kuntanumero 052): municipality; organisations.yaml:" in out
     assert "flexible-education-models (flexibla utbildningsmodeller)\n" in out
-    assert "Unresolved: 25." in out
+    assert "  Municipalities without a Business ID: 16\n" in out
+    assert "Unresolved: 55." in out
     assert runner.invoke(main, ["link", "--strict"]).exit_code == 1
 
 
