@@ -193,3 +193,10 @@ def test_bad_data_exits_2_with_place_and_fix(small_copy: Path) -> None:
 def test_an_unknown_format_is_a_usage_error() -> None:
     result = _link("--format", "xml")
     assert result.exit_code == 2 and "'xml' is not one of 'text', 'json'" in result.stderr
+
+
+def test_the_readme_shows_the_real_summary() -> None:
+    text = _link("--report").stdout
+    summary = text[text.index("Unresolved, by kind:"):].rstrip("\n")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"```\n{summary}\n```" in readme, f"README's link summary is out of date; paste:\n{summary}"
