@@ -128,6 +128,30 @@ def test_business_ids_and_oids_with_scheme_agency_and_source(shipped_built: Buil
     assert (_u("organisation/sasky"), ADMS.identifier, oid) in g
 
 
+def test_the_oids_research_found_are_attached_with_their_sources(shipped_built: BuiltGraph) -> None:
+    """Issue 15: Gradia's and Lappia's Opintopolku OIDs (docs/notes/issue-15-identifiers-found.csv) are in
+    organisations.csv and attached to them, each citing where it was read: Lappia's the file at its commit;
+    Gradia's, whose commit is not pinned, the repository, and its note says so. Ammattiopisto Lappia's
+    institution OID stays a record not attached: the institution is not an organisation of the graph."""
+    g = shipped_built.graph
+    gradia = _u("identifier/opintopolku-organisation-oid/1.2.246.562.10.48442622063")
+    lappia = _u("identifier/opintopolku-organisation-oid/1.2.246.562.10.41253773158")
+    assert (_u("organisation/gradia"), ADMS.identifier, gradia) in g
+    assert (_u("organisation/lappia"), ADMS.identifier, lappia) in g
+    assert set(g.objects(gradia, DCTERMS.source)) == {URIRef("https://github.com/CSCfi/-kuja-frontend")}
+    assert "source commit not pinned" in str(g.value(gradia, SKOS.scopeNote))
+    assert set(g.objects(lappia, DCTERMS.source)) == {URIRef(
+        "https://github.com/Opetushallitus/ovara-virkailija/blob/dd24a10f2e1bae6c69d8208ecab53653c2c0f8e6/"
+        "ovara-backend/src/test/scala/fi/oph/ovara/backend/utils/OrganisaatioUtilsSpec.scala")}
+    assert not [s for s, _, o in g if "93483820481" in str(s) + str(o)]
+    report = json.loads(CliRunner().invoke(main, ["link", "--format", "json"]).stdout)
+    [record] = [r for r in report["unattached"] if r["value"] == "1.2.246.562.10.93483820481"]
+    assert record["scheme"] == "opintopolku-institution-oid" and record["holder"] is None
+    assert record["reason"] == ("the OID of the institution 'Ammattiopisto Lappia' of 'Kemi-Tornionlaakson "
+                                "koulutuskuntayhtymä Lappia', which is not in the graph")
+    assert not {"gradia", "lappia"} & {r["organisation"] for r in report["education_without_oid"]}
+
+
 def test_an_oid_without_its_check_digit_is_not_published(shipped_built: BuiltGraph) -> None:
     """Pieksämäki's OID as the source gave it (1.2.246.562.10.91246271840) fails the Luhn check digit that
     Opintopolku's generator gives every organisation OID: the reference file leaves it out, says why, and
@@ -247,11 +271,13 @@ def test_link_report_and_strict() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "line 11: 'Vindala' → vimpeli (municipality 934 in kunta_1_20200101 (sv))" in out
-    assert "organisations.csv:6: opintopolku-institution-oid 1.2.246.562.10.56082444961: the OID of the " \
-           "institution 'Petäjä-opisto'" in out
-    assert "  vuoksi (Koulutuskuntayhtymä Vuoksi)" in out
+    assert "reference/organisations.csv:7: opintopolku-institution-oid 1.2.246.562.10.56082444961: the OID of " \
+           "the institution 'Petäjä-opisto'" in out
+    assert "  vuoksi (Koulutuskuntayhtymä Vuoksi): joint-authority-for-education; organisations.yaml:" in out
+    assert "  evijarvi (Evijärvi, kuntanumero 052): municipality; organisations.yaml:" in out
     assert "flexible-education-models (flexibla utbildningsmodeller)\n" in out
-    assert "Unresolved: 25." in out
+    assert "  Municipalities without a Business ID: 16\n" in out
+    assert "Unresolved: 54." in out
     assert runner.invoke(main, ["link", "--strict"]).exit_code == 1
 
 

@@ -136,23 +136,29 @@ def ingest(ctx: click.Context, article: Path, data_dir: Path | None, out_dir: Pa
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of source data [default: the shipped data/].")
 @click.option("--report", "show", is_flag=True, help="Print the report (the default; kept for clarity).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="For reading (text) or for programs (json: a list of records per section, and the "
+                   "unresolved count of each kind).")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is unresolved.")
-def link(data_dir: Path | None, show: bool, strict: bool) -> None:
+def link(data_dir: Path | None, show: bool, fmt: str, strict: bool) -> None:
     """Report how the graph links to the national registries.
 
     Which names resolved to which official entries and by which rule, which
     reference records could not be attached, which organisations lack
-    identifiers, which themes lack an exact or close YSO match. Exit 0, or 1
-    with --strict when anything is unresolved.
+    identifiers, which education providers and institutions lack an
+    Opintopolku OID, which municipalities lack a Business ID, which themes
+    lack an exact or close YSO match; and how many of each are unresolved.
+    Exit 0, or 1 with --strict when anything is unresolved; 2 when the data
+    cannot be read.
     """
-    from kopa_graph.reports.links import link_report, render
+    from kopa_graph.reports.links import link_report, render, render_json
     from kopa_graph.resources import default_data_dir
     from kopa_graph.source.load import load_source_data
 
     with _errors():
         folder = data_dir or default_data_dir()
         report = link_report(load_source_data(folder), folder)
-        click.echo(render(report))
+        click.echo(render_json(report) if fmt == "json" else render(report), nl=fmt != "json")
         if strict and report.unresolved:
             sys.exit(1)
 

@@ -11,6 +11,7 @@ from kopa_graph.errors import Location
 from kopa_graph.source.fields import FieldReader, did_you_mean
 from kopa_graph.source.model import (
     COUNTABLE_CLASSES,
+    EDUCATION_ROLES,
     LEVELS,
     ORG_CLASSES,
     ORG_TYPES,
@@ -84,6 +85,14 @@ def _check_schemes(data: SourceData, r: FieldReader) -> None:
             elif scheme.id != ORG_TYPES and concept.org_class:
                 r.problem(concept.loc, f"concept {concept.id}.org_class",
                           "only organisation types have an org_class", "remove it")
+            if concept.education and scheme.id != ORG_TYPES:
+                r.problem(concept.loc, f"concept {concept.id}.education",
+                          "only organisation types say whether their organisations provide education", "remove it")
+            elif concept.education and concept.education not in EDUCATION_ROLES:
+                r.problem(concept.loc, f"concept {concept.id}.education",
+                          f"must be one of {', '.join(EDUCATION_ROLES)}, found {concept.education!r}",
+                          "write 'provider' for a type whose organisations provide education (an education "
+                          "provider), 'institution' for a type of educational institution, or leave the field out")
         _check_cycles(scheme.id, {c.id: c.broader for c in scheme.concepts.values()},
                       {c.id: c.loc for c in scheme.concepts.values()}, r)
 

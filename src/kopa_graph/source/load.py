@@ -121,7 +121,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
         for item in r.items(doc["concepts"], doc.loc_of("concepts"), "concepts"):
             c = r.mapping(item, doc.loc_of("concepts"), "concepts[]")
             if c is None or not r.keys(c, "concept", ["id", "label", "definition"],
-                                       ["alt_labels", "broader", "org_class", "agency", "datatype"]):
+                                       ["alt_labels", "broader", "org_class", "agency", "datatype", "education"]):
                 continue
             cid = r.slug(c, "id", "concept")
             if cid in concepts:
@@ -138,6 +138,7 @@ def _read_schemes(folder: Path, r: FieldReader) -> dict[str, Scheme]:
                 org_class=r.text(c, "org_class", f"concept {cid}", required=False) or None,
                 agency=r.lang_text(c, "agency", f"concept {cid}"),
                 datatype=r.text(c, "datatype", f"concept {cid}", required=False) or None,
+                education=r.text(c, "education", f"concept {cid}", required=False) or None,
             )
         for concept in concepts.values():
             if concept.datatype and concept.datatype not in IDENTIFIER_DATATYPES:

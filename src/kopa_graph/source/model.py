@@ -30,6 +30,11 @@ COUNTABLE_CLASSES = ("Pilot",)
 #: W3C ORG classes an organisation type may give its members (``org_class``).
 ORG_CLASSES = ("FormalOrganization", "OrganizationalUnit", "Organization")
 
+#: What an organisation type says about education (``education``): its organisations provide education (in
+#: Opintopolku's organisation service an education provider, with an organisation OID) or are educational
+#: institutions (with an institution OID).
+EDUCATION_ROLES = ("provider", "institution")
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -43,6 +48,7 @@ class Concept:
     agency: LangText = field(default_factory=dict)
     #: For an identifier scheme: the kopa datatype (ontology/kopa.ttl) of its values' skos:notation.
     datatype: str | None = None
+    education: str | None = None  # organisation types: one of EDUCATION_ROLES, or none
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,13 @@ TYPE_MAPPINGS_FILE = "mappings/organisation-types.csv"
 
 
 def _upstream(row: dict[str, str]) -> str:
+    """The public file a row was read from: the file at its commit, or, when the row pins no commit (its note
+    says so), the repository: no version of the file is cited that may not hold the value."""
     repo, path, commit = row.get("source_repository", ""), row.get("source_path", ""), row.get("source_commit", "")
-    if re.fullmatch(r"[\w.-]+/[\w.-]+", repo) and path and re.fullmatch(r"[0-9a-f]{40}", commit):
-        return f"https://github.com/{repo}/blob/{commit}/{path}"
+    if re.fullmatch(r"[\w.-]+/[\w.-]+", repo) and path:
+        if re.fullmatch(r"[0-9a-f]{40}", commit):
+            return f"https://github.com/{repo}/blob/{commit}/{path}"
+        return f"https://github.com/{repo}"
     return ""
 
 
