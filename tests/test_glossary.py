@@ -90,3 +90,23 @@ def test_every_pilot_and_title_of_the_shipped_data_has_its_forms() -> None:
     titles = {t for p in data.pilots for c in p.contacts for t in c.titles}
     assert titles <= set(data.glossary.titles)
     assert set(data.glossary.claims) == {c.id for c in data.claims}
+
+
+def test_docs_glossary_lists_every_translated_term(update_golden: bool) -> None:
+    """docs/glossary.md is the data's glossary as it is (a golden file: missing or stale, it fails)."""
+    from kopa_graph.source.glossarydoc import glossary_markdown
+
+    data = load_source_data(ROOT / "data")
+    text = glossary_markdown(data, ROOT)
+    path = ROOT / "docs" / "glossary.md"
+    if update_golden:
+        path.write_text(text, encoding="utf-8")
+        pytest.skip(f"rewrote {path}")
+    assert path.exists(), "docs/glossary.md is missing: run pytest --update-golden"
+    assert path.read_text(encoding="utf-8") == text, "docs/glossary.md is out of step: run pytest --update-golden"
+    # every pilot, title and vocabulary concept is in it, with the place to correct it
+    for p in data.pilots:
+        assert f"| {p.name} |" in text
+    assert "| bildningsdirektör | sivistysjohtaja | director of education | translated | `data/glossary.yaml:" in text
+    assert "| Södra Savolax | Etelä-Savo | South Savo | official | `data/glossary.yaml:" in text
+    assert "`data/vocabularies/themes.yaml:" in text

@@ -143,7 +143,8 @@ _COMMIT = "d4d20802341e6a0434ad17f84ca4195fa47501fd"
 
 @pytest.mark.parametrize(("kind", "file", "row", "resolved"), [
     ("municipalities_without_business_id", "municipality_business_ids.csv",
-     f"403,Lappajärvi,1234569-8,,,,2020-01-01,CSCfi/antero,test.sql,{_COMMIT},test fixture,TEST FIXTURE: a made-up Business ID",
+     f"403,Lappajärvi,1234569-8,,,,2020-01-01,CSCfi/antero,test.sql,{_COMMIT},test fixture,"
+     "TEST FIXTURE: a made-up Business ID",
      "lappajarvi"),
     ("education_without_oid", "organisations.csv",
      f"Järviseudun koulutuskuntayhtymä,opintopolku-organisaatio-oid,1.2.246.562.10.{_luhn('1234567890')},test fixture,"
