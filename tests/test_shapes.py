@@ -271,3 +271,47 @@ def test_range_constraints_compare_values_as_pyshacl_does(word: str, bound: str)
         v = next(data.objects(None, URIRef("http://ex/p")))
         assert (compare(v, limit) in want) == pyshacl.validate(data, shacl_graph=shapes)[0], (word, bound, value)
     assert compare(Literal("x", datatype=XSD.integer), Literal(5)) is None
+
+
+def test_jena_shacl_agrees_on_the_data_and_every_case(small_built: BuiltGraph, shipped_built: BuiltGraph,
+                                                      shapes: Graph, ontology: Graph, tmp_path: Path) -> None:
+    """Apache Jena's SHACL engine (Debian's libapache-jena-java), run on every shape case in one JVM
+    (tests/jena/ShaclCheck.java), reports exactly the (shape, focus) pairs each case expects, and nothing on the
+    shipped data, the conforming fixture and the valid cases: kopa-graph, pySHACL and Jena agree."""
+    import shutil
+    import subprocess
+
+    from conftest import jena_classpath, need_peer
+
+    classpath = jena_classpath(tmp_path)
+    need_peer(classpath is not None and shutil.which("javac") is not None,
+              "Apache Jena's SHACL and a Java compiler (JDK)",
+              "apt-get install libapache-jena-java default-jdk-headless")
+    assert classpath is not None
+    shapes_file = tmp_path / "shapes.ttl"
+    shapes.serialize(shapes_file, format="turtle")
+    expected: dict[str, set[tuple[str, str]]] = {}
+    files = []
+    graphs = [("shipped", shipped_built.graph + _description(shipped_built.graph)),
+              ("fixture", small_built.graph + _description(small_built.graph))]
+    graphs += [(case.stem, _apply(small_built, case)) for case in _cases("invalid") + _cases("valid")]
+    for name, g in graphs:
+        path = tmp_path / f"{name}.nt"
+        (g + ontology).serialize(path, format="nt", encoding="utf-8")
+        files.append(str(path))
+        case = CASES / f"{name}.ru"
+        expected[str(path)] = {(str(_shape(s)), str(_focus(f))) for s, f in _parse_header(case, "expect")} \
+            if case.exists() else set()
+    run = subprocess.run(["java", "-cp", classpath, str(Path(__file__).parent / "jena" / "ShaclCheck.java"),
+                          str(shapes_file), *files], capture_output=True, text=True, timeout=900, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    found: dict[str, set[tuple[str, str]]] = {f: set() for f in files}
+    answered = set()
+    for line in run.stdout.splitlines():
+        parts = line.split("\t")
+        answered.add(parts[0])
+        if parts[1] != "conforms":
+            found[parts[0]].add((parts[1], parts[2]))
+    assert answered == set(files), "Jena did not answer for every file"
+    differ = {Path(f).stem: (sorted(found[f]), sorted(expected[f])) for f in files if found[f] != expected[f]}
+    assert not differ, "\n".join(f"{n}: Jena {j}, expected {e}" for n, (j, e) in sorted(differ.items()))
