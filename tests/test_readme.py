@@ -60,6 +60,15 @@ def test_readme_build_output_is_the_real_one(shipped_built: BuiltGraph) -> None:
     assert f"Built {len(shipped_built.graph)} triples; conforms to the shapes." in README
 
 
+def test_readme_site_output_is_the_real_one(tmp_path: Path) -> None:
+    """The page and resource counts of the README's `kopa-graph site` example are today's (they were stale)."""
+    result = CliRunner().invoke(main, ["site", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    said = re.search(r"Wrote (\d+) pages for (\d+) resources to site\.", README)
+    real = re.search(r"Wrote (\d+) pages for (\d+) resources to ", result.stdout)
+    assert said and real and said.groups() == real.groups(), (said and said.group(0), result.stdout)
+
+
 def test_security_md_names_tests_that_exist() -> None:
     """SECURITY.md says which test holds each promise: every test it names must exist."""
     text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")

@@ -378,6 +378,17 @@ def test_a_merger_is_linked_from_every_organisation_it_names(shipped_built: Buil
         assert (org, ORG.changedBy, event) in g
     assert (_u("municipality/214"), ORG.resultedFrom, event) in g
     assert URIRef("https://finlex.fi/fi/laki/alkup/2020/20200443") in set(g.objects(event, DCTERMS.source))
+    # the 2025 merger of Pertunmaa into Mäntyharju: neither is a pilot's organisation; both are in the graph for
+    # the event, which links to them and they to it
+    event = _u("change/588-2025-01-01")
+    assert (event, DCTERMS.date, Literal("2025-01-01", datatype=XSD.date)) in g
+    assert set(g.objects(event, ORG.originalOrganization)) == {_u("municipality/588"), _u("municipality/507")}
+    assert set(g.objects(event, ORG.resultingOrganization)) == {_u("municipality/507")}
+    for org in (_u("municipality/588"), _u("municipality/507")):
+        assert (org, ORG.changedBy, event) in g
+    assert (_u("municipality/507"), ORG.resultedFrom, event) in g
+    assert URIRef("https://pertunmaa.fi/valtioneuvosto-vahvisti-mantyharjun-ja-pertunmaan-kuntaliitoksen/") in \
+        set(g.objects(event, DCTERMS.source))
 
 
 def test_every_classification_says_when_it_is_in_force(shipped_built: BuiltGraph) -> None:

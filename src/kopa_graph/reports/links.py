@@ -220,11 +220,22 @@ def link_report(data: SourceData, data_dir: Path) -> LinkReport:
                                org.loc.line, education, org.part_of, org.municipality_code)
 
     all_schemes = tuple(dict.fromkeys(SCHEMES.values()))
+    # the pilots' organisations: members, contacts' employers and the organisations they are part of (the
+    # municipalities of a merger recorded only for its change event are not asked for registry identifiers)
+    in_pilots = {m.organisation for p in data.pilots for m in p.members} | \
+        {c.organisation for p in data.pilots for c in p.contacts}
+    for oid in list(in_pilots):
+        while (parent := data.organisations[oid].part_of if oid in data.organisations else None) is not None \
+                and parent not in in_pilots:
+            in_pilots.add(parent)
+            oid = parent
     for org in sorted(data.organisations.values(), key=lambda o: o.id):
         schemes = held.get(org.id, set())
         if not schemes and not org.municipality_code:
             report.without_identifiers.append(gap(org, all_schemes, "no identifier record is attached to it and it "
                                                                     "has no kuntanumero"))
+        if org.id not in in_pilots:
+            continue
         role = education_role(data, org.type)
         if role and not schemes & set(OPINTOPOLKU_SCHEMES):
             report.education_without_oid.append(gap(
