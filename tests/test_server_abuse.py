@@ -456,7 +456,9 @@ def test_jena_rsparql_posts_a_query_and_gets_the_answer(served: tuple[str, subpr
               "apt-get install libapache-jena-java default-jre-headless")
     assert classpath is not None
     query = tmp_path / "long.rq"
-    query.write_text('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER (?o != "' + "x" * 3000 + '") }',
+    # sameTerm, not !=: != on a literal of a datatype the engine does not know (kopa:BusinessId) is an error,
+    # which would filter the identifiers out of the count
+    query.write_text('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER (!sameTerm(?o, "' + "x" * 3000 + '")) }',
                      encoding="utf-8")
 
     def rsparql(url: str) -> subprocess.CompletedProcess[str]:

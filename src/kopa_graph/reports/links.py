@@ -220,15 +220,7 @@ def link_report(data: SourceData, data_dir: Path) -> LinkReport:
                                org.loc.line, education, org.part_of, org.municipality_code)
 
     all_schemes = tuple(dict.fromkeys(SCHEMES.values()))
-    # the pilots' organisations: members, contacts' employers and the organisations they are part of (the
-    # municipalities of a merger recorded only for its change event are not asked for registry identifiers)
-    in_pilots = {m.organisation for p in data.pilots for m in p.members} | \
-        {c.organisation for p in data.pilots for c in p.contacts}
-    for oid in list(in_pilots):
-        while (parent := data.organisations[oid].part_of if oid in data.organisations else None) is not None \
-                and parent not in in_pilots:
-            in_pilots.add(parent)
-            oid = parent
+    in_pilots = _pilot_organisations(data)
     for org in sorted(data.organisations.values(), key=lambda o: o.id):
         schemes = held.get(org.id, set())
         if not schemes and not org.municipality_code:
@@ -250,6 +242,19 @@ def link_report(data: SourceData, data_dir: Path) -> LinkReport:
     _matches(report.levels_without_code, data, LEVELS, {(m.concept, m.relation) for m in data.registry.level_mappings},
              data_dir)
     return report
+
+
+def _pilot_organisations(data: SourceData) -> set[str]:
+    """The pilots' organisations: members, contacts' employers and the organisations they are part of (the
+    municipalities of a merger recorded only for its change event are not asked for registry identifiers)."""
+    out = {m.organisation for p in data.pilots for m in p.members} | \
+        {c.organisation for p in data.pilots for c in p.contacts}
+    for oid in list(out):
+        while (parent := data.organisations[oid].part_of if oid in data.organisations else None) is not None \
+                and parent not in out:
+            out.add(parent)
+            oid = parent
+    return out
 
 
 def _matches(out: list[ConceptGap], data: SourceData, scheme: str, mapped: set[tuple[str, str]],
