@@ -51,6 +51,10 @@ class RegistryLinker:
         self.g, self.iri, self.data, self.add = g, iri, data, add
         self.dataset = iri.dataset
         self._areas: set[tuple[str, str]] = set()
+        #: the municipalities among the organisations, by code
+        self.by_code = {o.municipality_code: o for o in data.organisations.values() if o.municipality_code}
+        #: each reference dataset by its IRI (a scheme's source says which dataset gives its validity)
+        self._datasets = {iri.dataset(d.id): d for d in data.datasets.values()}
 
     def scheme_concept(self, scheme_id: str, concept_id: str) -> URIRef:
         return self.iri.concept(scheme_id, concept_id)
@@ -82,7 +86,7 @@ class RegistryLinker:
         self.add(s, SKOS.notation, Literal(notation))
         self._labels(s, SKOS.prefLabel, labels)
         self.add(s, DCTERMS.source, source)
-        ds = next((d for d in self.data.datasets.values() if self.dataset(d.id) == source), None)
+        ds = self._datasets.get(source)
         if ds is not None and ds.valid_from:
             # when the classification is in force; its version is the day in its id (kunta_1_20200101 …)
             self.add(s, OWL.versionInfo, Literal(notation.rsplit("_", 1)[-1]))
@@ -182,7 +186,7 @@ class RegistryLinker:
         return out
 
     def changes(self) -> None:
-        by_code = {o.municipality_code: o for o in self.data.organisations.values() if o.municipality_code}
+        by_code = self.by_code
         for ch in self.data.registry.changes:
             old, new = by_code.get(ch.code), by_code.get(ch.absorbed_by)
             if old is None or new is None:
@@ -318,7 +322,7 @@ class RegistryLinker:
             "municipality."),
             ["municipalities-2020", "municipalities-2026", "municipality-changes"])
         sites: dict[str, URIRef] = {}
-        by_code = {o.municipality_code: o for o in self.data.organisations.values() if o.municipality_code}
+        by_code = self.by_code
         for org in self.data.organisations.values():
             code = municipality_of(self.data, org.id)
             if code is None:

@@ -31,6 +31,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"did you mean {', '.join(repr(c) for c in near)}?" if near else ""
 
 
+#: The address of a public page, as a reference file or a YAML file gives one (pages:, evidence_url).
+PAGE_ADDRESS = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+
+
 class FieldReader:
     """Reads fields of YAML mappings into Python values, collecting problems."""
 

@@ -20,7 +20,7 @@ from kopa_graph.rdfio.namespaces import IDENTIFIER_DATATYPES
 from kopa_graph.source import crosscheck
 from kopa_graph.source.csvfile import read_csv
 from kopa_graph.source.datasets import read_datasets
-from kopa_graph.source.fields import FieldReader
+from kopa_graph.source.fields import PAGE_ADDRESS, FieldReader
 from kopa_graph.source.glossary import read_glossary
 from kopa_graph.source.model import (
     Alias,
@@ -247,7 +247,7 @@ def _pages(m: YMap, r: FieldReader, where: str) -> tuple[str, ...]:
     """The ``pages`` of ``m``: absolute http(s) addresses of public pages."""
     pages = r.text_list(m, "pages", where)
     for page in pages:
-        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", page):
+        if not PAGE_ADDRESS.fullmatch(page):
             r.problem(m.loc_of("pages"), f"{where}.pages", f"{page!r} is not the address of a public page",
                       "give the full address, starting with https:// or http://")
     return pages

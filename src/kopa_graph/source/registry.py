@@ -13,7 +13,7 @@ from pathlib import Path
 from kopa_graph.errors import Location
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.source.csvfile import read_csv
-from kopa_graph.source.fields import FieldReader
+from kopa_graph.source.fields import PAGE_ADDRESS, FieldReader
 from kopa_graph.source.model import (
     ConceptMapping,
     IdentifierRow,
@@ -43,7 +43,7 @@ def _upstream(row: dict[str, str]) -> str:
 
 
 def _url(text: str, loc: Location, r: FieldReader) -> str:
-    if text and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
+    if text and not PAGE_ADDRESS.fullmatch(text):
         r.problem(loc, "evidence_url", f"{text!r} is not the address of a public page",
                   "give the full address, starting with https:// or http://")
         return ""
