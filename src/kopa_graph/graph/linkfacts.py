@@ -217,7 +217,7 @@ class RegistryLinker:
         for ch in self.data.registry.region_changes:
             org = by_code.get(ch.code)
             if org is None:
-                continue  # the graph describes only the organisations the article names
+                continue  # a municipality the graph does not describe (organisations.yaml does not list it)
             e = self.iri.change(ch.code, ch.date)
             s = self.iri.organisation(org)
             self.add(e, RDF.type, ORG.ChangeEvent)
