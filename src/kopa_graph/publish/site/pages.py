@@ -154,6 +154,13 @@ def _value_of(site: Site, here: str, node: Node, lang: str) -> Value:
     return Value(str(node), bare=True)
 
 
+def named(site: Site, here: str, node: URIRef, by: Node, lang: str) -> Markup:
+    """``node`` linked as :func:`value` links it, but named by ``by``'s label (a registry's entry by the name
+    of its list: "Kunnat 2020")."""
+    text, tag = site.label(by, lang)
+    return _written(Value(text, tag, href(site, here, node, lang), note=_note(site, by, text, tag, lang)))
+
+
 def _note(site: Site, node: Node, text: str, tag: str | None, lang: str) -> str | None:
     """What a reader of a page in ``lang`` is told of a text in ``tag``: its language, where that is another,
     and that it is kopa-graph's translation, where it is one."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kopa_graph.publish.site.pages import VIEW, Site, value
+from kopa_graph.publish.site.pages import VIEW, Site, named, value
 from kopa_graph.publish.templating import Markup, fragment
 from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, KOPA, ORG, RDF, ROV, SCHEMA, SKOS
 from kopa_graph.rdfio.ntriples import term_key
@@ -115,7 +115,8 @@ def _identifiers(ctx: Context, org: URIRef) -> list[dict[str, object]]:
     g = ctx.site.graph
     return [{"scheme": ctx.show(g.value(i, DCTERMS.type)), "value": ctx.show(g.value(i, SKOS.notation)),
              "agency": ctx.show(_in_language(ctx, i, ADMS.schemeAgency)),
-             "pages": [ctx.show(r) for r in ctx.objects(i, DCTERMS.references)]}
+             "pages": [named(ctx.site, ctx.here, r, g.value(r, SKOS.inScheme) or r, ctx.lang)
+                       for r in ctx.objects(i, DCTERMS.references) if isinstance(r, URIRef)]}
             for i in ctx.objects(org, ADMS.identifier)]
 
 
