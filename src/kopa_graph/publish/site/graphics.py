@@ -58,7 +58,7 @@ def _network_svg(site: Site, lang: str) -> Markup:
     rows, y = [], 0.0
     for i, pilot in enumerate(_pilots(site)):
         y += 26
-        chips, x = [], 0.0
+        top, chips, x = y, [], 0.0
         for org in sorted(_members(site, pilot), key=lambda o: site.label(o, lang)[0].casefold()):
             label = _label(site, org, lang)
             w = text_width(label.text, 12) + 16
@@ -66,7 +66,7 @@ def _network_svg(site: Site, lang: str) -> Markup:
                 x, y = 0.0, y + 28
             chips.append({"x": x, "y": y + 6, "w": w, "label": label})
             x += w + 6
-        rows.append({"colour": i, "y": y, "label": _label(site, pilot, lang), "chips": chips})
+        rows.append({"colour": i, "y": top, "label": _label(site, pilot, lang), "chips": chips})
         y += 28 + 10
     desc = "; ".join(f"{site.label(p, lang)[0]}: " + ", ".join(site.label(o, lang)[0] for o in _members(site, p))
                      for p in _pilots(site))
