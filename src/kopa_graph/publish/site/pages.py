@@ -21,10 +21,11 @@ from kopa_graph.publish.conneg import CSP_PAGE
 from kopa_graph.publish.site.messages import messages
 from kopa_graph.publish.templating import Markup, fragment, macro, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
-from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
+from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 from kopa_graph.rdfio.ntriples import term_key
 
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
+VCARD_FN = URIRef("http://www.w3.org/2006/vcard/ns#fn")
 
 LANG_NAMES = {lang: messages(lang)["language_name"] for lang in LANGUAGES}
 UI = {lang: messages(lang)["page"] for lang in LANGUAGES}
@@ -83,13 +84,29 @@ class Site:
     def _fallback(self, node: URIRef, lang: str) -> tuple[str, str | None]:
         """Resources without a label are named by what they say: a name, the words as written, a code."""
         g = self.graph
-        for p in (FOAF_NAME, KOPA.asWritten, SCHEMA.text, SKOS.notation):
+        for p in (FOAF_NAME, VCARD_FN, KOPA.asWritten, SCHEMA.text, SKOS.notation):
             value = g.value(node, p)
             if isinstance(value, Literal):
                 return str(value), value.language
         member, in_ = g.value(node, ORG.member), g.value(node, ORG.organization)
         if member is not None and in_ is not None:
             return f"{self.label(member, lang)[0]} – {self.label(in_, lang)[0]}", None
+        start, end = g.value(node, DCAT.startDate), g.value(node, DCAT.endDate)
+        if start is not None:  # a period: "2020 – 2021"
+            return f"{start} – {end if end is not None else ''}".strip(), None
+        part = g.value(node, VOID["class"]) or g.value(node, VOID.property)
+        if part is not None:  # a partition of the dataset is named by its class or property
+            return self.label(part, lang)
+        holder = g.value(predicate=ORG.hasSite, object=node)
+        if holder is not None:  # an organisation's site: "Otavia: site"
+            return f"{self.label(holder, lang)[0]}: {self.label(ORG.Site, lang)[0]}", None
+        if (node, RDF.type, ORG.ChangeEvent) in g:  # "Honkajoki, Kankaanpää → Kankaanpää (2021-01-01)"
+            names = [", ".join(sorted(self.label(o, lang)[0] for o in g.objects(node, p)))
+                     for p in (ORG.originalOrganization, ORG.resultingOrganization)]
+            return f"{names[0]} → {names[1]} ({g.value(node, DCTERMS.date)})", None
+        description = label(g, node, lang, (DCTERMS.description,))
+        if description is not None:  # an activity: the first words of what it does
+            return re.split(r"[:.;]", description[0], maxsplit=1)[0], description[1]
         return qname(node), None
 
 

@@ -41,12 +41,12 @@ class Context:
         return value(self.site, self.here, node, self.lang) if node is not None else Markup("")
 
     def objects(self, s: Node, p: URIRef) -> list[Node]:
-        return sorted(self.site.graph.objects(s, p), key=self._order)
+        return sorted(self.site.graph.objects(s, p), key=self.order)
 
     def subjects(self, p: URIRef, o: Node) -> list[Node]:
-        return sorted(self.site.graph.subjects(p, o), key=self._order)
+        return sorted(self.site.graph.subjects(p, o), key=self.order)
 
-    def _order(self, node: Node) -> tuple[int, str, tuple[str, ...]]:
+    def order(self, node: Node) -> tuple[int, str, tuple[str, ...]]:
         """Nodes in the order the graph gives them (schema:position), else by label, else by term."""
         position = self.site.graph.value(node, SCHEMA.position)
         text = self.site.label(node, self.lang)[0] if isinstance(node, URIRef) else str(node)
@@ -85,16 +85,27 @@ def _code(ctx: Context, org: Node) -> Node | None:
     return code
 
 
+def _roles(ctx: Context, membership: Node) -> list[Node]:
+    """A membership's roles, without one another of them narrows (a lead organisation is a participant too)."""
+    roles = ctx.objects(membership, ORG.role)
+    broader = {b for r in roles for b in ctx.site.graph.objects(r, SKOS.broader)}
+    return [r for r in roles if r not in broader]
+
+
+def _is_lead(ctx: Context, membership: Node) -> bool:
+    return any(str(r).endswith(LEAD_ROLE) for r in ctx.site.graph.objects(membership, ORG.role))
+
+
 def pilot_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
     """A pilot: its map (``figure``, when there is one), members (the lead first), themes with their
     education levels, contact posts, areas and the article's lines it comes from."""
     g = ctx.site.graph
     memberships = ctx.subjects(ORG.organization, iri)
-    memberships.sort(key=lambda m: not str(g.value(m, ORG.role)).endswith(LEAD_ROLE))  # stable: the lead first
+    memberships.sort(key=lambda m: not _is_lead(ctx, m))  # stable: the lead first, then in the article's order
     members = [{"name": ctx.show(g.value(m, ORG.member)),
                 "type": ctx.show(g.value(g.value(m, ORG.member), ORG.classification)),
-                "code": ctx.show(_code(ctx, g.value(m, ORG.member))), "role": ctx.show(g.value(m, ORG.role)),
-                "lead": str(g.value(m, ORG.role)).endswith(LEAD_ROLE), "lines": _lines(ctx, m)}
+                "code": ctx.show(_code(ctx, g.value(m, ORG.member))), "roles": [ctx.show(r) for r in _roles(ctx, m)],
+                "lead": _is_lead(ctx, m), "lines": _lines(ctx, m)}
                for m in memberships]
     themes = [{"theme": ctx.show(g.value(st, KOPA.theme)),
                "levels": [ctx.show(lv) for lv in ctx.objects(st, SCHEMA.educationalLevel)],
@@ -131,9 +142,9 @@ def organisation_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Marku
     """An organisation: the pilots it takes part in with its role in each, its type, identifiers, its
     municipality, the organisation it is part of and its units, and the posts in it."""
     g = ctx.site.graph
-    pilots = [{"pilot": ctx.show(g.value(m, ORG.organization)), "role": ctx.show(g.value(m, ORG.role)),
+    pilots = [{"pilot": ctx.show(g.value(m, ORG.organization)), "roles": [ctx.show(r) for r in _roles(ctx, m)],
                "written": ctx.show(g.value(m, KOPA.asWritten)), "lines": _lines(ctx, m)}
-              for m in ctx.objects(iri, ORG.hasMembership)]
+              for m in sorted(g.objects(iri, ORG.hasMembership), key=lambda m: ctx.order(g.value(m, ORG.organization)))]
     municipality = None
     if not _is_municipality(ctx, iri):
         municipality = g.value(g.value(iri, ORG.hasSite), DCTERMS.spatial)
