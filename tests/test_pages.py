@@ -83,7 +83,7 @@ def test_a_pilot_page_shows_its_themes_levels_contacts_and_article_lines(small: 
 
 
 def test_an_organisation_page_names_its_pilots_and_its_role_in_each(small: Path) -> None:
-    """Today's "Links here: Alajärvi (ansvarsorganisation) – member" never named the pilot."""
+    """Today's "Links here: Alajärvi (ansvarsorganisation) - member" never named the pilot."""
     rows = _rows(_view(small / "doc/municipality/005.en.html"), "pilots")
     assert rows == ["Alfa (sv) lead organisation “Alajärvi (ansvarsorganisation) (sv)”, the article, line 7"], rows
     both = _rows(_view(small / "doc/municipality/052.en.html"), "pilots")
@@ -263,8 +263,9 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         yield browser
 
 
-CHECKED = ["index.html", "index.fi.html", "index.en.html", "doc/pilot/jarviseutu.html", "doc/pilot/ostra-nyland.fi.html",
-           "doc/organisation/sasky.html", "doc/organisation/otavia.en.html", "doc/municipality/099.html",
+CHECKED = ["index.html", "index.fi.html", "index.en.html", "doc/pilot/jarviseutu.html",
+           "doc/pilot/ostra-nyland.fi.html", "doc/organisation/sasky.html", "doc/organisation/otavia.en.html",
+           "doc/municipality/099.html",
            "doc/municipality/214.fi.html", "doc/theme/cooperation-between-upper-secondary-schools.en.html",
            "source/article.html", "ontology/index.html", "shapes/index.html"]
 

@@ -92,7 +92,7 @@ class Site:
         if member is not None and in_ is not None:
             return f"{self.label(member, lang)[0]} – {self.label(in_, lang)[0]}", None
         start, end = g.value(node, DCAT.startDate), g.value(node, DCAT.endDate)
-        if start is not None:  # a period: "2020 – 2021"
+        if start is not None:  # a period: "2020 to 2021"
             return f"{start} – {end if end is not None else ''}".strip(), None
         part = g.value(node, VOID["class"]) or g.value(node, VOID.property)
         if part is not None:  # a partition of the dataset is named by its class or property

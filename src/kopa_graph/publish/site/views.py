@@ -40,14 +40,20 @@ class Context:
     def show(self, node: Node | None) -> Markup:
         return value(self.site, self.here, node, self.lang) if node is not None else Markup("")
 
+    def value(self, node: Node | None, p: URIRef) -> Node | None:
+        """``node``'s ``p``, or ``None`` (also where ``node`` is ``None``: rdflib would take that as any)."""
+        return None if node is None else self.site.graph.value(node, p)
+
     def objects(self, s: Node, p: URIRef) -> list[Node]:
         return sorted(self.site.graph.objects(s, p), key=self.order)
 
     def subjects(self, p: URIRef, o: Node) -> list[Node]:
         return sorted(self.site.graph.subjects(p, o), key=self.order)
 
-    def order(self, node: Node) -> tuple[int, str, tuple[str, ...]]:
+    def order(self, node: Node | None) -> tuple[int, str, tuple[int, str, str, str]]:
         """Nodes in the order the graph gives them (schema:position), else by label, else by term."""
+        if node is None:
+            return (1 << 30, "", (0, "", "", ""))
         position = self.site.graph.value(node, SCHEMA.position)
         text = self.site.label(node, self.lang)[0] if isinstance(node, URIRef) else str(node)
         return (int(position) if isinstance(position, Literal) else 1 << 30, text.casefold(), term_key(node))
@@ -76,13 +82,10 @@ def _lines(ctx: Context, node: Node) -> list[Markup]:
     return [ctx.show(s) for s in ctx.objects(node, DCTERMS.source) if str(s).startswith(article)]
 
 
-def _code(ctx: Context, org: Node) -> Node | None:
+def _code(ctx: Context, org: Node | None) -> Node | None:
     """An organisation's code: a municipality's code, else its Business ID."""
-    g = ctx.site.graph
-    code = g.value(org, DCTERMS.identifier)
-    if code is None:
-        code = g.value(g.value(org, ROV.registration), SKOS.notation)
-    return code
+    code = ctx.value(org, DCTERMS.identifier)
+    return code if code is not None else ctx.value(ctx.value(org, ROV.registration), SKOS.notation)
 
 
 def _roles(ctx: Context, membership: Node) -> list[Node]:
@@ -103,7 +106,7 @@ def pilot_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
     memberships = ctx.subjects(ORG.organization, iri)
     memberships.sort(key=lambda m: not _is_lead(ctx, m))  # stable: the lead first, then in the article's order
     members = [{"name": ctx.show(g.value(m, ORG.member)),
-                "type": ctx.show(g.value(g.value(m, ORG.member), ORG.classification)),
+                "type": ctx.show(ctx.value(g.value(m, ORG.member), ORG.classification)),
                 "code": ctx.show(_code(ctx, g.value(m, ORG.member))), "roles": [ctx.show(r) for r in _roles(ctx, m)],
                 "lead": _is_lead(ctx, m), "lines": _lines(ctx, m)}
                for m in memberships]
@@ -111,7 +114,7 @@ def pilot_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
                "levels": [ctx.show(lv) for lv in ctx.objects(st, SCHEMA.educationalLevel)],
                "written": ctx.show(g.value(st, KOPA.asWritten)), "lines": _lines(ctx, st)}
               for st in ctx.objects(iri, KOPA.themeStatement)]
-    contacts = [{"post": ctx.show(c), "person": ctx.show(g.value(g.value(c, ORG.heldBy), FOAF_NAME)),
+    contacts = [{"post": ctx.show(c), "person": ctx.show(ctx.value(g.value(c, ORG.heldBy), FOAF_NAME)),
                  "organisation": ctx.show(g.value(c, ORG.postIn)), "lines": _lines(ctx, c)}
                 for c in ctx.objects(iri, SCHEMA.contactPoint)]
     areas = [{"area": ctx.show(a), "parts": [ctx.show(p) for p in ctx.objects(a, DCTERMS.hasPart)]}
@@ -147,7 +150,7 @@ def organisation_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Marku
               for m in sorted(g.objects(iri, ORG.hasMembership), key=lambda m: ctx.order(g.value(m, ORG.organization)))]
     municipality = None
     if not _is_municipality(ctx, iri):
-        municipality = g.value(g.value(iri, ORG.hasSite), DCTERMS.spatial)
+        municipality = ctx.value(g.value(iri, ORG.hasSite), DCTERMS.spatial)
     return fragment("view_organisation.html.j2", v=VIEW[ctx.lang], pilots=pilots,
                     types=[ctx.show(t) for t in ctx.objects(iri, ORG.classification)],
                     identifiers=_identifiers(ctx, iri), municipality=ctx.show(municipality) if municipality else None,
@@ -181,7 +184,7 @@ def theme_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
     """A theme: the pilots that name it, with the education levels each names, and its matches in YSO."""
     g = ctx.site.graph
     statements = sorted(g.subjects(KOPA.theme, iri),
-                        key=lambda st: ctx.site.label(g.value(predicate=KOPA.themeStatement, object=st), ctx.lang)[0])
+                        key=lambda st: ctx.order(g.value(predicate=KOPA.themeStatement, object=st)))
     pilots = [{"pilot": ctx.show(g.value(predicate=KOPA.themeStatement, object=st)),
                "levels": [ctx.show(lv) for lv in ctx.objects(st, SCHEMA.educationalLevel)],
                "written": ctx.show(g.value(st, KOPA.asWritten)), "lines": _lines(ctx, st)} for st in statements]
