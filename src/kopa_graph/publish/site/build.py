@@ -19,9 +19,10 @@ from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
 from kopa_graph.publish.description import CSV_ZIP, redact, release_description
 from kopa_graph.publish.site import pages as site_pages
+from kopa_graph.publish.site import views as site_views
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
-from kopa_graph.publish.templating import fragment, render
+from kopa_graph.publish.templating import Markup, fragment, render
 from kopa_graph.rdfio.engine import parse_file, serialize
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import jsonld
@@ -141,10 +142,17 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
     for lang in LANGUAGES:
         here = f"{path}{site_pages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)
-        body = site_pages.resource_body(site, iri, lang, here, desc, stem)
+        view = site_views.view(site, iri, lang, here, _figure(site, iri, lang))
+        body = site_pages.resource_body(site, iri, lang, here, desc, stem, view)
         switch = {code: f"{stem}{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         alternates = [(mt, f"{stem}.{ext}") for ext, _, mt in RDF_FORMATS]
         w.put(here, site_pages.page(title, tag, lang, here, body, alternates, embedded, switch))
+
+
+def _figure(site: site_pages.Site, iri: URIRef, lang: str) -> Markup | None:
+    """The picture a resource's view shows first: the place for a pilot's map and a municipality's locator
+    map (issue 17 §3; none yet, so the view leaves it out)."""
+    return None
 
 
 def _article_pages(w: _Writer, text: str, article_url: str) -> None:

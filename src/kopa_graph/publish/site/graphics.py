@@ -40,28 +40,52 @@ def _label(site: Site, node: URIRef, lang: str) -> Value:
     return Value(text, tag or lang)
 
 
+#: The width of a character of the pictures' sans-serif text, in ems: a generous average, so that a label's
+#: box (a chip, a margin) is never narrower than its text (tests/test_pages.py measures them in Chromium).
+EM_PER_CHAR = 0.62
+NETWORK_WIDTH = 800
+
+
+def text_width(text: str, size: float) -> float:
+    """The width a label of ``text`` at ``size`` px is given in a picture."""
+    return len(text) * size * EM_PER_CHAR
+
+
 def _network_svg(site: Site, lang: str) -> Markup:
-    pilots = _pilots(site)
-    orgs = sorted({o for p in pilots for o in _members(site, p)}, key=lambda o: site.label(o, lang)[0])
-    row = 18
-    height = max(len(pilots), len(orgs)) * row + 40
-    py = {p: 30 + i * (height - 40) / max(1, len(pilots)) for i, p in enumerate(pilots)}
-    oy = {o: 30 + i * row for i, o in enumerate(orgs)}
+    """The pilots and their members: a row per pilot, its name and then its members as chips in the pilot's
+    colour (network.svg.j2 holds the palette), wrapped to the picture's width; a reader follows a pilot
+    along its row instead of along lines."""
+    rows, y = [], 0.0
+    for i, pilot in enumerate(_pilots(site)):
+        y += 26
+        top, chips, x = y, [], 0.0
+        for org in sorted(_members(site, pilot), key=lambda o: site.label(o, lang)[0].casefold()):
+            label = _label(site, org, lang)
+            w = text_width(label.text, 12) + 16
+            if x and x + w > NETWORK_WIDTH:
+                x, y = 0.0, y + 28
+            chips.append({"x": x, "y": y + 6, "w": w, "label": label})
+            x += w + 6
+        rows.append({"colour": i, "y": top, "label": _label(site, pilot, lang), "chips": chips})
+        y += 28 + 10
     desc = "; ".join(f"{site.label(p, lang)[0]}: " + ", ".join(site.label(o, lang)[0] for o in _members(site, p))
-                     for p in pilots)
-    return fragment("network.svg.j2", height=height, title=TEXT[lang]["network"], desc=desc,
-                    edges=[(py[p], oy[o]) for p in pilots for o in _members(site, p)],
-                    pilots=[(py[p], _label(site, p, lang)) for p in pilots],
-                    members=[(oy[o], _label(site, o, lang)) for o in orgs])
+                     for p in _pilots(site))
+    return fragment("network.svg.j2", width=NETWORK_WIDTH, height=round(y + 4), title=TEXT[lang]["network"],
+                    desc=desc, rows=rows)
 
 
 def _matrix_svg(site: Site, lang: str) -> Markup:
+    """Themes (columns, slanted labels) by pilot (rows): the margins are as wide as the longest label needs."""
     g = site.graph
     pilots = _pilots(site)
     themes = sorted({t for p in pilots for t in g.objects(p, DCTERMS.subject) if isinstance(t, URIRef)},
                     key=lambda t: site.label(t, lang)[0])
-    cell, left, top = 22, 200, 260
-    width, height = left + cell * len(themes) + 220, top + cell * len(pilots) + 10  # room for the slanted labels
+    longest = max((text_width(site.label(t, lang)[0], 11) for t in themes), default=0)
+    cell = 22
+    left = round(max((text_width(site.label(p, lang)[0], 12) for p in pilots), default=0) + 16)
+    top = round(longest * 0.866 + 16)  # a label slanted by 60 degrees rises sin 60 of its length
+    width = round(left + cell * len(themes) + longest * 0.5 + 16)  # and reaches cos 60 of it to the right
+    height = top + cell * len(pilots) + 10
     rows = [{"y": top + i * cell, "label": _label(site, p, lang),
              "cells": [(left + j * cell, (p, DCTERMS.subject, th) in g) for j, th in enumerate(themes)]}
             for i, p in enumerate(pilots)]

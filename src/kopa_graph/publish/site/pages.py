@@ -7,8 +7,9 @@ links to the line of the article it came from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
@@ -20,13 +21,17 @@ from kopa_graph.publish.conneg import CSP_PAGE
 from kopa_graph.publish.site.messages import messages
 from kopa_graph.publish.templating import Markup, fragment, macro, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
-from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
+from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 from kopa_graph.rdfio.ntriples import term_key
 
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
+VCARD_FN = URIRef("http://www.w3.org/2006/vcard/ns#fn")
 
 LANG_NAMES = {lang: messages(lang)["language_name"] for lang in LANGUAGES}
 UI = {lang: messages(lang)["page"] for lang in LANGUAGES}
+VIEW = {lang: messages(lang)["view"] for lang in LANGUAGES}
+#: How the graph says a label is kopa-graph's own translation (graph/build.py writes it as an editorial note).
+TRANSLATION_NOTE = re.compile(r"'(.+)' is kopa-graph's translation of the ")
 
 
 @dataclass
@@ -38,9 +43,20 @@ class Site:
     base: str  # the site's base IRI, e.g. https://w3id.org/kopa/
     article_url: str
     page_of: Callable[[URIRef], str | None]  # site-relative document path without extension, or None
+    _labels: dict[tuple[Node, str], tuple[str, str | None]] = field(default_factory=dict, repr=False)
+    _translations: set[tuple[Node, str]] | None = field(default=None, repr=False)
 
     def label(self, node: Node, lang: str) -> tuple[str, str | None]:
         """A label of ``node`` in ``lang`` (or the best other), with its language tag."""
+        key = (node, lang)
+        if key not in self._labels:
+            self._labels[key] = self._label(node, lang)
+        return self._labels[key]
+
+    def _label(self, node: Node, lang: str) -> tuple[str, str | None]:
+        area = self._area(node, lang)
+        if area is not None:
+            return area
         found = label(self.labels, node, lang, (SKOS.prefLabel, RDFS.label, DCTERMS.title))
         if found is not None:
             return found
@@ -48,16 +64,49 @@ class Site:
             return self._fallback(node, lang)
         return str(node), None
 
+    def _area(self, node: Node, lang: str) -> tuple[str, str | None] | None:
+        """A pilot's area in a classification is named by the pilot and the classification's label in
+        ``lang`` ("Birkaland: Landskap 2020"), not by its label's code ("Birkaland: maakunta_1_20200101")."""
+        scheme = self.graph.value(node, DCTERMS.conformsTo)
+        pilot = self.graph.value(predicate=DCTERMS.spatial, object=node)
+        if scheme is None or pilot is None or (pilot, RDF.type, KOPA.Pilot) not in self.graph:
+            return None
+        (name, tag), (kind, kind_tag) = self.label(pilot, lang), self.label(scheme, lang)
+        return f"{name}: {kind}", tag if tag == kind_tag else None
+
+    def translated(self, node: Node, text: str) -> bool:
+        """Whether ``text``, a label of ``node``, is kopa-graph's own translation (no source gives it)."""
+        if self._translations is None:
+            self._translations = {(s, m.group(1)) for s, o in self.graph.subject_objects(SKOS.editorialNote)
+                                  for m in [TRANSLATION_NOTE.search(str(o))] if m}
+        return (node, text) in self._translations
+
     def _fallback(self, node: URIRef, lang: str) -> tuple[str, str | None]:
         """Resources without a label are named by what they say: a name, the words as written, a code."""
         g = self.graph
-        for p in (FOAF_NAME, KOPA.asWritten, SCHEMA.text, SKOS.notation):
+        for p in (FOAF_NAME, VCARD_FN, KOPA.asWritten, SCHEMA.text, SKOS.notation):
             value = g.value(node, p)
             if isinstance(value, Literal):
                 return str(value), value.language
         member, in_ = g.value(node, ORG.member), g.value(node, ORG.organization)
         if member is not None and in_ is not None:
             return f"{self.label(member, lang)[0]} – {self.label(in_, lang)[0]}", None
+        start, end = g.value(node, DCAT.startDate), g.value(node, DCAT.endDate)
+        if start is not None:  # a period: "2020 to 2021"
+            return f"{start} – {end if end is not None else ''}".strip(), None
+        part = g.value(node, VOID["class"]) or g.value(node, VOID.property)
+        if part is not None:  # a partition of the dataset is named by its class or property
+            return self.label(part, lang)
+        holder = g.value(predicate=ORG.hasSite, object=node)
+        if holder is not None:  # an organisation's site: "Otavia: site"
+            return f"{self.label(holder, lang)[0]}: {self.label(ORG.Site, lang)[0]}", None
+        if (node, RDF.type, ORG.ChangeEvent) in g:  # "Honkajoki, Kankaanpää → Kankaanpää (2021-01-01)"
+            names = [", ".join(sorted(self.label(o, lang)[0] for o in g.objects(node, p)))
+                     for p in (ORG.originalOrganization, ORG.resultingOrganization)]
+            return f"{names[0]} → {names[1]} ({g.value(node, DCTERMS.date)})", None
+        description = label(g, node, lang, (DCTERMS.description,))
+        if description is not None:  # an activity: the first words of what it does
+            return re.split(r"[:.;]", description[0], maxsplit=1)[0], description[1]
         return qname(node), None
 
 
@@ -101,6 +150,7 @@ class Value:
     lang: str | None = None
     href: str | None = None
     bare: bool = False
+    note: str | None = None  # shown after the text: its language where not the page's, "translation"
 
 
 def value(site: Site, here: str, node: Node, lang: str) -> Markup:
@@ -111,14 +161,30 @@ def value(site: Site, here: str, node: Node, lang: str) -> Markup:
 
 def _value_of(site: Site, here: str, node: Node, lang: str) -> Value:
     if isinstance(node, Literal):
-        return Value(str(node), node.language)
+        return Value(str(node), node.language, note=_note(site, node, str(node), node.language, lang))
     if isinstance(node, URIRef) and str(node).startswith(site.article_url + "#line="):
         line = str(node).rsplit(",", 1)[-1]
         return Value(f"{UI[lang]['article_line']} {line}", None, href(site, here, node, lang))
     if isinstance(node, URIRef):
         text, tag = site.label(node, lang)
-        return Value(text, tag, href(site, here, node, lang))
+        return Value(text, tag, href(site, here, node, lang), note=_note(site, node, text, tag, lang))
     return Value(str(node), bare=True)
+
+
+def named(site: Site, here: str, node: URIRef, by: Node, lang: str) -> Markup:
+    """``node`` linked as :func:`value` links it, but named by ``by``'s label (a registry's entry by the name
+    of its list: "Kunnat 2020")."""
+    text, tag = site.label(by, lang)
+    return _written(Value(text, tag, href(site, here, node, lang), note=_note(site, by, text, tag, lang)))
+
+
+def _note(site: Site, node: Node, text: str, tag: str | None, lang: str) -> str | None:
+    """What a reader of a page in ``lang`` is told of a text in ``tag``: its language, where that is another,
+    and that it is kopa-graph's translation, where it is one."""
+    parts = [tag] if tag and tag != lang else []
+    if tag and site.translated(node, text):
+        parts.append(VIEW[lang]["translated"])
+    return ", ".join(parts) or None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -140,9 +206,11 @@ def page(title: str, title_lang: str | None, lang: str, here: str, body: str, al
                   body=Markup(body))
 
 
-def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph, stem: str) -> Markup:
-    """The body of ``iri``'s page (``templates/resource.html.j2``): its types, its facts (``description``),
-    the pages that link to it, and its other formats (``stem``.ttl, ...)."""
+def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph, stem: str,
+                  view: Markup | None = None) -> Markup:
+    """The body of ``iri``'s page (``templates/resource.html.j2``): its designed ``view``
+    (:mod:`~kopa_graph.publish.site.views`) when it has one, then all its data: its types, its facts
+    (``description``), the pages that link to it, and its other formats (``stem``.ttl, ...)."""
     def shown(node: Node) -> Markup:
         return value(site, here, node, lang)
 
@@ -152,6 +220,6 @@ def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Gr
     incoming = [(shown(s), shown(p))
                 for s, p in sorted(site.graph.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
                 if isinstance(s, URIRef) and site.page_of(s) is not None]
-    return fragment("resource.html.j2", ui=UI[lang], title=title, title_lang=tag if tag != lang else None, iri=iri,
+    return fragment("resource.html.j2", ui=UI[lang], all_data=VIEW[lang]["all_data"], view=view, title=title, title_lang=tag if tag != lang else None, iri=iri,
                     types=[shown(t) for t in sorted(site.graph.objects(iri, RDF.type), key=term_key)],
                     facts=facts, incoming=incoming, stem=stem, formats=[FORMATS[n] for n in PUBLISHED])
