@@ -34,31 +34,37 @@ def _asking(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-@main.command()
+@main.command(add_help_option=False)
 @click.argument("name", required=False)
-@click.option("--list", "list_helpers", is_flag=True, help="List the helpers with a one-line description.")
+@click.option("--list", "list_helpers", is_flag=True, help="List the helpers, each with its parameters.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the helper.")
 @click.option("--format", "fmt", type=click.Choice(RESULTS_CHOICES), default=TABLE,
               show_default=True, help="table for people; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.")
+@click.option("-h", "--help", "show_help", is_flag=True,
+              help="Show this message and exit; with NAME, that helper's parameters, columns and an example.")
 @_asking
-def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str, lang: str,
-          data_dir: Path | None, graph_file: Path | None, timeout: float | None, no_sandbox: bool) -> None:
-    """Run a named query helper (kopa-graph query --list shows them).
+def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str,
+          show_help: bool, lang: str, data_dir: Path | None, graph_file: Path | None, timeout: float | None,
+          no_sandbox: bool) -> None:
+    """Run a named query helper (kopa-graph query --list shows them, with
+    their parameters; kopa-graph query NAME --help tells one's parameters and
+    gives an example).
 
     The query is evaluated in a process the kernel keeps off the network
     (SECURITY.md); where that is impossible the command exits 2.
     """
     from kopa_graph.pipeline import graph_to_ask
     from kopa_graph.query.evaluate import prepare
-    from kopa_graph.query.helpers import helper, helpers, parse_params, run_helper
+    from kopa_graph.query.helpers import helper, helper_help, helper_listing, parse_params, run_helper
     from kopa_graph.query.results import format_result
     from kopa_graph.query.sandbox import Isolation
 
     with _errors():
+        if show_help:
+            click.echo(helper_help(helper(name)) if name else ctx.get_help(), nl=not name)
+            return
         if list_helpers or not name:
-            width = max(len(n) for n in helpers())
-            for h in helpers().values():
-                click.echo(f"{h.name.ljust(width)}  {h.title}")
+            click.echo(helper_listing(), nl=False)
             return
         h = helper(name)
         values = parse_params(name, params)
