@@ -176,7 +176,7 @@ def _engine_errors(text: str = "", prefixes: dict[str, str] | None = None) -> It
     try:
         yield
     except SyntaxError as exc:
-        raise QueryError(problem(str(exc), text, prefixes).with_caret()) from None
+        raise QueryError(problem(str(exc), text, prefixes, second_opinion=True).with_caret()) from None
     except (OSError, ValueError, RuntimeError) as exc:  # an evaluation error, found while the rows are read
         raise QueryError(f"the query could not be answered: {' '.join(str(exc).split())[:300]}") from None
 

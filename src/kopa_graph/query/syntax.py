@@ -59,17 +59,36 @@ def _tokens(text: str) -> list[tuple[int, int, str | None, str]]:
     return [(m.start(), m.end(), m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
 
 
-def problem(engine_message: str, text: str, prefixes: dict[str, str] | None = None) -> SyntaxProblem:
-    """Oxigraph's "error at 3:17: expected one of …" (a grammar dump) as a :class:`SyntaxProblem`: the token
-    found there, or the prefix left undeclared just before it, or the end of the query.
+def _second_opinion(text: str) -> int | None:
+    """Where rdflib's parser (pyparsing) stops reading ``text``, if it does: the start of the construct it could
+    not read, often nearer the mistake than Oxigraph's farthest point, which is mostly the end of the query."""
+    from rdflib.plugins.sparql.parser import parseQuery
 
-    ``prefixes``: those declared outside the text (``kopa-graph sparql``'s defaults).
+    try:
+        parseQuery(text)
+    except Exception as exc:  # pyparsing.ParseException and friends
+        line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        return _offset(text, line, col) if isinstance(line, int) and isinstance(col, int) else None
+    return None
+
+
+def problem(engine_message: str, text: str, prefixes: dict[str, str] | None = None, *,
+            second_opinion: bool = False) -> SyntaxProblem:
+    """Oxigraph's "error at 3:17: expected one of …" (a grammar dump) as a :class:`SyntaxProblem`: the prefix
+    left undeclared just before that point, or the token found there, or what is wrong at the end.
+
+    ``prefixes``: those declared outside the text (``kopa-graph sparql``'s defaults). ``second_opinion``: where
+    Oxigraph stops at the very end, ask rdflib's parser where it stops (the command does; the server's workers
+    load no RDF library).
     """
     m = _ERROR_AT.match(engine_message)
     if m is None:
         first = " ".join(engine_message.split())[:200]
         return SyntaxProblem(1, 1, first, text.split("\n", 1)[0])
     at = min(len(text), _offset(text, int(m.group(1)), int(m.group(2))))
+    if second_opinion and not text[at:].strip():
+        earlier = _second_opinion(text)
+        at = earlier if earlier is not None and earlier < at else at
     tokens = _tokens(text)
     declared = {d.lower() for d in _DECLARED.findall(text)} | {p.lower() for p in prefixes or {}}
     before = [t for t in tokens if t[1] <= at]
@@ -83,13 +102,35 @@ def problem(engine_message: str, text: str, prefixes: dict[str, str] | None = No
     else:
         found = next((t for t in tokens if t[1] > at), None)
         if found is None:
-            where, what = len(text), "the query ends too early (a closing bracket or a term is missing)"
+            where, what = _at_the_end(text, tokens)
         else:
             where = max(at, found[0])
             shown = found[3] if len(found[3]) <= 40 else found[3][:37] + "..."
-            what = f"unexpected {shown!r} here (a bracket, a dot or a keyword before it may be missing)"
+            what = (f"cannot read the query from {shown!r} on: a term, a bracket, a dot or a keyword is missing, "
+                    "misspelt or out of place here or just before")
     line, column = _line_col(text, where)
     return SyntaxProblem(line, column, what, text.split("\n")[line - 1])
+
+
+_PAIRS = {")": "(", "}": "{", "]": "["}
+
+
+def _at_the_end(text: str, tokens: list[tuple[int, int, str | None, str]]) -> tuple[int, str]:
+    """Where and what, for an error the engine places at the end of the query: the first bracket left open, or
+    (brackets balanced) that something before the end is missing or out of place."""
+    opened: list[tuple[int, str]] = []
+    for start, _, kind, token in tokens:
+        if kind == "open" and token in "({[":
+            opened.append((start, token))
+        elif kind == "close" and token in _PAIRS:
+            if not opened or opened[-1][1] != _PAIRS[token]:
+                return start, f"{token!r} closes no {_PAIRS[token]!r}"
+            opened.pop()
+    if opened:
+        start, token = opened[0]
+        return start, f"this {token!r} is never closed"
+    return len(text), ("the query cannot be read to its end: a term, an operand or a keyword is missing or out of "
+                       "place before here")
 
 
 def star_order(text: str, names: list[str]) -> list[str]:
