@@ -227,9 +227,12 @@ def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None, no_pers
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="For reading (text), for a web page or issue (markdown), or for programs (json).")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Write the report in this language: its sentences, the article's totals and the organisations' "
+                   "names (where the data has them) [default: sentences in English, the article's own words].")
 @_DATA_OPTION
 @click.pass_context
-def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
+def report(ctx: click.Context, fmt: str, lang: str | None, data_dir: Path | None) -> None:
     """Each total the article states beside what the data shows, and the data's quality.
 
     For each difference: the organisations involved and the likely reason.
@@ -244,8 +247,9 @@ def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
         settings = _settings(ctx)
         built, validation = build_and_validate(data_dir, settings)
         warnings = [ShaclWarning(str(w.focus), w.message) for w in validation.warnings]
-        rep = build_report(built.graph, settings, warnings, alias_resolutions(data_dir or default_data_dir()))
-        click.echo(render_json(rep) if fmt == "json" else render_text(rep, markdown=fmt == "markdown"), nl=False)
+        rep = build_report(built.graph, settings, warnings, alias_resolutions(data_dir or default_data_dir()), lang)
+        click.echo(render_json(rep) if fmt == "json" else render_text(rep, markdown=fmt == "markdown", lang=lang),
+                   nl=False)
 
 
 @main.command()
