@@ -93,7 +93,7 @@ def _standard_input() -> bytes:
     """The graph on standard input; an error (exit 2) when there is none to read."""
     from kopa_graph.errors import InputError
 
-    stream = click.get_binary_stream("stdin")
+    stream = sys.stdin.buffer
     if stream.isatty():
         raise InputError("validate -: standard input is a terminal, not a graph; pipe one in "
                          "(kopa-graph validate - < out/kopa.ttl) or name the files")
