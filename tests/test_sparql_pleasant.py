@@ -220,3 +220,11 @@ def test_query_list_shows_the_parameters() -> None:
     assert "no parameters" in listing.stdout
     unknown = runner.invoke(main, ["query", "no-such-helper", "--help"])
     assert unknown.exit_code == 2 and "no query helper named 'no-such-helper'" in unknown.stderr
+
+
+def test_the_readme_shows_a_helpers_real_help() -> None:
+    from conftest import ROOT
+
+    shown = runner.invoke(main, ["query", "pilots-of-municipality", "--help"]).stdout.rstrip()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"$ kopa-graph query pilots-of-municipality --help\n{shown}\n```" in readme

@@ -54,8 +54,10 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_
                    "its first characters: JSON-LD, RDF/XML, else Turtle, which reads N-Triples too].")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format: str | None) -> None:
-    """Validate RDF files (together, as one graph) against the shapes; - reads
-    the graph from standard input (kopa-graph validate - < out/kopa.ttl).
+    """Validate RDF files (together, as one graph) against the shapes.
+
+    - reads the graph from standard input (kopa-graph validate - <
+    out/kopa.ttl).
 
     Exit 0 when they conform, 1 when they do not, 2 when a file (or standard
     input) cannot be loaded.

@@ -46,9 +46,11 @@ def _asking(command: Callable[..., None]) -> Callable[..., None]:
 def query(ctx: click.Context, name: str | None, list_helpers: bool, params: tuple[str, ...], fmt: str,
           show_help: bool, lang: str, data_dir: Path | None, graph_file: Path | None, timeout: float | None,
           no_sandbox: bool) -> None:
-    """Run a named query helper (kopa-graph query --list shows them, with
-    their parameters; kopa-graph query NAME --help tells one's parameters and
-    gives an example).
+    """Run a named query helper (kopa-graph query --list shows them).
+
+    kopa-graph query --list shows each helper with its parameters; kopa-graph
+    query NAME --help tells that helper's parameters and columns, and gives an
+    example.
 
     The query is evaluated in a process the kernel keeps off the network
     (SECURITY.md); where that is impossible the command exits 2.

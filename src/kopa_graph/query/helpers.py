@@ -149,7 +149,8 @@ def helper_help(h: Helper) -> str:
     for p in h.params:
         lines.append(textwrap.fill(f"{p.name.ljust(width)}  {param_summary(p)}: {p.description} (example: "
                                    f"{p.example})", 78, initial_indent="  ", subsequent_indent=" " * (width + 4)))
-    lines += ["", "Columns:"] + [f"  {c.ljust(width)}  {d}" for c, d in h.columns]
+    lines += ["", "Columns:"] + [textwrap.fill(f"{c.ljust(width)}  {d}", 78, initial_indent="  ",
+                                               subsequent_indent=" " * (width + 4)) for c, d in h.columns]
     lines += ["", "Example:", f"  {example_command(h)}", "",
               "Options (--format, --lang, --data, --graph, ...): kopa-graph query --help"]
     return "\n".join(lines) + "\n"
