@@ -111,14 +111,14 @@ def _store() -> Iterator[tuple[str, list[tuple[bytes, str | None, str | None]]]]
     held = [b""]
 
     class Handler(BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:  # noqa: N802
+        def do_PUT(self) -> None:
             length = self.headers.get("Content-Length")
             held[0] = self.rfile.read(int(length or 0))
             received.append((held[0], length, self.headers.get("Transfer-Encoding")))
             self.send_response(204)
             self.end_headers()
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/n-triples")
             self.send_header("Content-Length", str(len(held[0])))
@@ -192,7 +192,7 @@ def test_quiet_and_pipes_show_no_progress(tmp_path: Path) -> None:
 
 
 def test_site_shows_a_bar_on_a_terminal_and_nothing_on_a_pipe(tmp_path: Path) -> None:
-    code, stdout, terminal = _on_a_terminal(["site", str(tmp_path / "site"), "--data", str(SMALL)])
+    code, _, terminal = _on_a_terminal(["site", str(tmp_path / "site"), "--data", str(SMALL)])
     assert code == 0, terminal
     assert "resource pages [########################] " in terminal and "/s in " in terminal, terminal
     piped = subprocess.run([KOPA, "site", str(tmp_path / "site2"), "--data", str(SMALL)], capture_output=True,

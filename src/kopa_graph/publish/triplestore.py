@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal
@@ -122,7 +123,7 @@ def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int,  #
                    progress: Progress = QUIET) -> str:
     headers = {"Content-Type": FORMATS["n-triples"].media_type + "; charset=utf-8"}
 
-    def content():  # type: ignore[no-untyped-def]
+    def content() -> bytes | Iterator[bytes]:
         """The body; on a terminal, in pieces counted on a bar (bytes sent, rate, ETA), with its length given so
         that it is not sent chunked."""
         if not progress.enabled:

@@ -195,9 +195,8 @@ def _read_answer(store: Any, text: str, prefixes: dict[str, str] | None) -> Resu
     import pyoxigraph as ox
     from rdflib.term import Variable
 
-    from kopa_graph.rdfio.oxbridge import converter
-
     from kopa_graph.query.syntax import star_order
+    from kopa_graph.rdfio.oxbridge import converter
 
     answer = _answer(store, text, prefixes)
     from_ox = converter()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -102,7 +102,7 @@ class Report:
 DEFAULT_REPORT_LANGUAGE = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def words(lang: str) -> dict[str, str]:
     """The report's words in ``lang`` (``reports/messages/LANG.json``: a translator edits them)."""
     if lang not in LANGUAGES:

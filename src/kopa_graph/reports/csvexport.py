@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -22,31 +21,10 @@ from rdflib.term import Node
 
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
-from kopa_graph.reports.csvmeta import metadata_document, table_metadata
+from kopa_graph.reports.csvmeta import LABEL_SEPARATOR, Column, metadata_document, table_metadata
 from kopa_graph.validation.validate import Validated
 
 Row = dict[str, str]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its name and meaning; ``multiple``: several values, separated by a space (`` | `` for labels);
-    ``datatype``: its CSVW datatype; ``refers``: the table whose key its values are (a foreign key)."""
-
-    name: str
-    description: str
-    multiple: bool = False
-    datatype: str = "string"
-    refers: str | None = None
-
-    @property
-    def separator(self) -> str | None:
-        return None if not self.multiple else LABEL_SEPARATOR if self.name.endswith(_LABELS) else " "
-
-
-#: Between the labels of a multi-valued label column (labels hold spaces).
-LABEL_SEPARATOR = " | "
-_LABELS = ("_name", "_names", "_label", "_labels")
 
 
 def _label(g: Graph, s: Node) -> str:

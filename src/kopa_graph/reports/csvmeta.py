@@ -11,20 +11,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 
-class _Column(Protocol):
+@dataclass(frozen=True)
+class Column:
+    """A column: its name and meaning; ``multiple``: several values, separated by a space (`` | `` for labels);
+    ``datatype``: its CSVW datatype; ``refers``: the table whose key its values are (a foreign key)."""
+
     name: str
     description: str
-    datatype: str
-    refers: str | None
+    multiple: bool = False
+    datatype: str = "string"
+    refers: str | None = None
 
     @property
-    def separator(self) -> str | None: ...
+    def separator(self) -> str | None:
+        return None if not self.multiple else LABEL_SEPARATOR if self.name.endswith(_LABELS) else " "
 
 
-def table_metadata(url: str, title: str, columns: Sequence[_Column], key: str,
+#: Between the labels of a multi-valued label column (labels hold spaces).
+LABEL_SEPARATOR = " | "
+_LABELS = ("_name", "_names", "_label", "_labels")
+
+
+
+def table_metadata(url: str, title: str, columns: Sequence[Column], key: str,
                    keys: Mapping[str, str]) -> dict[str, Any]:
     """The CSVW description of the table at ``url``: its columns, its primary ``key`` and foreign keys (``keys``:
     each table's key column)."""
@@ -52,4 +65,4 @@ def metadata_document(tables: list[dict[str, Any]]) -> bytes:
     return (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-__all__ = ["metadata_document", "table_metadata"]
+__all__ = ["LABEL_SEPARATOR", "Column", "metadata_document", "table_metadata"]
