@@ -228,3 +228,15 @@ def test_the_readme_shows_a_helpers_real_help() -> None:
     shown = runner.invoke(main, ["query", "pilots-of-municipality", "--help"]).stdout.rstrip()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"$ kopa-graph query pilots-of-municipality --help\n{shown}\n```" in readme
+
+
+def test_default_prefixes_on_the_rdflib_engine_too(small_built: BuiltGraph) -> None:
+    """A graph Oxigraph would retype is queried with rdflib: the same prefixes are declared there."""
+    from kopa_graph.query.evaluate import QueryError, default_prefixes
+    from kopa_graph.settings import Settings
+
+    text = "SELECT * { ?p a kopa:Pilot ; skos:prefLabel ?l }"
+    result = run_sparql(small_built.graph, text, prefixes=default_prefixes(Settings().id_base))
+    assert [str(v) for v in result.vars or []] == ["p", "l"] and len(list(result)) >= 2
+    with pytest.raises(QueryError, match="the prefix kopa: is not declared; declare it"):
+        run_sparql(small_built.graph, text)

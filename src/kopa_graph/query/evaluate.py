@@ -57,7 +57,14 @@ def check_safe(text: str, prefixes: dict[str, str] | None = None) -> Any:
     query = parsed[1]
     if "datasetClause" in query:  # (CompValue.get answers the key's name when it is missing)
         raise QueryError("FROM and FROM NAMED are refused: a query runs on the graph it is given, nothing else")
-    algebra = translateQuery(parsed, initNs=prefixes or {})
+    try:
+        algebra = translateQuery(parsed, initNs=prefixes or {})
+    except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix
+        prefix = str(exc).removeprefix("Unknown namespace prefix : ")
+        if prefix != str(exc):
+            raise QueryError(f"SPARQL syntax error: the prefix {prefix}: is not declared; declare it (PREFIX "
+                             f"{prefix}: <…>) or write the full IRI in <…>") from None
+        raise QueryError(f"the query could not be read: {' '.join(str(exc).split())[:300]}") from None
     if "ServiceGraphPattern" in repr(algebra.algebra):
         raise QueryError("SERVICE is refused: kopa-graph never sends a query elsewhere")
     return algebra
