@@ -137,7 +137,11 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
             file = f"{STEM}{FORMATS[name].extension}"
             if file not in staging.temps:
                 with progress.stage(f"write {file}"):
-                    staging.put(file, serialize_chunks(built.graph, name, prefixes, settings.id_base))
+                    chunks = serialize_chunks(built.graph, name, prefixes, settings.id_base)
+                    if progress.enabled:  # a bar over the nodes written, one chunk each (and a head and a tail)
+                        nodes = len(set(built.graph.subjects(unique=True)))
+                        chunks = progress.track(f"{file}: nodes", chunks, nodes + 2)
+                    staging.put(file, chunks)
         staging.put(CONTEXT_FILE, context_document(settings.id_base))
         nt_digest = staging.digests[f"{STEM}.nt"][0]
         graph_digest = graph_hash(built.graph) if run.blank_nodes else nt_digest  # canonical N-Quads already

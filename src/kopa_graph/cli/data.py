@@ -46,20 +46,25 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="Report for people (text) or machines (json, or the SHACL report graph in turtle).")
 @click.option("--input-format", type=click.Choice(list(FORMATS)),
-              help="RDF format of the files [default: from each file's extension].")
+              help="RDF format of the files [default: from each file's extension; for - (standard input) from "
+                   "its first characters: JSON-LD, RDF/XML, else Turtle, which reads N-Triples too].")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format: str | None) -> None:
     """Validate RDF files (together, as one graph) against the shapes.
 
-    Exit 0 when they conform, 1 when they do not, 2 when a file cannot be loaded.
+    - reads the graph from standard input (kopa-graph validate - <
+    out/kopa.ttl).
+
+    Exit 0 when they conform, 1 when they do not, 2 when a file (or standard
+    input) cannot be loaded.
     """
     from rdflib import Graph
 
-    from kopa_graph.rdfio.engine import parse_file
+    from kopa_graph.rdfio.engine import parse_bytes, parse_file
     from kopa_graph.rdfio.formats import format_named
     from kopa_graph.validation.validate import load_shapes, render_json, render_text, render_turtle, validate_graph
 
@@ -67,6 +72,12 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format
     with _errors():
         graph = Graph(bind_namespaces="none")
         for path in files:
+            if str(path) == "-":
+                data = _standard_input()
+                where = "standard input" if input_format else (f"standard input (read as {_sniffed(data)} by its "
+                                                               "first characters; --input-format names another)")
+                parse_bytes(data, format_named(input_format or _sniffed(data)), where, graph)
+                continue
             parse_file(path, format_named(input_format) if input_format else None, graph)
         shapes = load_shapes(settings)
         report = validate_graph(graph, settings, shapes=shapes)
@@ -78,6 +89,31 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, input_format
             click.echo(render_text(report, shapes=shapes))
         if not report.conforms:
             sys.exit(NotConformant.exit_code)
+
+
+def _standard_input() -> bytes:
+    """The graph on standard input; an error (exit 2) when there is none to read."""
+    from kopa_graph.errors import InputError
+
+    stream = sys.stdin.buffer
+    if stream.isatty():
+        raise InputError("validate -: standard input is a terminal, not a graph; pipe one in "
+                         "(kopa-graph validate - < out/kopa.ttl) or name the files")
+    data = stream.read()
+    if not data.strip():
+        raise InputError("validate -: standard input is empty; pipe a graph in (kopa-graph validate - < out/kopa.ttl)")
+    return data
+
+
+def _sniffed(data: bytes) -> str:
+    """The RDF format of ``data`` by its first characters: JSON-LD (``{`` or ``[``), RDF/XML (``<?xml``,
+    ``<rdf:RDF``), else Turtle (which reads N-Triples too; N-Quads and TriG need --input-format)."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
+    if head[:1] in (b"{", b"["):
+        return "json-ld"
+    if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF"):
+        return "rdf-xml"
+    return "turtle"
 
 
 @main.command()
@@ -172,11 +208,12 @@ def export() -> None:
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of source data [default: the shipped data/].")
+@_PERSONAL_DATA_OPTION
 @click.pass_context
-def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None:
+def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None, no_personal_data: bool) -> None:
     """Write one CSV per entity type (pilots, organisations, memberships,
-    contacts, themes) and csv-metadata.json (CSV on the Web) documenting the
-    columns.
+    contacts, themes) and csv-metadata.json (CSV on the Web): each column's
+    datatype, each table's key and the keys it refers to.
 
     OUT_DIR is new, empty, or one an export made (README: Output folders).
     """
@@ -184,16 +221,20 @@ def export_csv(ctx: click.Context, out_dir: Path, data_dir: Path | None) -> None
     from kopa_graph.reports.csvexport import write_csv_export
 
     with _errors():
-        for path in write_csv_export(validate_source(data_dir, _settings(ctx.find_root())), out_dir):
+        settings = _settings(ctx.find_root(), no_personal_data)
+        for path in write_csv_export(validate_source(data_dir, settings), out_dir):
             click.echo(f"wrote {path}")
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="For reading (text), for a web page or issue (markdown), or for programs (json).")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Write the report in this language: its sentences, the article's totals and the organisations' "
+                   "names (where the data has them) [default: sentences in English, the article's own words].")
 @_DATA_OPTION
 @click.pass_context
-def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
+def report(ctx: click.Context, fmt: str, lang: str | None, data_dir: Path | None) -> None:
     """Each total the article states beside what the data shows, and the data's quality.
 
     For each difference: the organisations involved and the likely reason.
@@ -208,8 +249,9 @@ def report(ctx: click.Context, fmt: str, data_dir: Path | None) -> None:
         settings = _settings(ctx)
         built, validation = build_and_validate(data_dir, settings)
         warnings = [ShaclWarning(str(w.focus), w.message) for w in validation.warnings]
-        rep = build_report(built.graph, settings, warnings, alias_resolutions(data_dir or default_data_dir()))
-        click.echo(render_json(rep) if fmt == "json" else render_text(rep, markdown=fmt == "markdown"), nl=False)
+        rep = build_report(built.graph, settings, warnings, alias_resolutions(data_dir or default_data_dir()), lang)
+        click.echo(render_json(rep) if fmt == "json" else render_text(rep, markdown=fmt == "markdown", lang=lang),
+                   nl=False)
 
 
 @main.command()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal
@@ -91,11 +92,11 @@ def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None
     auth = httpx.BasicAuth(user, password or "") if user else None
     with httpx.Client(follow_redirects=False, timeout=timeout, auth=auth) as client:
         with progress.stage(f"send {len(graph)} triples and read them back"):
-            note = _put_and_check(client, url, graph, body, retries)
+            note = _put_and_check(client, url, graph, body, retries, progress)
         d_note = ""
         if description is not None and d_url is not None:
             with progress.stage("send the dataset description and read it back"):
-                d_note = _put_and_check(client, d_url, description, ntriples(description), retries)
+                d_note = _put_and_check(client, d_url, description, ntriples(description), retries, progress)
     return PublishResult(url, len(graph), len(body), True, note, d_url, d_triples, d_note)
 
 
@@ -114,9 +115,24 @@ def publish_release(validated: Validated, endpoint: str, graph_iri: str | None =
                    description_iri=description_iri, progress=progress)
 
 
-def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int) -> str:  # type: ignore[no-untyped-def]
+#: The piece of a body sent at a time when a progress bar follows the upload.
+_PIECE = 1 << 16
+
+
+def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int,  # type: ignore[no-untyped-def]
+                   progress: Progress = QUIET) -> str:
     headers = {"Content-Type": FORMATS["n-triples"].media_type + "; charset=utf-8"}
-    _with_retries(lambda: client.put(url, content=body, headers=headers), "PUT", url, retries)
+
+    def content() -> bytes | Iterator[bytes]:
+        """The body; on a terminal, in pieces counted on a bar (bytes sent, rate, ETA), with its length given so
+        that it is not sent chunked."""
+        if not progress.enabled:
+            return body
+        headers["Content-Length"] = str(len(body))
+        pieces = (body[i:i + _PIECE] for i in range(0, len(body), _PIECE))
+        return progress.track("sent", pieces, len(body), size=len, unit=" B")
+
+    _with_retries(lambda: client.put(url, content=content(), headers=headers), "PUT", url, retries)
     response = _with_retries(lambda: client.get(url, headers={"Accept": FORMATS["n-triples"].media_type}), "GET", url,
                              retries)
     try:

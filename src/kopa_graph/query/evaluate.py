@@ -23,8 +23,18 @@ class QueryError(InputError):
     """A helper or query cannot run as asked: unknown name, bad parameter, bad SPARQL."""
 
 
-def check_safe(text: str) -> Any:
-    """Parse ``text``; refuse what would make the engine fetch or read anything (SERVICE, FROM, LOAD)."""
+def default_prefixes(id_base: str) -> dict[str, str]:
+    """The prefixes ``kopa-graph sparql`` declares for a query: the project's (``kopaid:`` for ``id_base``) and the
+    standard ones (:data:`kopa_graph.query.syntax.STANDARD_PREFIXES`). A query's own PREFIX lines win."""
+    from kopa_graph.query.syntax import STANDARD_PREFIXES
+    from kopa_graph.rdfio.namespaces import prefixes_for
+
+    return {**STANDARD_PREFIXES, **prefixes_for(id_base)}
+
+
+def check_safe(text: str, prefixes: dict[str, str] | None = None) -> Any:
+    """Parse ``text``; refuse what would make the engine fetch or read anything (SERVICE, FROM, LOAD).
+    ``prefixes`` are declared for it (the text itself is what the lexer checks)."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
@@ -47,7 +57,14 @@ def check_safe(text: str) -> Any:
     query = parsed[1]
     if "datasetClause" in query:  # (CompValue.get answers the key's name when it is missing)
         raise QueryError("FROM and FROM NAMED are refused: a query runs on the graph it is given, nothing else")
-    algebra = translateQuery(parsed)
+    try:
+        algebra = translateQuery(parsed, initNs=prefixes or {})
+    except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix
+        prefix = str(exc).removeprefix("Unknown namespace prefix : ")
+        if prefix != str(exc):
+            raise QueryError(f"SPARQL syntax error: the prefix {prefix}: is not declared; declare it (PREFIX "
+                             f"{prefix}: <…>) or write the full IRI in <…>") from None
+        raise QueryError(f"the query could not be read: {' '.join(str(exc).split())[:300]}") from None
     if "ServiceGraphPattern" in repr(algebra.algebra):
         raise QueryError("SERVICE is refused: kopa-graph never sends a query elsewhere")
     return algebra
@@ -81,7 +98,7 @@ def prepare(graph: Graph | Prepared) -> Prepared:
 
 
 def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None = None, *,
-               isolation: Isolation | None = None) -> Result:
+               isolation: Isolation | None = None, prefixes: dict[str, str] | None = None) -> Result:
     """Run any query on ``graph``; nothing that would fetch or change anything runs (SERVICE, FROM, LOAD,
     updates are refused by :mod:`kopa_graph.query.lexer` before evaluation). A :class:`Prepared` graph
     is queried on pyoxigraph, a plain graph on rdflib.
@@ -91,6 +108,10 @@ def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None 
     even a query the lexer misjudges cannot reach anything (:class:`kopa_graph.query.sandbox.SandboxUnavailable`
     where that cannot be done), with an optional time limit. Without, it is evaluated in this process:
     for text you trust.
+
+    ``prefixes`` are declared for the query without changing its text (pyoxigraph's ``prefixes=``): the lexer
+    sees what the user wrote, and a syntax error's line and column are the user's. The variables of a
+    ``SELECT *`` come in the order they first appear in the query (:func:`kopa_graph.query.syntax.star_order`).
     """
     from kopa_graph.query.lexer import scan
 
@@ -98,27 +119,36 @@ def run_sparql(graph: Graph | Prepared, text: str, init: dict[str, Node] | None 
     if checked.refusal is not None:
         raise QueryError(checked.refusal)
     if isolation is None:
-        return _evaluate(graph, text, init)
+        return _evaluate(graph, text, init, prefixes)
     import pyoxigraph  # noqa: F401  (imported before the fork, never inside the child)
 
     from kopa_graph.query.sandbox import call
     from kopa_graph.rdfio.oxbridge import converter
 
     converter()
-    return _unpacked(call(_packed_evaluation, graph, text, init, isolation=isolation))
+    return _unpacked(call(_packed_evaluation, graph, text, init, prefixes, isolation=isolation))
 
 
-def _evaluate(graph: Graph | Prepared, text: str, init: dict[str, Node] | None) -> Result:
+def _evaluate(graph: Graph | Prepared, text: str, init: dict[str, Node] | None,
+              prefixes: dict[str, str] | None = None) -> Result:
     if isinstance(graph, Prepared) and graph.store is not None:
-        return _on_oxigraph(graph.store, with_values(text, init) if init else text)
-    algebra = check_safe(text)
+        return _on_oxigraph(graph.store, with_values(text, init) if init else text, prefixes)
+    algebra = check_safe(text, prefixes)
     target = graph.graph if isinstance(graph, Prepared) else graph
-    return target.query(algebra, initBindings=init or {})  # type: ignore[arg-type]
+    result = target.query(algebra, initBindings=init or {})  # type: ignore[arg-type]
+    if result.type == "SELECT" and result.vars:
+        from rdflib.term import Variable
+
+        from kopa_graph.query.syntax import star_order
+
+        result.vars = [Variable(v) for v in star_order(text, [str(v) for v in result.vars])]
+    return result
 
 
-def _packed_evaluation(graph: Graph | Prepared, text: str, init: dict[str, Node] | None) -> tuple[Any, ...]:
+def _packed_evaluation(graph: Graph | Prepared, text: str, init: dict[str, Node] | None,
+                       prefixes: dict[str, str] | None = None) -> tuple[Any, ...]:
     """:func:`_evaluate`'s result as plain values that pickle (a Result does not)."""
-    result = _evaluate(graph, text, init)
+    result = _evaluate(graph, text, init, prefixes)
     if result.type == "ASK":
         return ("ASK", bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -145,41 +175,42 @@ def _unpacked(packed: tuple[Any, ...]) -> Result:
 
 
 @contextmanager
-def _engine_errors() -> Iterator[None]:
-    """pyoxigraph's errors, while a query is parsed or its answer read, as QueryError (syntax errors with
-    line and column)."""
-    from kopa_graph.query.lexer import syntax_message
+def _engine_errors(text: str = "", prefixes: dict[str, str] | None = None) -> Iterator[None]:
+    """pyoxigraph's errors, while a query is parsed or its answer read, as QueryError (a syntax error in one
+    line with line and column, then the query's line and a caret: :mod:`kopa_graph.query.syntax`)."""
+    from kopa_graph.query.syntax import problem
 
     try:
         yield
     except SyntaxError as exc:
-        raise QueryError(syntax_message(str(exc))) from None
+        raise QueryError(problem(str(exc), text, prefixes, second_opinion=True).with_caret()) from None
     except (OSError, ValueError, RuntimeError) as exc:  # an evaluation error, found while the rows are read
         raise QueryError(f"the query could not be answered: {' '.join(str(exc).split())[:300]}") from None
 
 
-def _answer(store: Any, text: str) -> Any:
-    with _engine_errors():
-        return store.query(text)
+def _answer(store: Any, text: str, prefixes: dict[str, str] | None = None) -> Any:
+    with _engine_errors(text, prefixes):
+        return store.query(text, prefixes=prefixes)
 
 
-def _on_oxigraph(store: Any, text: str) -> Result:
-    with _engine_errors():
-        return _read_answer(store, text)
+def _on_oxigraph(store: Any, text: str, prefixes: dict[str, str] | None = None) -> Result:
+    with _engine_errors(text, prefixes):
+        return _read_answer(store, text, prefixes)
 
 
-def _read_answer(store: Any, text: str) -> Result:
+def _read_answer(store: Any, text: str, prefixes: dict[str, str] | None) -> Result:
     import pyoxigraph as ox
     from rdflib.term import Variable
 
+    from kopa_graph.query.syntax import star_order
     from kopa_graph.rdfio.oxbridge import converter
 
-    answer = _answer(store, text)
+    answer = _answer(store, text, prefixes)
     from_ox = converter()
     if isinstance(answer, ox.QuerySolutions):
         result = Result("SELECT")
         names = [Variable(v.value) for v in answer.variables]
-        result.vars = names
+        result.vars = [Variable(v) for v in star_order(text, [str(n) for n in names])]
         result.bindings = [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None}  # type: ignore[misc]
                            for row in answer]
         return result

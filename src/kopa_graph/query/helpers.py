@@ -123,6 +123,50 @@ def _value(h: Helper, p: Param, raw: object) -> Node:
     return Literal(text)
 
 
+def param_summary(p: Param) -> str:
+    """A parameter in a few words: its type and whether it must be given (``string, required``)."""
+    need = "required" if p.required else f"default {p.default}" if p.default else "optional"
+    return f"{p.type}, {need}"
+
+
+def example_command(h: Helper) -> str:
+    """A command that runs ``h`` with the example value of each parameter the header gives one for."""
+    import shlex
+
+    given = " ".join(f"-p {shlex.quote(f'{p.name}={p.example}')}" for p in h.params if p.example)
+    return f"kopa-graph query {h.name}" + (f" {given}" if given else "")
+
+
+def helper_help(h: Helper) -> str:
+    """What ``kopa-graph query NAME --help`` shows: the helper's title and description, each parameter with its
+    type, whether it is required and its meaning, the columns of its answer, and an example command."""
+    import textwrap
+
+    width = max([len(p.name) for p in h.params] + [len(c) for c, _ in h.columns])
+    lines = [f"Usage: kopa-graph query {h.name}" + " [-p KEY=VALUE]..." * bool(h.params) + " [OPTIONS]", "",
+             textwrap.fill(f"{h.title}. {h.description}", 78, initial_indent="  ", subsequent_indent="  "), ""]
+    lines.append("Parameters (-p KEY=VALUE):" if h.params else "Parameters: none")
+    for p in h.params:
+        lines.append(textwrap.fill(f"{p.name.ljust(width)}  {param_summary(p)}: {p.description} (example: "
+                                   f"{p.example})", 78, initial_indent="  ", subsequent_indent=" " * (width + 4)))
+    lines += ["", "Columns:"] + [textwrap.fill(f"{c.ljust(width)}  {d}", 78, initial_indent="  ",
+                                               subsequent_indent=" " * (width + 4)) for c, d in h.columns]
+    lines += ["", "Example:", f"  {example_command(h)}", "",
+              "Options (--format, --lang, --data, --graph, ...): kopa-graph query --help"]
+    return "\n".join(lines) + "\n"
+
+
+def helper_listing() -> str:
+    """What ``kopa-graph query --list`` shows: each helper's name and title, then its parameters."""
+    width = max(len(n) for n in helpers())
+    lines = []
+    for h in helpers().values():
+        lines.append(f"{h.name.ljust(width)}  {h.title}")
+        params = ", ".join(f"{p.name}=<{p.type}>" + ("" if p.required else " (optional)") for p in h.params)
+        lines.append(f"{''.ljust(width)}    -p {params}" if params else f"{''.ljust(width)}    no parameters")
+    return "\n".join(lines) + "\n"
+
+
 def bindings(h: Helper, params: dict[str, object]) -> dict[str, Node]:
     """Typed initial bindings for ``params``; errors name the parameter and show the expected ones."""
     known = {p.name: p for p in h.params}

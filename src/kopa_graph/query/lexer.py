@@ -343,12 +343,4 @@ def scan(text: str) -> Scan:
     return first
 
 
-def syntax_message(message: str) -> str:
-    """Oxigraph's "error at 3:17: expected ..." as a message that names line and column."""
-    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    if m is None:
-        return "SPARQL syntax error: " + message
-    return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}"
-
-
-__all__ = ["FETCHING", "FORMS", "MAX_NESTING", "MAX_TOKENS", "UPDATES", "Scan", "scan", "syntax_message"]
+__all__ = ["FETCHING", "FORMS", "MAX_NESTING", "MAX_TOKENS", "UPDATES", "Scan", "scan"]

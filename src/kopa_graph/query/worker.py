@@ -80,7 +80,7 @@ def _serve(conn: Connection, source: str, memory_mb: int, confined: bool, parent
 def _answer_queries(conn: Connection, store: Any, memory_mb: int) -> None:  # pragma: no cover - in a child
     import pyoxigraph as ox
 
-    from kopa_graph.query.lexer import syntax_message
+    from kopa_graph.query.syntax import problem, star_order
 
     while True:
         try:
@@ -96,7 +96,9 @@ def _answer_queries(conn: Connection, store: Any, memory_mb: int) -> None:  # pr
                     conn.send(("too-many-rows", f"the query returns more than {max_rows} rows; narrow it down "
                                                 "(LIMIT, FILTER)"))
                     continue
-                conn.send(("solutions", solutions_body(names, [list(r) for r in rows], fmt), len(rows)))
+                order = [names.index(n) for n in star_order(text, names)]  # SELECT *: as the query names them
+                conn.send(("solutions", solutions_body([names[i] for i in order], [[r[i] for i in order]
+                                                                                     for r in rows], fmt), len(rows)))
             elif isinstance(result, ox.QueryBoolean):
                 conn.send(("boolean", boolean_body(bool(result), fmt), 1))
             else:
@@ -107,7 +109,7 @@ def _answer_queries(conn: Connection, store: Any, memory_mb: int) -> None:  # pr
                 rdf = ox.RdfFormat.TURTLE if graph_fmt == "turtle" else ox.RdfFormat.N_TRIPLES
                 conn.send(("graph", ox.serialize(triples, format=rdf), len(triples)))
         except SyntaxError as exc:
-            conn.send(("syntax", syntax_message(str(exc))))
+            conn.send(("syntax", problem(str(exc), text).headline))
         except MemoryError:
             conn.send(("memory", f"the query needs more memory than the server allows ({memory_mb} MB)"))
         except Exception as exc:

@@ -28,6 +28,15 @@ from kopa_graph.resources import context_path
 #: The IRI under which the project's context is published; documents may name it.
 CONTEXT_IRI = "https://w3id.org/kopa/context.jsonld"
 CONTEXT_FILE_NAMES = ("context.jsonld",)
+#: Where a site keeps the context, below its base IRI (the site's downloads: ``site`` writes it there).
+PUBLISHED_CONTEXT_PATH = "download/context.jsonld"
+_DEFAULT_BASE = CONTEXT_IRI.removesuffix("context.jsonld")
+
+
+def published_context_iri(base_iri: str) -> str:
+    """The address of the context a site built for ``base_iri`` publishes: what a small JSON-LD answer names
+    instead of inlining the context (``kopa-graph sparql --format json-ld``)."""
+    return base_iri + PUBLISHED_CONTEXT_PATH
 
 
 @lru_cache(maxsize=1)
@@ -104,12 +113,16 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None) -> bytes:
-    """Compact JSON-LD with the project's context embedded; nodes, keys and values sorted."""
-    return b"".join(jsonld_chunks(graph, id_base, context))
+def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None, *,
+           context_iri: str | None = None) -> bytes:
+    """Compact JSON-LD with the project's context embedded; nodes, keys and values sorted. With ``context_iri``
+    the context is named by that address (:func:`published_context_iri`) instead of embedded: the same
+    document once the context is in place."""
+    return b"".join(jsonld_chunks(graph, id_base, context, context_iri=context_iri))
 
 
-def jsonld_chunks(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None) -> Iterator[bytes]:
+def jsonld_chunks(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None, *,
+                  context_iri: str | None = None) -> Iterator[bytes]:
     """:func:`jsonld` in pieces, one node at a time: the bytes of ``json.dumps(document, indent=2,
     sort_keys=True, ensure_ascii=False)`` without the whole document in memory, and written by
     :func:`_dumps` (several times faster than the json module's own indenting encoder)."""
@@ -117,7 +130,8 @@ def jsonld_chunks(graph: Graph, id_base: str, context: Mapping[str, Any] | None 
 
     ctx = dict(context if context is not None else project_context())
     c = _Compactor(ctx, id_base)
-    head = json.dumps({"@context": {"kopaid": id_base, **ctx}}, ensure_ascii=False, indent=2, sort_keys=True)
+    named = context_iri if context_iri is not None else {"kopaid": id_base, **ctx}
+    head = json.dumps({"@context": named}, ensure_ascii=False, indent=2, sort_keys=True)
     grouped = by_subject(graph)
     if not grouped:
         yield (head[:-2] + ',\n  "@graph": []\n}\n').encode("utf-8")
@@ -203,6 +217,8 @@ def _pin_context_value(v: Any, where: str) -> Any:
     if isinstance(v, str):
         if v == CONTEXT_IRI or (Path(v).name in CONTEXT_FILE_NAMES and "/" not in v.replace("./", "", 1)):
             return project_context()
+        if v == published_context_iri(_DEFAULT_BASE):  # what the default site publishes, with its kopaid:
+            return {"kopaid": _DEFAULT_BASE + "id/", **project_context()}
         raise RDFLoadError(f"{where}: the JSON-LD @context {v!r} would have to be fetched; kopa-graph never "
                            f"fetches contexts. Inline the context, or reference the project's own ({CONTEXT_IRI})")
     if isinstance(v, dict):

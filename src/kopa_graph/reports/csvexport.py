@@ -1,19 +1,19 @@
 """``kopa-graph export csv DIR``: the graph as CSV files for registry people.
 
 One UTF-8 CSV per entity type (pilots, organisations, memberships, contacts,
-themes) with codes and identifiers in columns of their own and the IRI of every
-entity, plus ``csv-metadata.json`` (W3C CSV on the Web) that documents each
-column. Values of a multi-valued column are separated by a space, in sorted
-order; the files are deterministic.
+themes) with codes and identifiers in columns of their own, the IRI of every
+entity and, beside each column of IRIs, a column of their labels; plus
+``csv-metadata.json`` (W3C CSV on the Web, :mod:`kopa_graph.reports.csvmeta`)
+that types each column, names each table's key and the keys it refers to.
+Values of a multi-valued column are separated by a space (IRIs, codes) or by
+`` | `` (labels), in sorted order; the files are deterministic.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -21,16 +21,20 @@ from rdflib.term import Node
 
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, FOAF, KOPA, ORG, RDF, SCHEMA, SKOS
+from kopa_graph.reports.csvmeta import LABEL_SEPARATOR, Column, metadata_document, table_metadata
 from kopa_graph.validation.validate import Validated
 
 Row = dict[str, str]
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: str
-    multiple: bool = False
+def _label(g: Graph, s: Node) -> str:
+    """The Swedish label of ``s`` (the article's language), else its Finnish one, else any."""
+    return _lit(g, s, SKOS.prefLabel, "sv") or _lit(g, s, SKOS.prefLabel, "fi") or _lit(g, s, SKOS.prefLabel)
+
+
+def _labels(g: Graph, iris: str) -> str:
+    """The labels of the space-separated ``iris``, in their order."""
+    return LABEL_SEPARATOR.join(_label(g, URIRef(i)) for i in iris.split()) if iris else ""
 
 
 def _lit(g: Graph, s: Node, p: URIRef, lang: str | None = None) -> str:
@@ -97,9 +101,20 @@ def _pilots(g: Graph) -> Iterable[Row]:
     for p in g.subjects(RDF.type, KOPA.Pilot):
         r2020, x2020 = _pilot_regions(g, p, "20200101")
         r2026, x2026 = _pilot_regions(g, p, "20260101")
-        yield {"iri": str(p), "name_sv": _lit(g, p, SKOS.prefLabel, "sv"), "project": _iris(g, p, DCTERMS.isPartOf),
-               "themes": _iris(g, p, DCTERMS.subject), "regions_2020": r2020, "cross_regional_2020": x2020,
-               "regions_2026": r2026, "cross_regional_2026": x2026, "source": _iris(g, p, DCTERMS.source)}
+        project, themes = _iris(g, p, DCTERMS.isPartOf), _iris(g, p, DCTERMS.subject)
+        yield {"iri": str(p), "name_sv": _lit(g, p, SKOS.prefLabel, "sv"), "project": project,
+               "project_name": _labels(g, project), "themes": themes, "theme_labels": _labels(g, themes),
+               "regions_2020": r2020, "cross_regional_2020": x2020, "regions_2026": r2026,
+               "cross_regional_2026": x2026, "source": _iris(g, p, DCTERMS.source)}
+
+
+def _merger(g: Graph, o: Node) -> tuple[str, str]:
+    """The organisation ``o`` merged into, and the day (org:changedBy → org:resultingOrganization, dct:date)."""
+    for event in sorted(g.objects(o, ORG.changedBy), key=str):
+        for resulting in g.objects(event, ORG.resultingOrganization):
+            if resulting != o:
+                return str(resulting), _lit(g, event, DCTERMS.date)
+    return "", ""
 
 
 def _organisations(g: Graph) -> Iterable[Row]:
@@ -112,30 +127,38 @@ def _organisations(g: Graph) -> Iterable[Row]:
         if site is not None:
             municipality = " ".join(sorted(_codes(g, m, "kunta_1_20200101")[0]
                                            for m in g.objects(site, DCTERMS.spatial)))
+        kind = _iris(g, o, ORG.classification)
+        merged_into, merged_on = _merger(g, o)
         yield {"iri": str(o), "name_sv": _lit(g, o, SKOS.prefLabel, "sv"), "name_fi": _lit(g, o, SKOS.prefLabel, "fi"),
-               "type": _iris(g, o, ORG.classification), "kuntanumero": code, "kunta_2020_uri": uri2020,
+               "type": kind, "type_name": _labels(g, kind), "kuntanumero": code, "kunta_2020_uri": uri2020,
                "kunta_2026_uri": uri2026, "business_id": _identifiers(g, o, "business-id"),
                "opintopolku_oid": _identifiers(g, o, "opintopolku-organisation-oid"),
                "institution_oid": _identifiers(g, o, "opintopolku-institution-oid"),
-               "parent": str(parent) if parent else "",
+               "parent": str(parent) if parent else "", "parent_name": _label(g, parent) if parent else "",
                "parent_business_id": _identifiers(g, o, "business-id", KOPA.parentIdentifier),
                "municipality": municipality, "region_2020": _region(g, o, "20200101"),
-               "region_2026": _region(g, o, "20260101")}
+               "region_2026": _region(g, o, "20260101"), "merged_into": merged_into,
+               "merged_into_name": _labels(g, merged_into), "merged_on": merged_on}
 
 
 def _memberships(g: Graph) -> Iterable[Row]:
     for m in g.subjects(RDF.type, ORG.Membership):
-        yield {"iri": str(m), "collaboration": _iris(g, m, ORG.organization), "organisation": _iris(g, m, ORG.member),
-               "roles": _iris(g, m, ORG.role), "as_written": _lit(g, m, KOPA.asWritten),
+        collaboration, member, roles = _iris(g, m, ORG.organization), _iris(g, m, ORG.member), _iris(g, m, ORG.role)
+        yield {"iri": str(m), "collaboration": collaboration, "collaboration_name": _labels(g, collaboration),
+               "organisation": member, "organisation_name": _labels(g, member), "roles": roles,
+               "role_names": _labels(g, roles), "as_written": _lit(g, m, KOPA.asWritten),
                "position": _lit(g, m, SCHEMA.position), "source": _iris(g, m, DCTERMS.source)}
 
 
 def _contacts(g: Graph) -> Iterable[Row]:
     for post in g.subjects(RDF.type, ORG.Post):
         person = g.value(post, ORG.heldBy)
-        yield {"post": str(post), "pilot": " ".join(sorted(str(p) for p in g.subjects(SCHEMA.contactPoint, post))),
+        pilots = " ".join(sorted(str(p) for p in g.subjects(SCHEMA.contactPoint, post)))
+        organisation = _iris(g, post, ORG.postIn)
+        yield {"post": str(post), "pilot": pilots, "pilot_names": _labels(g, pilots),
                "title": _lit(g, post, SKOS.prefLabel, "sv"), "person": str(person) if person else "",
-               "name": _lit(g, person, FOAF.name) if person else "", "organisation": _iris(g, post, ORG.postIn),
+               "name": _lit(g, person, FOAF.name) if person else "", "organisation": organisation,
+               "organisation_name": _labels(g, organisation),
                "organisation_as_written": _lit(g, post, KOPA.asWritten), "position": _lit(g, post, SCHEMA.position),
                "source": _iris(g, post, DCTERMS.source)}
 
@@ -145,54 +168,80 @@ def _themes(g: Graph, theme_scheme: URIRef) -> Iterable[Row]:
         row = {"iri": str(t)}
         row.update({f"label_{lang}": _lit(g, t, SKOS.prefLabel, lang) for lang in LANGUAGES})
         row["broader"] = _iris(g, t, SKOS.broader)
+        row["broader_labels"] = _labels(g, row["broader"])
         row.update({f"yso_{rel}": _iris(g, t, SKOS[f"{rel}Match"])
                     for rel in ("exact", "close", "broad", "narrow", "related")})
         yield row
 
 
+_PILOTS, _ORGS, _THEMES = "pilots.csv", "organisations.csv", "themes.csv"
+_IRI, _BOOL, _INT, _DATE = "anyURI", "boolean", "integer", "date"
+#: Each table's key column (its rows are about the entity it names: CSVW aboutUrl).
+KEYS = {"pilots.csv": "iri", "organisations.csv": "iri", "memberships.csv": "iri", "contacts.csv": "post",
+        "themes.csv": "iri"}
 TABLES: dict[str, tuple[str, list[Column]]] = {
     "pilots.csv": ("The pilots", [
-        Column("iri", "IRI of the pilot"), Column("name_sv", "name as the article writes it (Swedish)"),
-        Column("project", "IRI of the network project it is part of"),
-        Column("themes", "IRIs of its themes", True),
+        Column("iri", "IRI of the pilot", datatype=_IRI), Column("name_sv", "name as the article writes it (Swedish)"),
+        Column("project", "IRI of the network project it is part of", datatype=_IRI),
+        Column("project_name", "the project's name (Swedish)"),
+        Column("themes", "IRIs of its themes", True, _IRI, _THEMES),
+        Column("theme_labels", "their Swedish labels, in the same order", True),
         Column("regions_2020", "region (maakunta) codes of its members' municipalities, maakunta_1_20200101 (derived)",
                True),
-        Column("cross_regional_2020", "true when those are more than one region (derived)"),
+        Column("cross_regional_2020", "true when those are more than one region (derived)", datatype=_BOOL),
         Column("regions_2026", "the same for today, maakunta_1_20260101 (derived)", True),
-        Column("cross_regional_2026", "true when those are more than one region (derived)"),
-        Column("source", "the article line it is read from (RFC 5147 fragment)", True)]),
+        Column("cross_regional_2026", "true when those are more than one region (derived)", datatype=_BOOL),
+        Column("source", "the article line it is read from (RFC 5147 fragment)", True, _IRI)]),
     "organisations.csv": ("The organisations", [
-        Column("iri", "IRI of the organisation"), Column("name_sv", "Swedish name (as the article writes it)"),
+        Column("iri", "IRI of the organisation", datatype=_IRI),
+        Column("name_sv", "Swedish name (as the article writes it)"),
         Column("name_fi", "Finnish name where a reference file gives it"),
-        Column("type", "IRI of its organisation type"),
+        Column("type", "IRI of its organisation type", datatype=_IRI),
+        Column("type_name", "the type's name (Swedish)"),
         Column("kuntanumero", "municipality code (kunta_1_20200101), for municipalities"),
-        Column("kunta_2020_uri", "code-list URI of the municipality in kunta_1_20200101"),
-        Column("kunta_2026_uri", "code-list URI of the municipality in kunta_1_20260101 (empty: no longer exists)"),
+        Column("kunta_2020_uri", "code-list URI of the municipality in kunta_1_20200101", datatype=_IRI),
+        Column("kunta_2026_uri", "code-list URI of the municipality in kunta_1_20260101 (empty: no longer exists)",
+               datatype=_IRI),
         Column("business_id", "Business ID (Y-tunnus) a reference file gives for it", True),
         Column("opintopolku_oid", "Opintopolku organisation OID a reference file gives for it", True),
         Column("institution_oid", "Opintopolku institution (oppilaitos) OID", True),
-        Column("parent", "IRI of the organisation it is part of"),
+        Column("parent", "IRI of the organisation it is part of", datatype=_IRI, refers=_ORGS),
+        Column("parent_name", "the parent's name (Swedish)"),
         Column("parent_business_id", "the parent's Business ID, which a reference file gives for this unit", True),
         Column("municipality", "code of the municipality it is in, where known (derived)"),
         Column("region_2020", "region (maakunta) code in 2020, where known (derived)"),
-        Column("region_2026", "region (maakunta) code today, where known (derived)")]),
+        Column("region_2026", "region (maakunta) code today, where known (derived)"),
+        Column("merged_into", "IRI of the organisation it has merged into since (municipal mergers)", datatype=_IRI),
+        Column("merged_into_name", "that organisation's name (Swedish)"),
+        Column("merged_on", "the day of the merger", datatype=_DATE)]),
     "memberships.csv": ("Who takes part in which pilot or project", [
-        Column("iri", "IRI of the membership"), Column("collaboration", "IRI of the pilot or project"),
-        Column("organisation", "IRI of the member"), Column("roles", "IRIs of its roles", True),
+        Column("iri", "IRI of the membership", datatype=_IRI),
+        Column("collaboration", "IRI of the pilot or project", datatype=_IRI),
+        Column("collaboration_name", "its name (Swedish)"),
+        Column("organisation", "IRI of the member", datatype=_IRI, refers=_ORGS),
+        Column("organisation_name", "the member's name (Swedish)"),
+        Column("roles", "IRIs of its roles", True, _IRI), Column("role_names", "their names (Swedish)", True),
         Column("as_written", "the list item as the article writes it"),
-        Column("position", "its place in the article's list"),
-        Column("source", "where it is stated", True)]),
+        Column("position", "its place in the article's list", datatype=_INT),
+        Column("source", "where it is stated", True, _IRI)]),
     "contacts.csv": ("Contact posts of the pilots", [
-        Column("post", "IRI of the post"), Column("pilot", "IRI of the pilot it is a contact point of", True),
-        Column("title", "the title as written (Swedish)"), Column("person", "IRI of the person holding it"),
-        Column("name", "the person's name"), Column("organisation", "IRI of the organisation the post is in"),
+        Column("post", "IRI of the post", datatype=_IRI),
+        Column("pilot", "IRI of the pilot it is a contact point of", True, _IRI, _PILOTS),
+        Column("pilot_names", "their names (Swedish)", True),
+        Column("title", "the title as written (Swedish)"),
+        Column("person", "IRI of the person holding it (empty with --no-personal-data)", datatype=_IRI),
+        Column("name", "the person's name (empty with --no-personal-data)"),
+        Column("organisation", "IRI of the organisation the post is in", datatype=_IRI, refers=_ORGS),
+        Column("organisation_name", "the organisation's name (Swedish)"),
         Column("organisation_as_written", "the organisation as the contact line writes it"),
-        Column("position", "the title's place in the contact line"),
-        Column("source", "the article line", True)]),
+        Column("position", "the title's place in the contact line", datatype=_INT),
+        Column("source", "the article line", True, _IRI)]),
     "themes.csv": ("The themes and their YSO mappings", [
-        Column("iri", "IRI of the theme"), Column("label_sv", "Swedish label"), Column("label_fi", "Finnish label"),
-        Column("label_en", "English label"), Column("broader", "IRI of the broader theme", True),
-        *(Column(f"yso_{rel}", f"YSO concepts it has skos:{rel}Match to", True)
+        Column("iri", "IRI of the theme", datatype=_IRI), Column("label_sv", "Swedish label"),
+        Column("label_fi", "Finnish label"), Column("label_en", "English label"),
+        Column("broader", "IRI of the broader theme", True, _IRI, _THEMES),
+        Column("broader_labels", "its Swedish label", True),
+        *(Column(f"yso_{rel}", f"YSO concepts it has skos:{rel}Match to", True, _IRI)
           for rel in ("exact", "close", "broad", "narrow", "related"))]),
 }
 
@@ -212,11 +261,8 @@ def export_csv(g: Graph, theme_scheme: URIRef) -> dict[str, bytes]:
         w.writeheader()
         w.writerows(rows)
         files[name] = buf.getvalue().encode("utf-8")
-        tables.append({"url": name, "dc:title": title, "tableSchema": {"columns": [
-            {"name": c.name, "titles": c.name, "dc:description": c.description, "datatype": "string",
-             **({"separator": " "} if c.multiple else {})} for c in columns]}})
-    meta = {"@context": "http://www.w3.org/ns/csvw", "tables": tables}
-    files["csv-metadata.json"] = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        tables.append(table_metadata(name, title, columns, KEYS[name], {t: KEYS[t] for t in TABLES}))
+    files["csv-metadata.json"] = metadata_document(tables)
     return files
 
 
