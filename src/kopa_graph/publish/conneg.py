@@ -15,6 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.templating import render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 
@@ -84,6 +85,13 @@ def choose(accept: str | None, available: tuple[Representation, ...] = REPRESENT
 #: every page, for hosts that send no headers.
 CSP_PAGE = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 CSP = CSP_PAGE + "; frame-ancestors 'none'"
+#: The query editor page (``serve``'s ``/sparql`` for a browser) runs the vendored YASGUI: its script and style
+#: sheet from this server only, the inline styles the editor sets on its elements, its queries sent to this
+#: server (``connect-src 'self'``), and its icons as data: images. No other page runs a script.
+CSP_EDITOR = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+              "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+#: A helper's page (``/queries/NAME``) is a form that sends its parameters back to the same address.
+CSP_FORM = CSP.replace("form-action 'none'", "form-action 'self'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "no-referrer"))
 
@@ -91,6 +99,57 @@ SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options",
 def link_header(doc_path: str) -> str:
     """``Link: rel="alternate"`` for every representation of a document (path without extension)."""
     return ", ".join(f'<{doc_path}.{r.extension}>; rel="alternate"; type="{r.media_type}"' for r in REPRESENTATIONS)
+
+
+def describedby(doc_path: str) -> str:
+    """``Link: rel="describedby"`` from a thing (``/id/X``) to the document about it (``/doc/X``)."""
+    return f'<{doc_path}>; rel="describedby"'
+
+
+#: What a redirect from ``/id/X`` and the answer at ``/`` depend on.
+VARY_LANGUAGE = "Accept, Accept-Language"
+
+
+def lang_suffix(lang: str) -> str:
+    """How a page's file names its language: ``X.html`` is in the first language (Swedish), ``X.fi.html``."""
+    return "" if lang == LANGUAGES[0] else f".{lang}"
+
+
+def choose_language(header: str | None) -> str:
+    """The page language for an ``Accept-Language`` header: the first language range it lists whose primary
+    tag is one of :data:`kopa_graph.languages.LANGUAGES` and whose q is not 0 (browsers list languages in
+    the order the reader prefers them); the first language (Swedish) when it lists none. nginx (njs) and
+    Apache (a regular expression) make the same choice; the differential test holds all three to it."""
+    for part in (header or "")[:2000].split(","):
+        tag, *params = [bit.strip() for bit in part.split(";")]
+        primary = tag.lower().split("-")[0]
+        if primary not in LANGUAGES:
+            continue
+        refused = any(p.lower().replace(" ", "").startswith("q=") and _zero(p.split("=", 1)[1]) for p in params)
+        if not refused:
+            return primary
+    return LANGUAGES[0]
+
+
+def _zero(value: str) -> bool:
+    try:
+        return float(value.strip()) <= 0
+    except ValueError:
+        return False
+
+
+def id_target(path: str, accept: str | None, accept_language: str | None) -> str:
+    """Where ``/id/{path}`` redirects (303): the document ``/doc/{path}``, or its page in the reader's
+    language (``/doc/{path}.fi.html``) when the answer would be HTML and the language is not the first."""
+    chosen, lang = choose(accept), choose_language(accept_language)
+    if chosen is not None and chosen.extension == "html" and lang != LANGUAGES[0]:
+        return f"/doc/{path}{lang_suffix(lang)}.html"
+    return f"/doc/{path}"
+
+
+def wants_html(accept: str | None) -> bool:
+    """Whether a client asks for HTML by name (a browser), as opposed to an API client whose errors are JSON."""
+    return any(ALIASES.get(rng, rng) == "text/html" and q > 0 for rng, q in parse_accept(accept) if accept)
 
 
 # -- nginx --------------------------------------------------------------------
