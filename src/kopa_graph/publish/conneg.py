@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.templating import render
-from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
+from kopa_graph.rdfio.formats import FORMATS, PUBLISHED, ZIP
 
 
 @dataclass(frozen=True)
@@ -155,19 +155,31 @@ def wants_html(accept: str | None) -> bool:
 # -- nginx --------------------------------------------------------------------
 
 def njs_module() -> str:
-    """The JavaScript (njs) that makes the same choice as :func:`choose` for nginx."""
+    """The JavaScript (njs) that makes the same choices as :func:`choose`, :func:`choose_language`,
+    :func:`id_target` and :func:`wants_html` for nginx."""
     return render("conneg.js.j2", reps=json.dumps([[r.extension, r.media_type, r.quality] for r in REPRESENTATIONS]),
-                  aliases=json.dumps(ALIASES, sort_keys=True))
+                  aliases=json.dumps(ALIASES, sort_keys=True), languages=json.dumps(list(LANGUAGES)))
 
 
-def nginx_conf(root: str, port: int = 8080, js_path: str = "conneg.js", module: str | None = None,
-               user: str | None = None) -> str:
-    """A complete nginx configuration serving the site at ``root`` with these rules; nginx's pid file, log
-    and temporary folder go in the folder holding ``root`` (beside the link ``kopa-graph site`` switches,
-    never in a release)."""
-    return render("nginx.conf.j2", root=root, port=port, js_path=js_path, module=module, user=user,
-                  beside=posixpath.dirname(root.rstrip("/")) or ".", alternates=link_header("$kopa_doc"),
-                  security=SECURITY_HEADERS, types=[r for r in REPRESENTATIONS if r.extension != "html"])
+def _lang_suffixes() -> str:
+    return "|".join(re.escape(lang_suffix(lang)) for lang in LANGUAGES if lang_suffix(lang))
+
+
+def nginx_include() -> str:
+    """The site's rules for nginx (``_config/nginx.conf`` in the site): what a server block serving the site
+    includes (its comment says how)."""
+    return render("nginx-site.conf.j2", alternates=link_header("$kopa_doc"), describedby=describedby("/doc/$1"),
+                  vary_language=VARY_LANGUAGE, security=SECURITY_HEADERS, lang_suffixes=_lang_suffixes(),
+                  extensions="|".join(r.extension for r in REPRESENTATIONS), zip=ZIP.media_type,
+                  types=[r for r in REPRESENTATIONS if r.extension != "html"])
+
+
+def nginx_conf(root: str, port: int = 8080, module: str | None = None, user: str | None = None) -> str:
+    """A complete nginx configuration serving the site at ``root`` with the site's own rules
+    (``root/_config/nginx.conf``, :func:`nginx_include`); nginx's pid file, log and temporary folder go in
+    the folder holding ``root`` (beside the link ``kopa-graph site`` switches, never in a release)."""
+    return render("nginx.conf.j2", root=root, port=port, module=module, user=user,
+                  beside=posixpath.dirname(root.rstrip("/")) or ".")
 
 
 def not_acceptable_page() -> str:

@@ -123,6 +123,6 @@ async def helper_page(request: Request, state: ServerState, h: Helper) -> Respon
                 rows = [[_cell(b.get(c), state.settings.id_base) for c in columns] for b in result["results"]["bindings"]]
     query = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items()])
     formats = [(ext, f"/queries/{h.name}.{ext}" + (f"?{query}" if query else "")) for ext in HELPER_FORMATS]
-    body = fragment("query.html.j2", t=t, name=h.name, title=h.title, description=h.description, params=params,
+    body = fragment("query.html.j2", t=t, helper_name=h.name, title=h.title, description=h.description, params=params,
                     columns=columns, rows=rows, error=problem, formats=formats, text=h.text)
     return _page(request, h.title, f"queries/{h.name}", body, conneg.CSP_FORM, 400 if problem else 200)

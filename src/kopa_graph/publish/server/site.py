@@ -71,7 +71,7 @@ def not_found(request: Request) -> Response:
         if _is_file(page):
             return Response(page.read_bytes(), status_code=404, media_type="text/html; charset=utf-8",
                             headers={"Vary": conneg.VARY_LANGUAGE})
-    return error(404, "not found")
+    return error(404, "not found", {"Vary": conneg.VARY_LANGUAGE})
 
 
 async def identify(request: Request) -> Response:

@@ -5,6 +5,8 @@ negotiation table (:mod:`kopa_graph.publish.conneg`), and the 406 and 404 pages 
 
 from __future__ import annotations
 
+import json
+
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish import conneg
 from kopa_graph.publish.site import pages as site_pages
@@ -27,4 +29,5 @@ def server_files() -> dict[str, str]:
            "_config/nginx.conf": conneg.nginx_include(), ".htaccess": conneg.htaccess()}
     for lang in LANGUAGES:
         out[f"_config/404{conneg.lang_suffix(lang)}.html"] = not_found_page(lang)
+    out["_config/404.json"] = json.dumps({"error": "not found"}, separators=(",", ":"))  # as serve's JSON error
     return out
