@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html
 import http.client
+import json
 import os
 import re
 import shutil
@@ -351,14 +352,42 @@ def test_chromium_shows_the_index_and_a_pilot(nginx, tmp_path: Path) -> None:  #
         assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize(("accept", "file"), [("text/html", "ontology/index.html"),
-                                              ("text/turtle", "ontology/kopa.ttl"),
-                                              ("application/n-triples", "ontology/kopa.ttl")])
-def test_nginx_ontology_hash_iris_dereference(nginx, accept: str, file: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("path", "accept", "file"), [("/ontology", "text/html", "ontology/index.html"),
+                                                      ("/ontology", "text/turtle", "ontology/kopa.ttl"),
+                                                      ("/ontology", "application/n-triples", None),
+                                                      ("/shapes", "text/html", "shapes/index.html"),
+                                                      ("/shapes", "text/turtle", "shapes/kopa-shapes.ttl")])
+def test_nginx_ontology_and_shapes_hash_iris_dereference(nginx, path: str, accept: str,  # type: ignore[no-untyped-def]
+                                                         file: str | None) -> None:
+    """The ontology and the shapes are published as a page and as Turtle: N-Triples is 406, no longer
+    Turtle under another name (before issue 17 nginx answered Turtle to any non-HTML Accept)."""
     port, root = nginx
-    status, headers, body = _get(port, "/ontology", accept)
-    assert status == 200 and "Accept" in headers["vary"]
-    assert body == (root / file).read_bytes()
+    status, headers, body = _get(port, path, accept)
+    assert status == (200 if file else 406) and "Accept" in headers["vary"]
+    if file:
+        assert body == (root / file).read_bytes()
+
+
+def test_nginx_takes_the_sites_rules_without_a_warning(nginx) -> None:  # type: ignore[no-untyped-def]
+    """``nginx -t`` on the configuration around the site's own _config/nginx.conf prints no [warn] (before
+    issue 17: duplicate MIME types, from mime.types and the site's types in one block)."""
+    _, root = nginx
+    work = root.parent
+    out = subprocess.run(["nginx", "-t", "-c", str(work / "nginx.conf"), "-p", str(work)], capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert "[warn]" not in out.stderr and "[emerg]" not in out.stderr, out.stderr
+    assert "include " + str(root) + "/_config/nginx.conf;" in (work / "nginx.conf").read_text(encoding="utf-8")
+
+
+def test_nginx_406_and_404_carry_vary(nginx) -> None:  # type: ignore[no-untyped-def]
+    port, _ = nginx
+    status, headers, _ = _get(port, "/doc/pilot/alfa", "image/png")
+    assert status == 406 and headers["vary"] == "Accept"
+    status, headers, body = _get(port, "/doc/no/such", "text/html")
+    assert status == 404 and headers["vary"] == "Accept, Accept-Language" and b'<html lang="sv">' in body
+    status, headers, body = _get(port, "/doc/no/such", "application/json")
+    assert status == 404 and json.loads(body) == {"error": "not found"}
 
 
 @pytest.mark.parametrize("path", ["/", "/doc/pilot/alfa", "/doc/pilot/alfa.ttl", "/id/pilot/alfa", "/no/such/page",
