@@ -186,10 +186,47 @@ def not_acceptable_page() -> str:
     return render("406.html.j2", representations=REPRESENTATIONS)
 
 
+#: What the Apache rules test the request's headers with (PCRE, as mod_rewrite and ap_expr take them): the
+#: first language of Accept-Language that is one of LANGUAGES and not refused with q=0, captured (as
+#: :func:`choose_language`); an Accept naming HTML with q above 0 (:func:`wants_html`); an Accept whose first
+#: range is HTML or a wildcard, which is what makes :func:`choose` answer HTML for a browser (Apache cannot
+#: weigh q-values in a rule: for /id/X it takes the first range, so an Accept that lists Turtle first and HTML
+#: with a higher q is redirected to the negotiated document there, to its page by nginx and serve).
+_NOT_Q0 = rf"(?:;(?!\s*q\s*=\s*(?:-[^,;]*|\+?0*(?:\.0*)?)\s*(?:[;,]|$))[^,;]*)*"
+APACHE_LANGUAGE = rf"^(?:[^,]*,)*?\s*({'|'.join(LANGUAGES)})(?:-[^,;]*)?\s*{_NOT_Q0}\s*(?:,|$)"
+APACHE_WANTS_HTML = rf"(?:^|,)\s*(?:text/html|application/xhtml\+xml)\s*{_NOT_Q0}\s*(?:,|$)"
+APACHE_HTML_FIRST = rf"^\s*(?:text/html|application/xhtml\+xml|text/\*|\*/\*)\s*{_NOT_Q0}\s*(?:,|$)"
+
+
 def htaccess() -> str:
-    """Apache rules: mod_rewrite for the 303 and the type maps, mod_negotiation for q-values and 406."""
-    return render("htaccess.j2", types=[r for r in REPRESENTATIONS if r.extension != "html"],
-                  security=SECURITY_HEADERS)
+    """Apache rules (``.htaccess``): mod_rewrite for the 303s and the type maps, mod_negotiation for q-values
+    and 406, mod_headers for the headers nginx and serve send."""
+    others = [(lang, lang_suffix(lang)) for lang in LANGUAGES if lang_suffix(lang)]
+    return render("htaccess.j2", types=[r for r in REPRESENTATIONS if r.extension != "html"], zip=ZIP.media_type,
+                  security=SECURITY_HEADERS, language=APACHE_LANGUAGE, wants_html=APACHE_WANTS_HTML,
+                  html_first=APACHE_HTML_FIRST, others=others, other_langs="|".join(lang for lang, _ in others),
+                  lang_suffixes=_lang_suffixes(), extensions="|".join(r.extension for r in REPRESENTATIONS),
+                  alternates=link_header("%{KOPA_DOC}e").replace('"', '\\"'), vary_language=VARY_LANGUAGE,
+                  aliases=sorted(ALIASES.items()))
+
+
+def apache_conf(root: str, port: int, user: str | None = None, group: str | None = None,
+                module_dir: str = "/usr/lib/apache2/modules") -> str:
+    """A complete Apache httpd configuration serving the site at ``root`` with its own ``.htaccess``; the pid
+    file and the log go in the folder holding ``root``."""
+    modules = ["mpm_event", "authz_core", "mime", "dir", "rewrite", "negotiation", "headers", "setenvif"]
+    return render("apache.conf.j2", root=root, port=port, user=user, group=group, modules=modules,
+                  module_dir=module_dir, beside=posixpath.dirname(root.rstrip("/")) or ".")
+
+
+def negotiated_maps() -> dict[str, str]:
+    """Apache type maps for ``/ontology`` and ``/shapes`` (in ``_config/``): their page or their Turtle."""
+    turtle = FORMATS["turtle"]
+    out = {}
+    for name, ttl in (("ontology", "kopa.ttl"), ("shapes", "kopa-shapes.ttl")):
+        out[f"{name}.var"] = (f"URI: {name}\n\nURI: ../{name}/index.html\nContent-Type: text/html; qs=1.0\n\n"
+                              f"URI: ../{name}/{ttl}\nContent-Type: {turtle.media_type}; qs={turtle.page_quality}\n")
+    return out
 
 
 def type_map(name: str) -> str:
@@ -197,4 +234,7 @@ def type_map(name: str) -> str:
     parts = [f"URI: {name}\n"]
     for r in REPRESENTATIONS:
         parts.append(f"\nURI: {name}.{r.extension}\nContent-Type: {r.media_type}; qs={r.quality}\n")
+    for alias, media_type in sorted(ALIASES.items()):  # the names :func:`choose` also takes (the rules restore
+        r = next(r for r in REPRESENTATIONS if r.media_type == media_type)  # the type's own name in the answer)
+        parts.append(f"\nURI: {name}.{r.extension}\nContent-Type: {alias}; qs={r.quality}\n")
     return "".join(parts)

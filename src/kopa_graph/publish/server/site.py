@@ -101,10 +101,12 @@ async def document(request: Request) -> Response:
     if _has_ext(path):
         return FileResponse(base, media_type=media_type(base), headers=headers) if _is_file(base) else \
             not_found(request)
+    if not _is_file(Path(f"{base}.html")):  # no such document: 404 whatever the Accept, as nginx and Apache
+        return not_found(request)
     chosen = conneg.choose(request.headers.get("accept"))
     headers["Vary"] = "Accept"
-    if chosen is None:
-        return _not_acceptable(state, headers)
+    if chosen is None:  # as nginx's and Apache's 406: Vary, no Link
+        return _not_acceptable(state, {"Vary": "Accept"})
     target = Path(f"{base}.{chosen.extension}")
     if not _is_file(target):
         return not_found(request)

@@ -29,5 +29,6 @@ def server_files() -> dict[str, str]:
            "_config/nginx.conf": conneg.nginx_include(), ".htaccess": conneg.htaccess()}
     for lang in LANGUAGES:
         out[f"_config/404{conneg.lang_suffix(lang)}.html"] = not_found_page(lang)
+    out.update({f"_config/{name}": text for name, text in conneg.negotiated_maps().items()})
     out["_config/404.json"] = json.dumps({"error": "not found"}, separators=(",", ":"))  # as serve's JSON error
     return out
