@@ -41,7 +41,7 @@ HELPER_FORMATS = ("json", "csv", "tsv")
 
 def _ui(request: Request) -> tuple[str, dict[str, str]]:
     lang = conneg.choose_language(request.headers.get("accept-language"))
-    return lang, messages(lang)["server"]
+    return lang, messages(lang)["frontend"]
 
 
 def _page(request: Request, title: str, here: str, body: str, csp: str, status: int = 200) -> Response:

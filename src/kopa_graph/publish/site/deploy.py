@@ -17,7 +17,7 @@ from kopa_graph.publish.templating import fragment
 def not_found_page(lang: str) -> str:
     """The styled 404 page in ``lang``: the site's page frame, its links from the site's root (it is answered
     at whatever address was not found)."""
-    t = messages(lang)["server"]
+    t = messages(lang)["frontend"]
     body = fragment("notfound.html.j2", t=t, home=f"/index{conneg.lang_suffix(lang)}.html",
                     home_text=messages(lang)["page"]["home"])
     return site_pages.page(t["not_found"], None, lang, "/", body, [])
