@@ -65,10 +65,10 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, workers: int, timeout: float,
           memory_mb: int, max_rows: int, no_personal_data: bool, no_sandbox: bool) -> None:
-    """Serve the validated graph and its site: a read-only SPARQL endpoint
-    (/sparql, a query editor in a browser), the query helpers (/queries),
-    linked data (/id/..., /doc/...), the site's pages and files, and /health.
-    Prints the address once it listens (--port 0: a free port).
+    """Serve the validated graph: a read-only SPARQL endpoint (/sparql, with a
+    query editor for browsers), the query helpers (/queries, with a page each),
+    linked data (/id/..., /doc/...), the whole site, and /health. Prints the
+    address once it listens (--port 0: a free port).
 
     Query workers run where the kernel forbids network access (SECURITY.md);
     where that is impossible, serve exits 2 unless --no-sandbox.

@@ -92,6 +92,11 @@ CSP_EDITOR = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-i
               "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 #: A helper's page (``/queries/NAME``) is a form that sends its parameters back to the same address.
 CSP_FORM = CSP.replace("form-action 'none'", "form-action 'self'")
+
+
+def meta_policy(policy: str) -> str:
+    """A policy as a page's ``<meta>`` carries it: without ``frame-ancestors``, which only a header can set."""
+    return "; ".join(d for d in policy.split("; ") if not d.startswith("frame-ancestors"))
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "no-referrer"))
 

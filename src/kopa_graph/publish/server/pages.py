@@ -46,7 +46,7 @@ def _ui(request: Request) -> tuple[str, dict[str, str]]:
 
 def _page(request: Request, title: str, here: str, body: str, csp: str, status: int = 200) -> Response:
     lang, _ = _ui(request)
-    html = site_pages.page(title, None, lang, here, body, [], None, None, csp=csp)
+    html = site_pages.page(title, None, lang, here, body, [], None, None, csp=conneg.meta_policy(csp))
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": csp,
                                                            "Vary": conneg.VARY_LANGUAGE})
 
