@@ -80,7 +80,8 @@ def test_the_editor_runs_a_typed_query_and_shows_its_rows(server: str, tmp_path:
         assert "PREFIX kopa: <https://w3id.org/kopa/ontology#>" in first
         assert "PREFIX kopaid: <https://w3id.org/kopa/id/>" in first
         # put the query in as a reader would: focus the editor, select all, type
-        page.eval("(() => { const y = window.kopaYasgui.getTab().getYasqe(); y.focus(); y.execCommand('selectAll'); })()")
+        page.eval("(() => { const y = window.kopaYasgui.getTab().getYasqe(); y.focus(); "
+                  "y.execCommand('selectAll'); })()")
         page.type(QUERY)
         assert page.eval("window.kopaYasgui.getTab().getYasqe().getValue()") == QUERY
         page.eval("window.kopaYasgui.getTab().getYasqe().query().then(() => true, () => true)")

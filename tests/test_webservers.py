@@ -70,8 +70,8 @@ def _answer(port: int, path: str, accept: str | None, language: str | None) -> d
     c.close()
     got = {k.lower(): v for k, v in r.getheaders()}
     vary = {t.strip().lower() for t in got.get("vary", "").split(",") if t.strip()} - {"origin"}
-    return {"status": r.status, "type": None if r.status in (301, 302, 303) else got.get("content-type", "").split(";")[0],
-            "vary": sorted(vary), "link": got.get("link"),
+    media = None if r.status in (301, 302, 303) else got.get("content-type", "").split(";")[0]
+    return {"status": r.status, "type": media, "vary": sorted(vary), "link": got.get("link"),
             "location": urllib.parse.urlsplit(got["location"]).path if "location" in got else None}
 
 

@@ -197,7 +197,7 @@ def not_acceptable_page() -> str:
 #: range is HTML or a wildcard, which is what makes :func:`choose` answer HTML for a browser (Apache cannot
 #: weigh q-values in a rule: for /id/X it takes the first range, so an Accept that lists Turtle first and HTML
 #: with a higher q is redirected to the negotiated document there, to its page by nginx and serve).
-_NOT_Q0 = rf"(?:;(?!\s*q\s*=\s*(?:-[^,;]*|\+?0*(?:\.0*)?)\s*(?:[;,]|$))[^,;]*)*"
+_NOT_Q0 = r"(?:;(?!\s*q\s*=\s*(?:-[^,;]*|\+?0*(?:\.0*)?)\s*(?:[;,]|$))[^,;]*)*"
 APACHE_LANGUAGE = rf"^(?:[^,]*,)*?\s*({'|'.join(LANGUAGES)})(?:-[^,;]*)?\s*{_NOT_Q0}\s*(?:,|$)"
 APACHE_WANTS_HTML = rf"(?:^|,)\s*(?:text/html|application/xhtml\+xml)\s*{_NOT_Q0}\s*(?:,|$)"
 APACHE_HTML_FIRST = rf"^\s*(?:text/html|application/xhtml\+xml|text/\*|\*/\*)\s*{_NOT_Q0}\s*(?:,|$)"

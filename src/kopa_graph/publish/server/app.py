@@ -171,8 +171,9 @@ def http_server(app: Starlette, host: str, port: int, bounds: Bounds | None = No
 def serve(validated: Validated, host: str, port: int, *, bounds: Bounds | None = None,
           announce: Callable[[str], None] | None = None, **limits: Any) -> None:
     """Serve a validated graph, and its site, on ``host:port`` until SIGTERM or SIGINT (``limits`` go to
-    :func:`create_app`, ``bounds`` and ``announce`` to :func:`http_server`). The site is built from the same graph into a
-    temporary folder, removed when the server stops (and by the next server if this one is killed)."""
+    :func:`create_app`, ``bounds`` and ``announce`` to :func:`http_server`). The site is built from the same
+    graph into a temporary folder, removed when the server stops (and by the next server if this one is
+    killed)."""
     from kopa_graph.publish.site.build import build_site
 
     owned = Scratch("site", _scratch())  # a killed server's is removed by the next one

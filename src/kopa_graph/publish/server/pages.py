@@ -63,7 +63,7 @@ async def static(request: Request) -> Response:
 
 def example_query(h: Helper, state: ServerState) -> str:
     """A helper's query with its example parameters bound, as the editor's tab shows it."""
-    examples = {p.name: p.example for p in h.params if p.example and p.example != "-"}
+    examples: dict[str, object] = {p.name: p.example for p in h.params if p.example and p.example != "-"}
     try:
         init = bindings(h, examples)
     except QueryError:  # an example that does not fit its type: the query as it is, unbound
@@ -102,7 +102,7 @@ async def helper_page(request: Request, state: ServerState, h: Helper) -> Respon
     from kopa_graph.publish.server.protocol import run
 
     _, t = _ui(request)
-    given = dict(request.query_params)
+    given: dict[str, object] = {k: v for k, v in request.query_params.items() if v != ""}  # an empty field: unset
     params = [{"name": p.name, "required": p.required, "example": p.example, "value": given.get(p.name, "")}
               for p in h.params]
     columns: list[str] | None = None
@@ -120,7 +120,8 @@ async def helper_page(request: Request, state: ServerState, h: Helper) -> Respon
                 problem = result.get("error", str(answer.status_code))
             else:
                 columns = result["head"]["vars"]
-                rows = [[_cell(b.get(c), state.settings.id_base) for c in columns] for b in result["results"]["bindings"]]
+                rows = [[_cell(b.get(c), state.settings.id_base) for c in columns]
+                        for b in result["results"]["bindings"]]
     query = urllib.parse.urlencode([(k, v) for k, v in request.query_params.multi_items()])
     formats = [(ext, f"/queries/{h.name}.{ext}" + (f"?{query}" if query else "")) for ext in HELPER_FORMATS]
     body = fragment("query.html.j2", t=t, helper_name=h.name, title=h.title, description=h.description, params=params,

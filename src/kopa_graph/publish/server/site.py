@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish import conneg
 from kopa_graph.publish.server.protocol import error
 from kopa_graph.rdfio.formats import FORMATS
@@ -95,7 +96,7 @@ async def document(request: Request) -> Response:
         return not_found(request)
     stem = path.rsplit(".", 1)[0] if _has_ext(path) else path
     if path.endswith(".html"):  # X.fi.html is a representation of X too
-        for suffix in filter(None, map(conneg.lang_suffix, conneg.LANGUAGES)):
+        for suffix in filter(None, map(conneg.lang_suffix, LANGUAGES)):
             stem = stem.removesuffix(suffix)
     headers = {"Link": conneg.link_header(urllib.parse.quote(f"/doc/{stem}", safe="/"))}
     if _has_ext(path):
