@@ -427,9 +427,12 @@ def test_the_templates_escape_markup_and_refuse_a_missing_value() -> None:
     sitemap = render("sitemap.xml.j2", urls=["https://example.org/a?x=1&y=<2>"])
     assert "<loc>https://example.org/a?x=1&amp;y=&lt;2&gt;</loc>" in sitemap
     assert "<li><code>a&lt;b</code>" in render("406.html.j2", representations=[conneg.Representation("x", "a<b", 1.0)])
-    assert 'Header always set X "a<b>"' in render("htaccess.j2", types=[], security=[("X", "a<b>")])
+    values = {"types": [], "zip": "z", "security": [("X", "a<b>")], "language": "l", "wants_html": "w",
+              "html_first": "h", "others": [], "other_langs": "o", "lang_suffixes": "s", "extensions": "e",
+              "alternates": "a", "vary_language": "v", "aliases": []}
+    assert 'Header always set X "a<b>"' in render("htaccess.j2", **values)
     with pytest.raises(jinja2.UndefinedError):
-        render("htaccess.j2", types=[])
+        render("htaccess.j2", **{k: v for k, v in values.items() if k != "security"})
 
 
 def test_every_language_file_has_the_same_messages() -> None:
