@@ -241,6 +241,10 @@ async def named_query(request: Request) -> Response:
             return await helper_page(request, state, h)
         init = bindings(h, dict(request.query_params))
     except QueryError as exc:
+        if isinstance(exc, UnknownHelper) and conneg.wants_html(request.headers.get("accept")):
+            from kopa_graph.publish.server.site import not_found
+
+            return not_found(request)  # a browser gets the site's 404 page
         return error(404 if isinstance(exc, UnknownHelper) else 400, str(exc))
     text = with_values(rebase(h.text, state.settings), init)
     return await run(state, text, request, RESULTS_FORMATS[fmt_ext].media_type if fmt_ext else None)
