@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 #: The files under ``/static/``: the vendored editor and the script that starts it.
 STATIC = {"yasgui/yasgui.min.js": "text/javascript", "yasgui/yasgui.min.css": "text/css",
-          "kopa-editor.js": "text/javascript"}
+          "kopa-editor.js": "text/javascript", "kopa-editor.css": "text/css"}
 #: The answer formats a helper's page links to (``/queries/NAME.json`` ...).
 HELPER_FORMATS = ("json", "csv", "tsv")
 

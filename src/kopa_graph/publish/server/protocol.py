@@ -134,7 +134,7 @@ def _description(state: ServerState, request: Request) -> Response:
         <http://www.w3.org/ns/formats/JSON-LD> ;
     sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ; void:triples {state.pool.triples} ] ] .
 """
-    return Response(ttl, media_type="text/turtle; charset=utf-8")
+    return Response(ttl, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})  # a browser: the editor
 
 
 def _too_large() -> Response:
