@@ -223,3 +223,17 @@ def test_the_editor_page_alone_may_run_scripts(server: str) -> None:
     for accept in (None, "text/turtle", "*/*"):
         d = httpx.get(server + "/sparql", headers={"Accept": accept} if accept else {})
         assert d.status_code == 200 and "sd:Service" in d.text
+
+
+def test_the_pages_serve_writes_are_html5(server: str) -> None:
+    """The 404 pages, the editor, the helpers' list and a helper's page with its table: valid HTML5."""
+    import html5lib
+
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    for path, params in (("/no/such", None), ("/sparql", None), ("/queries", None),
+                         ("/queries/pilots-of-municipality", {"municipality": "Evijärvi"})):
+        for language in conneg.LANGUAGES:
+            r = httpx.get(server + path, params=params, headers={**HTML, "Accept-Language": language})
+            assert r.headers["content-type"].startswith("text/html"), path
+            parser.parse(r.content)  # strict: raises on the first error
+            assert f'<html lang="{language}">' in r.text

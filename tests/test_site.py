@@ -78,7 +78,8 @@ def test_tree(site: Path) -> None:
                  "void.ttl", ".well-known/void", "download/kopa.ttl", "download/kopa.jsonld", "download/kopa.nt",
                  "download/context.jsonld", "download/kopa-csv.zip", "ontology/index.html", "ontology/kopa.ttl",
                  "shapes/index.html", "shapes/kopa-shapes.ttl", "source/article.html", "_config/conneg.js",
-                 "_config/406.html"):
+                 "_config/406.html", "_config/nginx.conf", "_config/404.html", "_config/404.fi.html",
+                 "_config/404.en.html", "_config/404.json", "_config/ontology.var", "_config/shapes.var"):
         assert (site / name).is_file(), name
     for ext in ("html", "fi.html", "en.html", "ttl", "jsonld", "nt", "var"):
         assert (site / f"doc/pilot/alfa.{ext}").is_file(), ext
