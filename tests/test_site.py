@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html
 import http.client
+import json
 import os
 import re
 import shutil
@@ -77,7 +78,8 @@ def test_tree(site: Path) -> None:
                  "void.ttl", ".well-known/void", "download/kopa.ttl", "download/kopa.jsonld", "download/kopa.nt",
                  "download/context.jsonld", "download/kopa-csv.zip", "ontology/index.html", "ontology/kopa.ttl",
                  "shapes/index.html", "shapes/kopa-shapes.ttl", "source/article.html", "_config/conneg.js",
-                 "_config/406.html"):
+                 "_config/406.html", "_config/nginx.conf", "_config/404.html", "_config/404.fi.html",
+                 "_config/404.en.html", "_config/404.json", "_config/ontology.var", "_config/shapes.var"):
         assert (site / name).is_file(), name
     for ext in ("html", "fi.html", "en.html", "ttl", "jsonld", "nt", "var"):
         assert (site / f"doc/pilot/alfa.{ext}").is_file(), ext
@@ -351,14 +353,42 @@ def test_chromium_shows_the_index_and_a_pilot(nginx, tmp_path: Path) -> None:  #
         assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize(("accept", "file"), [("text/html", "ontology/index.html"),
-                                              ("text/turtle", "ontology/kopa.ttl"),
-                                              ("application/n-triples", "ontology/kopa.ttl")])
-def test_nginx_ontology_hash_iris_dereference(nginx, accept: str, file: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("path", "accept", "file"), [("/ontology", "text/html", "ontology/index.html"),
+                                                      ("/ontology", "text/turtle", "ontology/kopa.ttl"),
+                                                      ("/ontology", "application/n-triples", None),
+                                                      ("/shapes", "text/html", "shapes/index.html"),
+                                                      ("/shapes", "text/turtle", "shapes/kopa-shapes.ttl")])
+def test_nginx_ontology_and_shapes_hash_iris_dereference(nginx, path: str, accept: str,  # type: ignore[no-untyped-def]
+                                                         file: str | None) -> None:
+    """The ontology and the shapes are published as a page and as Turtle: N-Triples is 406, no longer
+    Turtle under another name (before issue 17 nginx answered Turtle to any non-HTML Accept)."""
     port, root = nginx
-    status, headers, body = _get(port, "/ontology", accept)
-    assert status == 200 and "Accept" in headers["vary"]
-    assert body == (root / file).read_bytes()
+    status, headers, body = _get(port, path, accept)
+    assert status == (200 if file else 406) and "Accept" in headers["vary"]
+    if file:
+        assert body == (root / file).read_bytes()
+
+
+def test_nginx_takes_the_sites_rules_without_a_warning(nginx) -> None:  # type: ignore[no-untyped-def]
+    """``nginx -t`` on the configuration around the site's own _config/nginx.conf prints no [warn] (before
+    issue 17: duplicate MIME types, from mime.types and the site's types in one block)."""
+    _, root = nginx
+    work = root.parent
+    out = subprocess.run(["nginx", "-t", "-c", str(work / "nginx.conf"), "-p", str(work)], capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert "[warn]" not in out.stderr and "[emerg]" not in out.stderr, out.stderr
+    assert "include " + str(root) + "/_config/nginx.conf;" in (work / "nginx.conf").read_text(encoding="utf-8")
+
+
+def test_nginx_406_and_404_carry_vary(nginx) -> None:  # type: ignore[no-untyped-def]
+    port, _ = nginx
+    status, headers, _ = _get(port, "/doc/pilot/alfa", "image/png")
+    assert status == 406 and headers["vary"] == "Accept"
+    status, headers, body = _get(port, "/doc/no/such", "text/html")
+    assert status == 404 and headers["vary"] == "Accept, Accept-Language" and b'<html lang="sv">' in body
+    status, headers, body = _get(port, "/doc/no/such", "application/json")
+    assert status == 404 and json.loads(body) == {"error": "not found"}
 
 
 @pytest.mark.parametrize("path", ["/", "/doc/pilot/alfa", "/doc/pilot/alfa.ttl", "/id/pilot/alfa", "/no/such/page",
@@ -398,9 +428,12 @@ def test_the_templates_escape_markup_and_refuse_a_missing_value() -> None:
     sitemap = render("sitemap.xml.j2", urls=["https://example.org/a?x=1&y=<2>"])
     assert "<loc>https://example.org/a?x=1&amp;y=&lt;2&gt;</loc>" in sitemap
     assert "<li><code>a&lt;b</code>" in render("406.html.j2", representations=[conneg.Representation("x", "a<b", 1.0)])
-    assert 'Header always set X "a<b>"' in render("htaccess.j2", types=[], security=[("X", "a<b>")])
+    values = {"types": [], "zip": "z", "security": [("X", "a<b>")], "language": "l", "wants_html": "w",
+              "html_first": "h", "others": [], "other_langs": "o", "lang_suffixes": "s", "extensions": "e",
+              "alternates": "a", "vary_language": "v", "aliases": []}
+    assert 'Header always set X "a<b>"' in render("htaccess.j2", **values)
     with pytest.raises(jinja2.UndefinedError):
-        render("htaccess.j2", types=[])
+        render("htaccess.j2", **{k: v for k, v in values.items() if k != "security"})
 
 
 def test_every_language_file_has_the_same_messages() -> None:

@@ -65,8 +65,10 @@ def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str,
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, workers: int, timeout: float,
           memory_mb: int, max_rows: int, no_personal_data: bool, no_sandbox: bool) -> None:
-    """Serve the validated graph: a read-only SPARQL endpoint (/sparql), the
-    query helpers (/queries), linked data (/id/..., /doc/...) and /health.
+    """Serve the validated graph: a read-only SPARQL endpoint (/sparql, with a
+    query editor for browsers), the query helpers (/queries, with a page each),
+    linked data (/id/..., /doc/...), the whole site, and /health. Prints the
+    address once it listens (--port 0: a free port).
 
     Query workers run where the kernel forbids network access (SECURITY.md);
     where that is impossible, serve exits 2 unless --no-sandbox.
@@ -77,7 +79,7 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
     with _errors():
         validated = validate_source(data_dir, _settings(ctx, no_personal_data))
         run_serve(validated, host, port, workers=workers, timeout=timeout, memory_mb=memory_mb, max_rows=max_rows,
-                  sandbox=not no_sandbox)
+                  sandbox=not no_sandbox, announce=lambda line: click.echo(line))
 
 
 @main.command()

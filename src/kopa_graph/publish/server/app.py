@@ -1,9 +1,12 @@
 """``kopa-graph serve``: a read-only SPARQL endpoint and linked-data server.
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol: GET, POST form, POST direct; a
-service description on a plain GET), ``/queries`` and ``/queries/NAME`` (the
-named helpers as URLs), ``/id/...`` (303 to ``/doc/...``), ``/doc/...`` (the
-site's documents, negotiated as the static site is), ``/health``.
+service description on a plain GET, the query editor for a browser), ``/queries``
+and ``/queries/NAME`` (the named helpers as URLs, and as pages for a browser:
+:mod:`kopa_graph.publish.server.pages`), ``/health``, and the whole static site
+as nginx and Apache serve it (:mod:`kopa_graph.publish.server.site`): ``/`` in
+the reader's language, ``/id/...`` (303 to ``/doc/...``), ``/doc/...``, the
+ontology and shapes, VoID, downloads, a styled 404 for browsers.
 
 Read-only and bounded: updates are refused; SERVICE, FROM and LOAD are refused
 before evaluation; queries run in killable worker processes with a time and
@@ -21,8 +24,7 @@ import asyncio
 import contextlib
 import logging
 import os
-import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,10 +35,11 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kopa_graph.publish import conneg
+from kopa_graph.publish.server import pages, site
 from kopa_graph.publish.server.connections import Bounds, SecurityHeaders, uvicorn_server
 from kopa_graph.publish.server.protocol import error, named_query, queries, sparql
 from kopa_graph.query.worker import QueryPool
@@ -78,48 +81,6 @@ class ServerState:
             self.owned = None
 
 
-async def identify(request: Request) -> Response:
-    return RedirectResponse(f"/doc/{request.path_params['path']}", status_code=303, headers={"Vary": "Accept"})
-
-
-def _is_file(path: Path) -> bool:
-    """Whether ``path`` is a file; a name the system cannot even look up (too long, ...) is none."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
-
-
-async def document(request: Request) -> Response:
-    state: ServerState = request.app.state.kopa
-    path = request.path_params["path"]
-    if ".." in path.split("/") or path.startswith("/") or "\\" in path or "\x00" in path:
-        return error(404, "not found")
-    try:
-        base = (state.site / "doc" / path).resolve()
-    except (OSError, ValueError):
-        return error(404, "not found")
-    if not str(base).startswith(str((state.site / "doc").resolve()) + "/"):
-        return error(404, "not found")
-    link = urllib.parse.quote(f"/doc/{path.rsplit('.', 1)[0] if _has_ext(path) else path}", safe="/")
-    headers = {"Link": conneg.link_header(link)}
-    if _has_ext(path):
-        return FileResponse(base, headers=headers) if _is_file(base) else error(404, "not found")
-    chosen = conneg.choose(request.headers.get("accept"))
-    headers["Vary"] = "Accept"
-    if chosen is None:
-        return Response((state.site / "_config" / "406.html").read_bytes(), status_code=406,
-                        media_type="text/html; charset=utf-8", headers=headers)
-    target = Path(f"{base}.{chosen.extension}")
-    if not _is_file(target):
-        return error(404, "not found")
-    return FileResponse(target, media_type=chosen.media_type, headers=headers)
-
-
-def _has_ext(path: str) -> bool:
-    return path.endswith(tuple(f".{r.extension}" for r in conneg.REPRESENTATIONS))
-
-
 async def health(request: Request) -> Response:
     state: ServerState = request.app.state.kopa
     return JSONResponse({"status": "ok", "triples": state.pool.triples})
@@ -136,6 +97,8 @@ _PHRASES = {404: "not found", 405: "method not allowed"}
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own answers (an unrouted path, a method a route does not take) in the one error shape."""
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return site.not_found(request)
     message = _PHRASES.get(exc.status_code, str(exc.detail).lower())
     if exc.headers and "Allow" in exc.headers:
         message += f"; this path takes {exc.headers['Allow']}"
@@ -156,7 +119,10 @@ def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = 
     app = Starlette(
         routes=[Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
                 Route("/queries", queries), Route("/queries/{name}", named_query),
-                Route("/id/{path:path}", identify), Route("/doc/{path:path}", document), Route("/health", health)],
+                Route("/id/{path:path}", site.identify), Route("/doc/{path:path}", site.document),
+                Route("/health", health), Route("/", site.index), Route("/static/{path:path}", pages.static),
+                *(Route(f"/{name}", site.negotiated) for name in site.NEGOTIATED),
+                Route("/{path:path}", site.site_file)],
         middleware=[Middleware(SecurityHeaders),
                     Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                                allow_headers=["Accept", "Content-Type"])],
@@ -187,18 +153,27 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     app.state.kopa.close()  # the workers and the temporary site go with the server, however it is stopped
 
 
-def http_server(app: Starlette, host: str, port: int, bounds: Bounds | None = None) -> uvicorn.Server:
+def http_server(app: Starlette, host: str, port: int, bounds: Bounds | None = None,
+                announce: Callable[[str], None] | None = None) -> uvicorn.Server:
     """The uvicorn server ``serve`` runs ``app`` on (:func:`kopa_graph.publish.server.connections.uvicorn_server`): on
     SIGTERM or SIGINT the queries in flight are answered 503 at once, other answers get
     :data:`SHUTDOWN_GRACE` seconds, then the lifespan stops the workers and removes the temporary site; the
-    process is gone within :data:`SHUTDOWN_SECONDS`."""
-    return uvicorn_server(app, host, port, bounds or Bounds(), on_exit=app.state.kopa.stop, grace=SHUTDOWN_GRACE)
+    process is gone within :data:`SHUTDOWN_SECONDS`. Once it listens, ``announce`` gets the line that says
+    where (``http://127.0.0.1:8000/ (SPARQL at /sparql)``)."""
+    def started(url: str) -> None:
+        if announce is not None:
+            announce(f"{url} (SPARQL at /sparql)")
+
+    return uvicorn_server(app, host, port, bounds or Bounds(), on_exit=app.state.kopa.stop, grace=SHUTDOWN_GRACE,
+                          on_start=started)
 
 
-def serve(validated: Validated, host: str, port: int, *, bounds: Bounds | None = None, **limits: Any) -> None:
+def serve(validated: Validated, host: str, port: int, *, bounds: Bounds | None = None,
+          announce: Callable[[str], None] | None = None, **limits: Any) -> None:
     """Serve a validated graph, and its site, on ``host:port`` until SIGTERM or SIGINT (``limits`` go to
-    :func:`create_app`, ``bounds`` to :func:`http_server`). The site is built from the same graph into a
-    temporary folder, removed when the server stops (and by the next server if this one is killed)."""
+    :func:`create_app`, ``bounds`` and ``announce`` to :func:`http_server`). The site is built from the same
+    graph into a temporary folder, removed when the server stops (and by the next server if this one is
+    killed)."""
     from kopa_graph.publish.site.build import build_site
 
     owned = Scratch("site", _scratch())  # a killed server's is removed by the next one
@@ -209,7 +184,7 @@ def serve(validated: Validated, host: str, port: int, *, bounds: Bounds | None =
         owned.close()
         raise
     try:
-        http_server(app, host, port, bounds).run()
+        http_server(app, host, port, bounds, announce).run()
     finally:
         app.state.kopa.close()
 

@@ -237,11 +237,20 @@ def protocol(bounds: Bounds) -> type[BoundedHttp]:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, calling ``on_exit`` as soon as it begins to shut down (before it waits for answers)."""
+    """uvicorn's server, calling ``on_exit`` as soon as it begins to shut down (before it waits for answers),
+    and ``on_start`` with the address it listens on once its socket is bound (port 0: the port it got)."""
 
-    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None],
+                 on_start: Callable[[str], None] | None = None) -> None:
         super().__init__(config)
         self.on_exit = on_exit
+        self.on_start = on_start
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.on_start is not None and not self.should_exit and getattr(self, "servers", None):
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            self.on_start(f"http://{f'[{host}]' if ':' in host else host}:{port}/")
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.on_exit()
@@ -249,13 +258,14 @@ class _Server(uvicorn.Server):
 
 
 def uvicorn_server(app: Any, host: str, port: int, bounds: Bounds, on_exit: Callable[[], None],
-                   grace: int) -> uvicorn.Server:
+                   grace: int, on_start: Callable[[str], None] | None = None) -> uvicorn.Server:
     """uvicorn over ``app`` on :class:`BoundedHttp` with ``bounds`` (no WebSocket, so no ``Upgrade`` is taken),
     uvloop where installed, no access log and at most ``grace`` seconds for answers under way once SIGTERM or
-    SIGINT came (uvicorn's own default waits for ever); ``on_exit`` is called when that begins."""
+    SIGINT came (uvicorn's own default waits for ever); ``on_exit`` is called when that begins, ``on_start``
+    with the server's address (``http://127.0.0.1:8000/``) once it listens."""
     config = uvicorn.Config(app, host=host, port=port, http=protocol(bounds), ws="none", lifespan="on",
                             log_level="warning", access_log=False, timeout_graceful_shutdown=grace)
-    return _Server(config, on_exit)
+    return _Server(config, on_exit, on_start)
 
 
 #: The most header bytes a request may carry (names and values); more is 431.
@@ -264,7 +274,8 @@ MAX_HEADER_BYTES = 32 * 1024
 
 class SecurityHeaders:
     """ASGI middleware: every response carries :data:`kopa_graph.publish.conneg.SECURITY_HEADERS` (the
-    Content-Security-Policy among them), errors and redirects included; a request whose headers exceed
+    Content-Security-Policy among them), errors and redirects included, unless it sets one of them itself
+    (the query editor and the helpers' pages set their own policy); a request whose headers exceed
     :data:`MAX_HEADER_BYTES` is answered 431 before any route sees it."""
 
     def __init__(self, app: Any) -> None:
@@ -286,8 +297,9 @@ class SecurityHeaders:
             return
 
         async def with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.headers]
+            if message["type"] == "http.response.start":  # a page that sets its own policy keeps it
+                own = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in self.headers if h[0] not in own)]
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -134,7 +134,7 @@ def _description(state: ServerState, request: Request) -> Response:
         <http://www.w3.org/ns/formats/JSON-LD> ;
     sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ; void:triples {state.pool.triples} ] ] .
 """
-    return Response(ttl, media_type="text/turtle; charset=utf-8")
+    return Response(ttl, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})  # a browser: the editor
 
 
 def _too_large() -> Response:
@@ -174,6 +174,10 @@ async def sparql(request: Request) -> Response:
         if "update" in params:
             return error(403, "this endpoint is read-only: SPARQL Update is refused")
         if "query" not in params:
+            if not params and conneg.wants_html(request.headers.get("accept")):
+                from kopa_graph.publish.server.pages import editor
+
+                return editor(request, state)
             return _dataset_refused(params.keys()) or _description(state, request)
         text = _dataset_refused(params.keys()) or _one_query(params.getlist("query"))
         return text if isinstance(text, Response) else await run(state, text, request)
@@ -209,6 +213,10 @@ async def sparql(request: Request) -> Response:
 
 
 async def queries(request: Request) -> Response:
+    if conneg.wants_html(request.headers.get("accept")):
+        from kopa_graph.publish.server.pages import helper_list
+
+        return helper_list(request)
     items = [{"name": h.name, "title": h.title, "description": h.description, "url": f"/queries/{h.name}",
               "parameters": [{"name": p.name, "type": p.type, "required": p.required, "example": p.example}
                              for p in h.params]} for h in helpers().values()]
@@ -219,7 +227,7 @@ async def named_query(request: Request) -> Response:
     state: ServerState = request.app.state.kopa
     name = request.path_params["name"]
     fmt_ext = None
-    for ext in ("json", "csv"):
+    for ext in ("json", "csv", "tsv"):
         if name.endswith("." + ext):
             name, fmt_ext = name[: -len(ext) - 1], ext
     try:
@@ -227,8 +235,16 @@ async def named_query(request: Request) -> Response:
         repeated = sorted({k for k in request.query_params if len(request.query_params.getlist(k)) > 1})
         if repeated:
             return error(400, f"{name}: parameter {repeated[0]!r} is given more than once; give it once")
+        if fmt_ext is None and conneg.wants_html(request.headers.get("accept")):
+            from kopa_graph.publish.server.pages import helper_page
+
+            return await helper_page(request, state, h)
         init = bindings(h, dict(request.query_params))
     except QueryError as exc:
+        if isinstance(exc, UnknownHelper) and conneg.wants_html(request.headers.get("accept")):
+            from kopa_graph.publish.server.site import not_found
+
+            return not_found(request)  # a browser gets the site's 404 page
         return error(404 if isinstance(exc, UnknownHelper) else 400, str(exc))
     text = with_values(rebase(h.text, state.settings), init)
     return await run(state, text, request, RESULTS_FORMATS[fmt_ext].media_type if fmt_ext else None)

@@ -20,6 +20,7 @@ from kopa_graph.publish import conneg
 from kopa_graph.publish.description import CSV_ZIP, redact, release_description
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
+from kopa_graph.publish.site.deploy import server_files
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
 from kopa_graph.publish.templating import Markup, fragment, render
@@ -98,9 +99,8 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists))
     _ontology_and_shapes(w, site)
     w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
-    w.put("_config/conneg.js", conneg.njs_module())
-    w.put("_config/406.html", conneg.not_acceptable_page())
-    w.put(".htaccess", conneg.htaccess())
+    for path, text in server_files().items():
+        w.put(path, text)
     pages_html = sorted(p for p in w.paths if p.endswith(".html") and not p.startswith("_config/"))
     w.put("sitemap.xml", render("sitemap.xml.j2", urls=[settings.base_iri + p for p in pages_html]))
     return len(resources)

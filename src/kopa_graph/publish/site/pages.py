@@ -195,13 +195,17 @@ def _written(v: Value) -> Markup:
 
 
 def page(title: str, title_lang: str | None, lang: str, here: str, body: str, alternates: Iterable[tuple[str, str]],
-         jsonld: str | None = None, switch: dict[str, str] | None = None) -> str:
+         jsonld: str | None = None, switch: dict[str, str] | None = None, csp: str = CSP_PAGE) -> str:
     """A complete HTML5 document (``templates/page.html.j2``); ``body`` and ``jsonld`` are written as they
-    are (HTML made and escaped already, and JSON-LD), everything else escaped."""
-    return render("page.html.j2", lang=lang, csp=CSP_PAGE, title=title,
-                  title_lang=title_lang if title_lang != lang else None, style=rel(here, "style.css"),
+    are (HTML made and escaped already, and JSON-LD), everything else escaped. ``here`` is the page's path
+    in the site, or ``/`` for a page answered at many addresses (a 404), whose links are then from the root."""
+    def to(path: str) -> str:
+        return "/" + path if here == "/" else rel(here, path)
+
+    return render("page.html.j2", lang=lang, csp=csp, title=title,
+                  title_lang=title_lang if title_lang != lang else None, style=to("style.css"),
                   alternates=list(alternates), jsonld=Markup(jsonld) if jsonld else None,
-                  home=rel(here, "index" + lang_suffix(lang) + ".html"), home_text=UI[lang]["home"],
+                  home=to("index" + lang_suffix(lang) + ".html"), home_text=UI[lang]["home"],
                   switch=list(switch.items()) if switch else None, names=LANG_NAMES,
                   body=Markup(body))
 
