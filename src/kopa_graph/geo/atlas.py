@@ -45,10 +45,18 @@ class Boundaries:
 
 @dataclass(frozen=True)
 class Atlas:
-    """The map of the article's time and today's."""
+    """The map of the article's time and today's, and every recorded merger."""
 
     then: Boundaries
     now: Boundaries
+    mergers: tuple[Merger, ...] = ()
+
+    def changed(self) -> frozenset[str]:
+        """The municipalities whose area a recorded merger changed after the first map's day (they
+        absorbed another): their boundary today differs from the first map's."""
+        first = self.then.classification.rsplit("_", 1)[-1]
+        day = f"{first[:4]}-{first[4:6]}-{first[6:8]}"
+        return frozenset(m.into for m in self.mergers if m.date > day)
 
     def maps(self) -> tuple[Boundaries, Boundaries]:
         return self.then, self.now

@@ -52,7 +52,8 @@ def read_atlas(data_dir: Path, datasets: Mapping[str, ReferenceDataset], changes
     latest = files[1]
     derived_from = (latest.id, CHANGES_DATASET) if CHANGES_DATASET in datasets else (latest.id,)
     atlas = Atlas(boundaries(topologies[0], then, (files[0].id,)),
-                  boundaries(topologies[1], now, derived_from, mergers, after=_day(latest.classification or "")))
+                  boundaries(topologies[1], now, derived_from, mergers, after=_day(latest.classification or "")),
+                  tuple(sorted(mergers, key=lambda m: (m.date, m.absorbed))))
     for b, ds, listed in zip(atlas.maps(), files, lists):
         _check_codes(b.codes, b.classification, listed, ds, r)
     return atlas
