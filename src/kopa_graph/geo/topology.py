@@ -176,3 +176,18 @@ def centroid(rings: Iterable[Sequence[Point]]) -> Point:
             cx += (a[0] + b[0]) * cross
             cy += (a[1] + b[1]) * cross
     return cx / (3 * total), cy / (3 * total)
+
+
+def outline(topology: Topology) -> tuple[Ring, ...]:
+    """The rings around all the areas together (the country's coast and borders): every arc that only one
+    area uses, joined into rings."""
+    refs = [ref for rings in topology.areas.values() for ring in rings for ref in ring]
+    count: dict[int, int] = {}
+    for ref in refs:
+        count[ref if ref >= 0 else ~ref] = count.get(ref if ref >= 0 else ~ref, 0) + 1
+    return _join(topology, [ref for ref in refs if count[ref if ref >= 0 else ~ref] == 1])
+
+
+def arcs_of(topology: Topology, codes: Iterable[str]) -> list[int]:
+    """The arcs (each once, in index order) the areas ``codes`` use."""
+    return sorted({ref if ref >= 0 else ~ref for c in codes for ring in topology.areas.get(c, ()) for ref in ring})
