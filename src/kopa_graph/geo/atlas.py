@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kopa_graph.geo.projection import from_tm35fin
 from kopa_graph.geo.topology import Point, Topology, centroid, merge, polygons, signed_area, simplify
@@ -25,7 +26,7 @@ class Merger:
     date: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared (and hashed, for caches) by identity
 class Boundaries:
     """One year's map: its classification (kunta_1_20200101), the datasets it was made from (the boundary
     file and, for a derived map, the merger list), the mergers applied to the file's map, and the map."""
@@ -106,6 +107,7 @@ def extent(b: Boundaries, codes: Sequence[str] | None = None) -> tuple[float, fl
     return min(xs), min(ys), max(xs), max(ys)
 
 
+@lru_cache(maxsize=8)
 def neighbours(b: Boundaries) -> Mapping[str, frozenset[str]]:
     """Which areas share a boundary arc with which."""
     users: dict[int, set[str]] = {}

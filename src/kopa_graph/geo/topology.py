@@ -9,6 +9,7 @@ they share and joining the rest into rings.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ class TopologyError(ValueError):
     """A file that is not a TopoJSON topology of the expected shape (the message says what is wrong)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared (and hashed, for caches) by identity
 class Topology:
     """The arcs in lon/lat degrees and in ETRS-TM35FIN metres (the same points), and each area's rings."""
 
@@ -178,6 +179,7 @@ def centroid(rings: Iterable[Sequence[Point]]) -> Point:
     return cx / (3 * total), cy / (3 * total)
 
 
+@lru_cache(maxsize=16)
 def outline(topology: Topology) -> tuple[Ring, ...]:
     """The rings around all the areas together (the country's coast and borders): every arc that only one
     area uses, joined into rings."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from kopa_graph.geo.atlas import Atlas
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
@@ -61,14 +62,14 @@ def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, 
     with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
         count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
-                            redact(validated.article, validated.built.withheld))
+                            redact(validated.article, validated.built.withheld), validated.built.atlas)
         with progress.stage(f"save to {out}"):
             release.switch()
     return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
-                sparql_endpoint: str | None, progress: Progress, article_text: str) -> int:
+                sparql_endpoint: str | None, progress: Progress, article_text: str, atlas: Atlas | None = None) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
@@ -94,7 +95,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         progress.count("resource pages", n, len(resources))
     _article_pages(w, article_text, str(article))
     for lang in LANGUAGES:
-        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists))
+        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists, atlas))
     _ontology_and_shapes(w, site)
     w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
     w.put("_config/conneg.js", conneg.njs_module())

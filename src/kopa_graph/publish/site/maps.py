@@ -18,13 +18,15 @@ contrast; tests/test_maps.py checks the ratios).
 
 from __future__ import annotations
 
+import textwrap
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Literal, URIRef
 
 from kopa_graph.geo.atlas import Atlas, Boundaries, extent, neighbours
-from kopa_graph.geo.topology import Point, arcs_of, outline
+from kopa_graph.geo.topology import Point, arcs_of, centroid, outline, simplify
 from kopa_graph.publish.site.messages import messages
 from kopa_graph.publish.site.pages import Site, href
 from kopa_graph.publish.templating import Markup, fragment
@@ -42,6 +44,11 @@ def _text(lang: str) -> Mapping[str, str]:
     return messages(lang)["map"]
 
 
+def _credit(lang: str, width: float) -> list[str]:
+    """The boundary data's credit in lines that fit ``width`` pixels at 10 px (about 5.5 px a letter)."""
+    return textwrap.wrap(_text(lang)["credit"], max(20, int(width / 5.5)))
+
+
 @dataclass(frozen=True)
 class Frame:
     """Projected metres to SVG pixels: ``scale`` metres a pixel, the top-left corner at ``left``, ``top``."""
@@ -49,9 +56,11 @@ class Frame:
     left: float
     top: float
     scale: float
+    digits: int = 1  # decimals of a pixel coordinate
 
     def xy(self, p: Point) -> tuple[float, float]:
-        return round((p[0] - self.left) / self.scale, 1), round((self.top - p[1]) / self.scale, 1)
+        return (round((p[0] - self.left) / self.scale, self.digits),
+                round((self.top - p[1]) / self.scale, self.digits))
 
 
 def _fmt(v: float) -> str:
@@ -173,10 +182,11 @@ def _municipalities(site: Site) -> dict[str, URIRef]:
 
 
 def _panel(site: Site, b: Boundaries, frame: Frame, by_code: Mapping[str, list[URIRef]],
-           colours: Mapping[URIRef, str], here: str, lang: str, stripes: dict[tuple[str, ...], str]) -> dict:
-    """One map: the land, the boundaries, and the pilot municipalities, each filled with its pilot's colour
-    (stripes where it is in several) and a link to its page."""
-    places = _municipalities(site)
+           colours: Mapping[URIRef, str], here: str, lang: str, stripes: dict[tuple[str, ...], str],
+           places: Mapping[str, URIRef], nearby: Sequence[str] | None = None) -> dict:
+    """One map: the land (the whole country, or the areas ``nearby``), the boundaries, and the pilot
+    municipalities, each filled with its pilot's colour (stripes where it is in several) and a link to its
+    page."""
     areas = []
     for code, ps in sorted(by_code.items()):
         fills = tuple(colours[p] for p in ps)
@@ -186,12 +196,21 @@ def _panel(site: Site, b: Boundaries, frame: Frame, by_code: Mapping[str, list[U
         label = _text(lang)["in_pilots"].format(name, ", ".join(site.label(p, lang)[0] for p in ps))
         areas.append({"d": _area_path(b, [code], frame), "fill": fill, "label": label,
                       "href": href(site, here, node, lang) if node is not None else None})
-    return {"land": _outline(b, frame), "mesh": _mesh(b, b.codes, frame), "areas": areas}
+    land = _outline(b, frame) if nearby is None else _area_path(b, nearby, frame)
+    return {"land": land, "mesh": _mesh(b, b.codes if nearby is None else nearby, frame), "areas": areas}
+
+
+@lru_cache(maxsize=16)
+def _at_scale(b: Boundaries, scale: float) -> Boundaries:
+    """The map simplified further for drawing at ``scale`` metres a pixel: on the arcs, so neighbours still
+    meet; a point goes whose triangle with its neighbours is under half a square pixel."""
+    return replace(b, topology=simplify(b.topology, scale * scale / 2))
 
 
 def _country_frame(atlas: Atlas, scale: float, pad: float = 4) -> tuple[Frame, float, float]:
+    """Whole pixels: at this scale a tenth of a pixel would only make the page heavier."""
     e0, n0, e1, n1 = extent(atlas.then)
-    frame = Frame(e0 - pad * scale, n1 + pad * scale, scale)
+    frame = Frame(round(e0 - pad * scale), round(n1 + pad * scale), scale, 0)
     return frame, round((e1 - e0) / scale + 2 * pad, 1), round((n1 - n0) / scale + 2 * pad, 1)
 
 
@@ -209,6 +228,7 @@ def country_map(site: Site, atlas: Atlas, lang: str, here: str, scale: float = 2
     per_pilot = pilot_municipalities(site)
     frame, w, h = _country_frame(atlas, scale)
     stripes: dict[tuple[str, ...], str] = {}
+    places = _municipalities(site)
     panels = []
     for n, (b, heading) in enumerate(((atlas.then, t["then"]), (atlas.now, t["now"]))):
         by_code: dict[str, list[URIRef]] = {}
@@ -217,26 +237,28 @@ def country_map(site: Site, atlas: Atlas, lang: str, here: str, scale: float = 2
                 here_code = code if b is atlas.then else _today(atlas, code)
                 if p not in by_code.setdefault(here_code, []):
                     by_code[here_code].append(p)
-        panel = _panel(site, b, frame, by_code, colours, here, lang, stripes)
+        panel = _panel(site, _at_scale(b, scale), frame, by_code, colours, here, lang, stripes, places)
         panels.append({**panel, "x": round(n * (w + 20), 1), "heading": heading})
     names = {p: site.label(p, lang) for p in per_pilot}
     rows = (len(per_pilot) + 1) // 2
     legend = [{"x": 0 if i < rows else round(w + 20, 1), "y": (i % rows) * 20, "fill": colours[p],
                "text": names[p][0], "lang": names[p][1] or lang} for i, p in enumerate(per_pilot)]
-    merged = "; ".join(f"{_name(site, m.absorbed, lang)} → {_name(site, m.into, lang)} ({m.date})"
-                       for m in atlas.mergers)
+    merged = "; ".join(f"{_name(site, places, m.absorbed, lang)} → {_name(site, places, m.into, lang)} "
+                       f"({m.date})" for m in atlas.mergers)
     desc = (t["desc"] + (t["merged"] + merged + ". " if merged else "") + t["by_pilot"]
-            + "; ".join(f"{names[p][0]}: " + ", ".join(_name(site, c, lang) for c in codes)
+            + "; ".join(f"{names[p][0]}: " + ", ".join(_name(site, places, c, lang) for c in codes)
                         for p, codes in per_pilot.items()))
-    width, height = round(2 * w + 20, 1), round(h + 30 + rows * 20 + (20 if stripes else 0) + 24, 1)
+    width = round(2 * w + 20, 1)
+    credit = _credit(lang, width)
+    height = round(h + 30 + rows * 20 + (20 if stripes else 0) + 12 * len(credit) + 12, 1)
     return fragment("map.svg.j2", id="map-country", width=width, height=height, title=t["title"], desc=desc,
                     panels=panels, top=24, legend=legend, legend_top=round(h + 40, 1), land=LAND, paper=PAPER,
                     boundary=BOUNDARY, patterns=_stripes(stripes), note=t["both"] if stripes else "",
-                    credit=t["credit"], role="group")
+                    credit=credit, role="group", clip=None)
 
 
-def _name(site: Site, code: str, lang: str) -> str:
-    node = _municipalities(site).get(code)
+def _name(site: Site, places: Mapping[str, URIRef], code: str, lang: str) -> str:
+    node = places.get(code)
     return site.label(node, lang)[0] if node is not None else code
 
 
@@ -253,36 +275,44 @@ def pilot_map(site: Site, atlas: Atlas, pilot: URIRef, lang: str, here: str, siz
     scale = span / size
     cx, cy = (e0 + e1) / 2, (n0 + n1) / 2
     frame = Frame(cx - span / 2, cy + span / 2, scale)
-    nearby = [c for c in b.codes if _overlaps(extent(b, [c]), (cx - span / 2, cy - span / 2, cx + span / 2,
-                                                                 cy + span / 2))]
+    box = (cx - span / 2, cy - span / 2, cx + span / 2, cy + span / 2)
+    nearby = [c for c, e in _extents(b).items() if _overlaps(e, box)]
     stripes: dict[tuple[str, ...], str] = {}
     colour = pilot_colours(site, atlas)[pilot]
-    panel = _panel(site, b, frame, {c: [pilot] for c in codes}, {pilot: colour}, here, lang, stripes)
-    panel.update(land=_area_path(b, nearby, frame), mesh=_mesh(b, nearby, frame), x=0, heading=t["then"])
+    places = _municipalities(site)
+    panel = {**_panel(site, b, frame, {c: [pilot] for c in codes}, {pilot: colour}, here, lang, stripes, places,
+                      nearby), "x": 0, "heading": t["then"]}
     name = site.label(pilot, lang)[0]
-    desc = t["pilot_desc"].format(name) + ", ".join(_name(site, c, lang) for c in codes) + "."
-    return fragment("map.svg.j2", id=f"map-{_slug(pilot)}", width=size, height=size + 40, title=t[
-        "pilot_title"].format(name), desc=desc, panels=[panel], top=24, legend=[], legend_top=size + 24,
-        land=LAND, paper=PAPER, boundary=BOUNDARY, patterns=[], note="", credit=t["credit"], role="group",
-        clip=size)
+    desc = t["pilot_desc"].format(name) + ", ".join(_name(site, places, c, lang) for c in codes) + "."
+    credit = _credit(lang, size)
+    return fragment("map.svg.j2", id=f"map-{_slug(pilot)}", width=size, height=size + 30 + 12 * len(credit),
+                    title=t["pilot_title"].format(name), desc=desc, panels=[panel], top=24, legend=[],
+                    legend_top=size + 24, land=LAND, paper=PAPER, boundary=BOUNDARY, patterns=[], note="",
+                    credit=credit, role="group", clip=size)
 
 
-def locator_map(site: Site, atlas: Atlas, municipality: URIRef, lang: str, scale: float = 6000.0) -> Markup:
+def locator_map(site: Site, atlas: Atlas, municipality: URIRef, lang: str, scale: float = 4000.0) -> Markup:
     """Where one municipality is: the country's outline, the municipality filled dark (on today's map, or on
     the 2020 map if it no longer exists: then today's municipality that holds it is outlined)."""
     t = _text(lang)
     code = municipality_code(site, municipality)
     if code is None:
         return Markup("")
-    b = atlas.now if code in atlas.now.topology.areas else atlas.then
+    b = _at_scale(atlas.now if code in atlas.now.topology.areas else atlas.then, scale)
     frame, w, h = _country_frame(atlas, scale)
-    panel = {"land": _outline(b, frame), "mesh": "", "x": 0, "heading": "",
+    panel = {"land": _outline(b, frame), "mesh": "", "x": 0, "heading": "", "marker": frame.xy(centroid(b.rings(code))),
              "areas": [{"d": _area_path(b, [code], frame), "fill": DARK_BAND[0], "label": "", "href": None}]}
     name = site.label(municipality, lang)[0]
-    return fragment("map.svg.j2", id=f"map-locator-{code}", width=w, height=round(h + 40, 1),
+    credit = _credit(lang, w)
+    return fragment("map.svg.j2", id=f"map-locator-{code}", width=w, height=round(h + 4 + 12 * len(credit), 1),
                     title=t["locator_title"].format(name), desc=t["locator_desc"].format(name, b.classification),
                     panels=[panel], top=0, legend=[], legend_top=h, land=LAND, paper=PAPER, boundary=BOUNDARY,
-                    patterns=[], note="", credit=t["credit"], role="img")
+                    patterns=[], note="", credit=credit, role="img", clip=None)
+
+
+@lru_cache(maxsize=4)
+def _extents(b: Boundaries) -> dict[str, tuple[float, float, float, float]]:
+    return {c: extent(b, [c]) for c in b.codes}
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
