@@ -8,6 +8,7 @@ them; their error is well under a millimetre inside Finland.
 
 from __future__ import annotations
 
+import cmath
 import math
 
 A = 6378137.0  # GRS80 semi-major axis, metres
@@ -34,17 +35,17 @@ _INVERSE = (
 
 
 def to_tm35fin(lon: float, lat: float) -> tuple[float, float]:
-    """Easting and northing in metres of the point at ``lon``, ``lat`` (degrees, ETRS89 ≈ WGS-84)."""
+    """Easting and northing in metres of the point at ``lon``, ``lat`` (degrees, ETRS89 ≈ WGS-84).
+
+    The series ξ + Σ hᵢ' sin(2iξ₀) cosh(2iη₀), η + Σ hᵢ' cos(2iξ₀) sinh(2iη₀) is the real and imaginary part
+    of ζ₀ + Σ hᵢ' sin(2iζ₀) for the complex ζ₀ = ξ₀ + iη₀: one complex sine a term."""
     phi, lam = math.radians(lat), math.radians(lon)
     q = math.asinh(math.tan(phi)) - _E * math.atanh(_E * math.sin(phi))
     beta = math.atan(math.sinh(q))
     eta0 = math.atanh(math.cos(beta) * math.sin(lam - LON0))
-    xi0 = math.asin(math.sin(beta) * math.cosh(eta0))
-    xi, eta = xi0, eta0
-    for i, h in enumerate(_FORWARD, start=1):
-        xi += h * math.sin(2 * i * xi0) * math.cosh(2 * i * eta0)
-        eta += h * math.cos(2 * i * xi0) * math.sinh(2 * i * eta0)
-    return _A1 * eta * K0 + FALSE_EASTING, _A1 * xi * K0
+    zeta0 = complex(math.asin(math.sin(beta) * math.cosh(eta0)), eta0)
+    zeta = zeta0 + sum(h * cmath.sin(2 * i * zeta0) for i, h in enumerate(_FORWARD, start=1))
+    return _A1 * zeta.imag * K0 + FALSE_EASTING, _A1 * zeta.real * K0
 
 
 def from_tm35fin(easting: float, northing: float) -> tuple[float, float]:

@@ -8,10 +8,12 @@ they share and joining the rest into rings.
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
 from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kopa_graph.geo.projection import to_tm35fin
@@ -26,19 +28,30 @@ class TopologyError(ValueError):
 
 @dataclass(frozen=True, eq=False)  # compared (and hashed, for caches) by identity
 class Topology:
-    """The arcs in lon/lat degrees and in ETRS-TM35FIN metres (the same points), and each area's rings."""
+    """The arcs in lon/lat degrees as read, each area's rings, and the Visvalingam threshold (square metres;
+    0: none) of its arcs. An arc is projected to ETRS-TM35FIN and simplified when first asked for (a build
+    needs only the arcs of the graph's municipalities; the site needs them all)."""
 
-    lonlat: tuple[tuple[Point, ...], ...]
-    projected: tuple[tuple[Point, ...], ...]
+    raw: tuple[tuple[Point, ...], ...]
     areas: Mapping[str, tuple[Ring, ...]]
+    min_area: float = 0.0
+    _arcs: dict[int, tuple[tuple[Point, ...], tuple[Point, ...]]] = field(default_factory=dict, repr=False)
+
+    def arc(self, i: int, projected: bool = True) -> tuple[Point, ...]:
+        """Arc ``i`` (simplified): in ETRS-TM35FIN metres, or in lon/lat degrees (the same points)."""
+        done = self._arcs.get(i)
+        if done is None:
+            metres = tuple(to_tm35fin(lon, lat) for lon, lat in self.raw[i])
+            keep = _visvalingam(metres, self.min_area) if self.min_area else range(len(metres))
+            done = self._arcs[i] = (tuple(self.raw[i][k] for k in keep), tuple(metres[k] for k in keep))
+        return done[1] if projected else done[0]
 
     def points(self, ring: Ring, projected: bool = True) -> list[Point]:
         """The closed ring's points, in order (each arc's first point after the first arc is its
         predecessor's last: it is left out)."""
-        arcs = self.projected if projected else self.lonlat
         out: list[Point] = []
         for ref in ring:
-            arc = arcs[ref] if ref >= 0 else arcs[~ref][::-1]
+            arc = self.arc(ref, projected) if ref >= 0 else self.arc(~ref, projected)[::-1]
             out.extend(arc if not out else arc[1:])
         return out
 
@@ -67,8 +80,7 @@ def read_topology(path: Path, layer: str, id_key: str = "id") -> Topology:
             raise
         raise TopologyError(f"{path}: not a TopoJSON topology with quantized arcs ({exc}); use the file "
                             "as published (data/geo/SOURCES.md)") from exc
-    projected = tuple(tuple(to_tm35fin(lon, lat) for lon, lat in arc) for arc in lonlat)
-    return Topology(lonlat, projected, dict(sorted(areas.items())))
+    return Topology(lonlat, dict(sorted(areas.items())))
 
 
 def _decode(arc: Sequence[Sequence[int]], scale: Sequence[float], translate: Sequence[float]) -> tuple[Point, ...]:
@@ -88,13 +100,13 @@ def merge(topology: Topology, absorbed: str, into: str) -> Topology:
     rest = [ref for ref in refs if (ref if ref >= 0 else ~ref) not in shared]
     areas = {code: rings for code, rings in topology.areas.items() if code != absorbed}
     areas[into] = _join(topology, rest)
-    return Topology(topology.lonlat, topology.projected, areas)
+    return Topology(topology.raw, areas, topology.min_area, topology._arcs)  # the same arcs
 
 
 def _join(topology: Topology, refs: list[int]) -> tuple[Ring, ...]:
     """The arc references joined end to start into closed rings (in the order they were listed)."""
     def ends(ref: int) -> tuple[Point, Point]:
-        arc = topology.lonlat[ref if ref >= 0 else ~ref]
+        arc = topology.raw[ref if ref >= 0 else ~ref]  # simplifying keeps an arc's ends
         return (arc[0], arc[-1]) if ref >= 0 else (arc[-1], arc[0])
 
     starting: dict[Point, list[int]] = {}
@@ -116,10 +128,10 @@ def simplify(topology: Topology, min_area: float) -> Topology:
     """Every arc simplified by Visvalingam–Whyatt on its projected points: points whose triangle with its
     neighbours is under ``min_area`` square metres go, the arc's ends stay (so neighbours still meet), and a
     closed arc (an island) keeps at least four points."""
-    keep = [_visvalingam(arc, min_area) for arc in topology.projected]
-    return Topology(tuple(tuple(arc[i] for i in k) for arc, k in zip(topology.lonlat, keep)),
-                    tuple(tuple(arc[i] for i in k) for arc, k in zip(topology.projected, keep)),
-                    topology.areas)
+    if topology.min_area:  # simplify the simplified arcs
+        topology = Topology(tuple(topology.arc(i, projected=False) for i in range(len(topology.raw))),
+                            topology.areas)
+    return Topology(topology.raw, topology.areas, min_area)
 
 
 def _triangle(a: Point, b: Point, c: Point) -> float:
@@ -127,15 +139,31 @@ def _triangle(a: Point, b: Point, c: Point) -> float:
 
 
 def _visvalingam(arc: Sequence[Point], min_area: float) -> list[int]:
-    kept = list(range(len(arc)))
-    floor = 4 if len(arc) > 3 and arc[0] == arc[-1] else 2
-    while len(kept) > floor:
-        areas = [_triangle(arc[kept[j - 1]], arc[kept[j]], arc[kept[j + 1]]) for j in range(1, len(kept) - 1)]
-        smallest = min(range(len(areas)), key=lambda j: (areas[j], j))
-        if areas[smallest] >= min_area:
+    """The indices of the points kept: the point of smallest triangle goes first (ties: the lower index), its
+    neighbours' triangles are recomputed, until every triangle left is at least ``min_area``."""
+    n = len(arc)
+    floor = 4 if n > 3 and arc[0] == arc[-1] else 2
+    if n <= floor:
+        return list(range(n))
+    prev, nxt = list(range(-1, n - 1)), list(range(1, n + 1))
+    area = [_triangle(arc[i - 1], arc[i], arc[i + 1]) if 0 < i < n - 1 else math.inf for i in range(n)]
+    heap = [(area[i], i) for i in range(1, n - 1)]
+    heapq.heapify(heap)
+    removed, alive = [False] * n, n
+    while heap and alive > floor:
+        a, i = heapq.heappop(heap)
+        if removed[i] or a != area[i]:
+            continue  # stale: the triangle changed when a neighbour went
+        if a >= min_area:
             break
-        del kept[smallest + 1]
-    return kept
+        removed[i], alive = True, alive - 1
+        p, q = prev[i], nxt[i]
+        nxt[p], prev[q] = q, p
+        for j in (p, q):
+            if 0 < j < n - 1:
+                area[j] = _triangle(arc[prev[j]], arc[j], arc[nxt[j]])
+                heapq.heappush(heap, (area[j], j))
+    return [i for i in range(n) if not removed[i]]
 
 
 def polygons(rings: Iterable[Sequence[Point]]) -> list[tuple[Sequence[Point], list[Sequence[Point]]]]:

@@ -89,8 +89,7 @@ def _area_path(b: Boundaries, codes: Iterable[str], frame: Frame) -> str:
 
 def _mesh(b: Boundaries, codes: Iterable[str], frame: Frame) -> str:
     """Every boundary arc of the areas once (neighbours share it)."""
-    arcs = b.topology.projected
-    return "".join(_line(arcs[i], frame, False) for i in arcs_of(b.topology, codes))
+    return "".join(_line(b.topology.arc(i), frame, False) for i in arcs_of(b.topology, codes))
 
 
 def _outline(b: Boundaries, frame: Frame) -> str:
