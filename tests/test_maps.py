@@ -3,15 +3,16 @@ the index page) and the same geometry in the graph (GeoSPARQL, with PROV)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.dom.minidom
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SMALL
 from rdflib import Literal, URIRef
 
+from conftest import ROOT, SMALL
 from kopa_graph import Settings
 from kopa_graph.cli import main
 from kopa_graph.geo.atlas import Merger
@@ -79,7 +80,7 @@ def test_merging_drops_the_shared_boundary() -> None:
     assert len(now.areas["507"]) == len(t21.areas["507"])  # one area: no ring of Pertunmaa left apart
     inside = [p for r in now.areas["507"] for p in [now.points(r)]]
     x, y = centroid([t21.points(r) for r in t21.areas["588"]])
-    crossings = sum(1 for ring in inside for a, b in zip(ring, ring[1:])
+    crossings = sum(1 for ring in inside for a, b in itertools.pairwise(ring)
                     if (a[1] > y) != (b[1] > y) and x < a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]))
     assert crossings % 2 == 1  # Pertunmaa's centre is inside today's Mäntyharju
     # the 2020 file merged the same way gives the 2021 file's Kankaanpää (two files, two roundings: 0.1 %)

@@ -9,11 +9,12 @@ they share and joining the rest into rings.
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import math
-from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from kopa_graph.geo.projection import to_tm35fin
@@ -125,7 +126,7 @@ def _join(topology: Topology, refs: list[int]) -> tuple[Ring, ...]:
 
 
 def simplify(topology: Topology, min_area: float) -> Topology:
-    """Every arc simplified by Visvalingam–Whyatt on its projected points: points whose triangle with its
+    """Every arc simplified by Visvalingam-Whyatt on its projected points: points whose triangle with its
     neighbours is under ``min_area`` square metres go, the arc's ends stay (so neighbours still meet), and a
     closed arc (an island) keeps at least four points."""
     if topology.min_area:  # simplify the simplified arcs
@@ -184,12 +185,12 @@ def polygons(rings: Iterable[Sequence[Point]]) -> list[tuple[Sequence[Point], li
 
 def signed_area(ring: Sequence[Point]) -> float:
     """The shoelace area (positive counter-clockwise in x-east, y-north coordinates)."""
-    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:])) / 2
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2
 
 
 def _inside(p: Point, ring: Sequence[Point]) -> bool:
     inside = False
-    for a, b in zip(ring, ring[1:]):
+    for a, b in itertools.pairwise(ring):
         if (a[1] > p[1]) != (b[1] > p[1]) and p[0] < a[0] + (p[1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1]):
             inside = not inside
     return inside
@@ -199,7 +200,7 @@ def centroid(rings: Iterable[Sequence[Point]]) -> Point:
     """The area-weighted centroid of an area's rings (holes subtract: their orientation is opposite)."""
     total = cx = cy = 0.0
     for ring in rings:
-        for a, b in zip(ring, ring[1:]):
+        for a, b in itertools.pairwise(ring):
             cross = a[0] * b[1] - b[0] * a[1]
             total += cross
             cx += (a[0] + b[0]) * cross

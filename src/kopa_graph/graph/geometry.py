@@ -1,7 +1,8 @@
 """The municipalities' GeoSPARQL geometries: each municipality of the graph gets its boundary (a
 ``geo:Geometry`` with ``geo:asWKT``) in 2020, a second one today where a recorded merger has changed its area
-since (Kankaanpää, Mäntyharju), and the centroid of its default (latest) geometry. They are derived facts: ``prov:wasDerivedFrom`` the boundary datasets
-(and the merger list for today's map), ``prov:wasGeneratedBy`` the activity that says how.
+since (Kankaanpää, Mäntyharju), and the centroid of its default (latest) geometry. They are derived facts:
+``prov:wasDerivedFrom`` the boundary datasets (and the merger list for today's map), ``prov:wasGeneratedBy``
+the activity that says how.
 
 The WKT is in CRS84 (longitude, latitude: GeoSPARQL's default reference system, so the literal names no
 CRS IRI): what YASGUI's map view and QGIS read without being told. The site draws the same boundaries

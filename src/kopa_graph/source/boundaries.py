@@ -33,9 +33,9 @@ def read_atlas(data_dir: Path, datasets: Mapping[str, ReferenceDataset], changes
     if not all(lists):
         return None
     then, now = (next(iter(m.values())).classification for m in lists)
-    files = [datasets.get(BOUNDARIES_THEN), datasets.get(BOUNDARIES_LATEST)]
-    if files[0] is None or files[1] is None:
+    if BOUNDARIES_THEN not in datasets or BOUNDARIES_LATEST not in datasets:
         return None
+    files = [datasets[BOUNDARIES_THEN], datasets[BOUNDARIES_LATEST]]
     topologies = []
     for ds in files:
         if not ds.classification:
@@ -54,7 +54,7 @@ def read_atlas(data_dir: Path, datasets: Mapping[str, ReferenceDataset], changes
     atlas = Atlas(boundaries(topologies[0], then, (files[0].id,)),
                   boundaries(topologies[1], now, derived_from, mergers, after=_day(latest.classification or "")),
                   tuple(sorted(mergers, key=lambda m: (m.date, m.absorbed))))
-    for b, ds, listed in zip(atlas.maps(), files, lists):
+    for b, ds, listed in zip(atlas.maps(), files, lists, strict=True):
         _check_codes(b.codes, b.classification, listed, ds, r)
     return atlas
 

@@ -19,9 +19,10 @@ contrast; tests/test_maps.py checks the ratios).
 from __future__ import annotations
 
 import textwrap
-from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -41,7 +42,8 @@ LAND, PAPER, BOUNDARY = "#f0f0f0", "#ffffff", "#8c8c8c"
 
 
 def _text(lang: str) -> Mapping[str, str]:
-    return messages(lang)["map"]
+    text: Mapping[str, str] = messages(lang)["map"]
+    return text
 
 
 def _credit(lang: str, width: float) -> list[str]:
@@ -182,7 +184,7 @@ def _municipalities(site: Site) -> dict[str, URIRef]:
 
 def _panel(site: Site, b: Boundaries, frame: Frame, by_code: Mapping[str, list[URIRef]],
            colours: Mapping[URIRef, str], here: str, lang: str, stripes: dict[tuple[str, ...], str],
-           places: Mapping[str, URIRef], nearby: Sequence[str] | None = None) -> dict:
+           places: Mapping[str, URIRef], nearby: Sequence[str] | None = None) -> dict[str, Any]:
     """One map: the land (the whole country, or the areas ``nearby``), the boundaries, and the pilot
     municipalities, each filled with its pilot's colour (stripes where it is in several) and a link to its
     page."""
@@ -213,7 +215,7 @@ def _country_frame(atlas: Atlas, scale: float, pad: float = 4) -> tuple[Frame, f
     return frame, round((e1 - e0) / scale + 2 * pad, 1), round((n1 - n0) / scale + 2 * pad, 1)
 
 
-def _stripes(stripes: Mapping[tuple[str, ...], str]) -> list[dict]:
+def _stripes(stripes: Mapping[tuple[str, ...], str]) -> list[dict[str, Any]]:
     return [{"id": pid, "colours": list(fills), "size": 4 * len(fills)}
             for fills, pid in sorted(stripes.items(), key=lambda kv: kv[1])]
 
