@@ -293,8 +293,8 @@ def pilot_map(site: Site, atlas: Atlas, pilot: URIRef, lang: str, here: str, siz
 
 
 def locator_map(site: Site, atlas: Atlas, municipality: URIRef, lang: str, scale: float = 4000.0) -> Markup:
-    """Where one municipality is: the country's outline, the municipality filled dark (on today's map, or on
-    the 2020 map if it no longer exists: then today's municipality that holds it is outlined)."""
+    """Where one municipality is: the country's outline, the municipality filled dark and ringed (its area on
+    today's map, or on the 2020 map if it no longer exists, as Honkajoki and Pertunmaa)."""
     t = _text(lang)
     code = municipality_code(site, municipality)
     if code is None:
