@@ -53,7 +53,7 @@ MADE_UP = {
     "folk-high-school": ("{} folkhögskola", "{} kansanopisto"),
     "joint-municipal-authority": ("{} näringsväsende", "{} elinkeinotoimen kuntayhtymä"),
 }
-COPIED = ["vocabularies", "mappings", "reference", "project.yaml"]
+COPIED = ["vocabularies", "mappings", "reference", "geo", "project.yaml"]
 
 
 def _word(rng: random.Random) -> str:

@@ -130,8 +130,8 @@ def test_languages_and_text_alternatives(site: Path) -> None:
         assert set(re.findall(r'\slang="([^"]*)"', text)) <= {"sv", "fi", "en"}, page
     for name in ("index.html", "index.fi.html", "index.en.html"):
         text = (site / name).read_text(encoding="utf-8")
-        assert text.count('<svg ') == 2
-        assert text.count("<title id=") == 2 and text.count("<desc id=") == 2 and text.count("<figcaption>") == 2
+        assert text.count('<svg ') == 3  # the map, the network, the matrix
+        assert text.count("<title id=") == 3 and text.count("<desc id=") == 3 and text.count("<figcaption>") == 3
     fi = (site / "index.fi.html").read_text(encoding="utf-8")
     assert '<html lang="fi">' in fi and "Koulutus palveluna (KOPA) -pilotit" in fi
 

@@ -15,6 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.errors import Location
+from kopa_graph.geo.atlas import Atlas
+from kopa_graph.graph.geometry import add_geometries
 from kopa_graph.graph.iris import IRIs, article_line
 from kopa_graph.graph.linkfacts import RegistryLinker
 from kopa_graph.languages import NAMES_IN_ENGLISH
@@ -36,6 +38,8 @@ class BuiltGraph:
     #: Names left out by the profile without personal data: to be removed from any text copied
     #: verbatim (the article). Never written anywhere.
     withheld: tuple[str, ...] = ()
+    #: The municipal boundaries of 2020 and today, for the site's maps (None: the data has none).
+    atlas: Atlas | None = None
 
 
 def new_graph(settings: Settings) -> Graph:
@@ -101,7 +105,8 @@ class _Builder:
             self.pilot(pilot)
         self.claims()
         RegistryLinker(self.g, self.iri, self.data, self.add).link()
-        return BuiltGraph(self.g, self.origins, withheld=tuple(sorted(self.withheld)))
+        add_geometries(self.iri, self.data, self.add)
+        return BuiltGraph(self.g, self.origins, withheld=tuple(sorted(self.withheld)), atlas=self.data.atlas)
 
     def schemes(self) -> None:
         for scheme in self.data.schemes.values():

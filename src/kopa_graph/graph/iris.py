@@ -46,6 +46,14 @@ class IRIs:
             return self._iri("municipality", org.municipality_code)
         return self._iri("organisation", org.id)
 
+    def geometry(self, org: Organisation, classification: str) -> URIRef:
+        """A municipality's boundary as the map of a classification's year gives it (kunta_1_20200101)."""
+        return URIRef(str(self.organisation(org)) + "/geometry/" + _seg(classification))
+
+    def centroid(self, org: Organisation) -> URIRef:
+        """The centroid of a municipality's default geometry (a geo:Geometry that is a point)."""
+        return URIRef(str(self.organisation(org)) + "/centroid")
+
     def membership(self, collaboration: str, org: Organisation) -> URIRef:
         return self._iri("membership", collaboration, org.key)
 

@@ -40,6 +40,8 @@ SCHEMA = Namespace("http://schema.org/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 ROV = Namespace("http://www.w3.org/ns/regorg#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+#: OGC GeoSPARQL 1.1: the municipalities' geometries (geo:hasGeometry, geo:asWKT, geo:wktLiteral).
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 
 #: The prefixes every output uses, in the order they are written.
 PREFIXES: dict[str, str] = {
@@ -48,6 +50,7 @@ PREFIXES: dict[str, str] = {
     "dcat": str(DCAT),
     "dct": str(DCTERMS),
     "foaf": str(FOAF),
+    "geo": str(GEO),
     "org": str(ORG),
     "owl": str(OWL),
     "prov": str(PROV),
@@ -71,6 +74,7 @@ __all__ = [
     "DCAT",
     "DCTERMS",
     "FOAF",
+    "GEO",
     "KOPA",
     "KOPASH",
     "ORG",

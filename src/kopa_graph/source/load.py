@@ -18,6 +18,7 @@ from kopa_graph.errors import Location, Problem, SourceDataError
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.rdfio.namespaces import IDENTIFIER_DATATYPES
 from kopa_graph.source import crosscheck
+from kopa_graph.source.boundaries import read_atlas
 from kopa_graph.source.csvfile import read_csv
 from kopa_graph.source.datasets import read_datasets
 from kopa_graph.source.fields import PAGE_ADDRESS, FieldReader
@@ -90,7 +91,8 @@ def load_source_data(data_dir: Path, article_facts: bool = True) -> SourceData:
     glossary = read_glossary(data_dir, pilots, frozenset(c.id for c in claims), organisations, municipalities,
                              r, _pages) if article_facts else Glossary()
     data = SourceData(project, article, organisations, pilots, claims, schemes, datasets, municipalities,
-                      published, now, aliases, registry, glossary)
+                      published, now, aliases, registry, glossary,
+                      read_atlas(data_dir, datasets, registry.changes, (municipalities, now), r))
     article_lines = crosscheck.read_article(data_dir / article.file, article.loc, r) if article_facts else []
     crosscheck.check(data, article_lines, r)
     if r.problems:

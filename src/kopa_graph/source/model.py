@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kopa_graph.errors import Location
+from kopa_graph.geo.atlas import Atlas
 
 #: Languages a label may have. Swedish is the language of the source article.
 
@@ -358,3 +359,5 @@ class SourceData:
     registry: Registry = field(default_factory=lambda: Registry())
     #: The Finnish and English forms of pilot names and contact titles (data/glossary.yaml).
     glossary: Glossary = field(default_factory=lambda: Glossary())
+    #: The municipal boundaries of 2020 and today (data/geo/), where datasets.yaml describes them.
+    atlas: Atlas | None = None

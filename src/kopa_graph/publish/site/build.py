@@ -14,10 +14,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from kopa_graph.geo.atlas import Atlas
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
 from kopa_graph.publish.description import CSV_ZIP, redact, release_description
+from kopa_graph.publish.site import maps
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
 from kopa_graph.publish.site.deploy import server_files
@@ -27,7 +29,7 @@ from kopa_graph.publish.templating import Markup, fragment, render
 from kopa_graph.rdfio.engine import parse_file, serialize
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import jsonld
-from kopa_graph.rdfio.namespaces import RDF, SCHEMA, prefixes_for
+from kopa_graph.rdfio.namespaces import KOPA, RDF, SCHEMA, prefixes_for
 from kopa_graph.rdfio.ntriples import term_key
 from kopa_graph.rdfio.release import SITE, new_release
 from kopa_graph.rdfio.release import Release as NewRelease
@@ -63,14 +65,14 @@ def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, 
     with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
         count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
-                            redact(validated.article, validated.built.withheld))
+                            redact(validated.article, validated.built.withheld), validated.built.atlas)
         with progress.stage(f"save to {out}"):
             release.switch()
     return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
-                sparql_endpoint: str | None, progress: Progress, article_text: str) -> int:
+                sparql_endpoint: str | None, progress: Progress, article_text: str, atlas: Atlas | None = None) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
@@ -91,12 +93,12 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
     site = site_pages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
     for n, iri in enumerate(resources, 1):
-        _resource(w, site, iri, pages[iri], prefixes, id_base)
+        _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
         w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
         progress.count("resource pages", n, len(resources))
     _article_pages(w, article_text, str(article))
     for lang in LANGUAGES:
-        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists))
+        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists, atlas))
     _ontology_and_shapes(w, site)
     w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
     for path, text in server_files().items():
@@ -131,7 +133,8 @@ def document(g: Graph, iri: URIRef, id_base: str) -> Graph:
     return desc
 
 
-def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str) -> None:
+def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str,
+              atlas: Atlas | None) -> None:
     desc = document(site.graph, iri, id_base)
     stem = path.rsplit("/", 1)[-1]
     for ext, fmt, _ in RDF_FORMATS:
@@ -142,17 +145,21 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
     for lang in LANGUAGES:
         here = f"{path}{site_pages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)
-        view = site_views.view(site, iri, lang, here, _figure(site, iri, lang))
+        view = site_views.view(site, iri, lang, here, _figure(site, atlas, iri, lang, here))
         body = site_pages.resource_body(site, iri, lang, here, desc, stem, view)
         switch = {code: f"{stem}{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         alternates = [(mt, f"{stem}.{ext}") for ext, _, mt in RDF_FORMATS]
         w.put(here, site_pages.page(title, tag, lang, here, body, alternates, embedded, switch))
 
 
-def _figure(site: site_pages.Site, iri: URIRef, lang: str) -> Markup | None:
-    """The picture a resource's view shows first: the place for a pilot's map and a municipality's locator
-    map (issue 17 §3; none yet, so the view leaves it out)."""
-    return None
+def _figure(site: site_pages.Site, atlas: Atlas | None, iri: URIRef, lang: str, here: str) -> Markup | None:
+    """The picture a resource's view shows first: a pilot's map (its municipalities on the 2020 boundaries,
+    linked) or a municipality's locator map; None for other resources, and where the data has no boundaries."""
+    if atlas is None:
+        return None
+    if (iri, RDF.type, KOPA.Pilot) in site.graph:
+        return maps.pilot_map(site, atlas, iri, lang, here) or None
+    return maps.locator_map(site, atlas, iri, lang) or None
 
 
 def _article_pages(w: _Writer, text: str, article_url: str) -> None:

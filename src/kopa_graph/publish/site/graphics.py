@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
+from kopa_graph.geo.atlas import Atlas
 from kopa_graph.graph.dataset import Distribution
 from kopa_graph.languages import LANGUAGES
+from kopa_graph.publish.site.maps import country_map
 from kopa_graph.publish.site.messages import messages
 from kopa_graph.publish.site.pages import Site, Value, lang_suffix, page, value
 from kopa_graph.publish.templating import Markup, fragment
@@ -96,7 +98,7 @@ def _matrix_svg(site: Site, lang: str) -> Markup:
                     themes=[(left + j * cell + cell / 2, _label(site, th, lang)) for j, th in enumerate(themes)])
 
 
-def index_body(site: Site, lang: str, dists: list[Distribution]) -> str:
+def index_body(site: Site, lang: str, dists: list[Distribution], atlas: Atlas | None = None) -> str:
     g = site.graph
     here = f"index{lang_suffix(lang)}.html"
     pilots = [{"name": value(site, here, p, lang), "members": len(_members(site, p)),
@@ -109,6 +111,7 @@ def index_body(site: Site, lang: str, dists: list[Distribution]) -> str:
                   "title": d.title} for d in sorted(dists, key=lambda d: d.file)]
     ds = next(iter(sorted(g.subjects(RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")), key=str)))
     body = fragment("index.html.j2", t=TEXT[lang], pilots=pilots, network=_network_svg(site, lang),
+                    map=country_map(site, atlas, lang, here) if atlas is not None else None,
                     matrix=_matrix_svg(site, lang), downloads=downloads, dataset=value(site, here, ds, lang),
                     suffix=lang_suffix(lang))
     switch = {code: f"index{lang_suffix(code)}.html" for code in LANGUAGES}
