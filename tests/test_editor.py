@@ -111,3 +111,32 @@ def test_the_editor_runs_a_typed_query_and_shows_its_rows(server: str, tmp_path:
               or (e.get("method") == "Log.entryAdded" and e["params"]["entry"].get("level") == "error"
                   and not e["params"]["entry"].get("url", "").endswith("/favicon.ico"))]
     assert errors == [], json.dumps(errors)[:2000]
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/queries", "/queries/contacts-of-pilot?pilot=Alfa",
+                                  "/queries/pilots-by-theme", "/no/such/page"])
+def test_serves_own_pages_pass_axe_and_fit_a_phone(server: str, tmp_path: Path, path: str) -> None:
+    """The pages ``serve`` writes itself (the editor, the helpers' list and pages, the 404 page), as a browser
+    gets them: axe-core finds no violation, and at 390 px nothing scrolls sideways."""
+    with Browser(tmp_path / "profile") as browser:
+        for width in (1280, 390):
+            page = browser.open(server + path, width=width, bypass_csp=True)
+            if path == "/sparql":
+                page.wait_for("!!(window.kopaYasgui && document.querySelector('.CodeMirror'))")
+            page.eval(AXE.read_text(encoding="utf-8") + ";true")
+            assert _axe(page) == [], (path, width)
+            if path == "/sparql":  # and with an answer in the table
+                page.eval("window.kopaYasgui.getTab().getYasqe().setValue(" + json.dumps(QUERY) + ")")
+                page.eval("window.kopaYasgui.getTab().getYasqe().query().then(() => true, () => true)")
+                page.wait_for("document.querySelectorAll('.yasr table tbody tr').length >= 2")
+                assert _axe(page) == [], (path, width, "with results")
+            assert page.eval("document.documentElement.scrollWidth <= innerWidth"), (path, width)
+
+
+def _axe(page) -> list[object]:  # type: ignore[no-untyped-def]
+    """axe-core's violations in the page as it is now: rule, impact, help and the first three elements."""
+    return page.eval("axe.run().then(r => r.violations.map(v => [v.id, v.impact, v.help, "  # type: ignore[no-any-return]
+                     "v.nodes.slice(0, 3).map(n => n.target.join(' '))]))")

@@ -74,7 +74,9 @@ def example_query(h: Helper, state: ServerState) -> str:
 def editor(request: Request, state: ServerState) -> Response:
     _, t = _ui(request)
     config = {"endpoint": "/sparql", "prefixes": prefixes_for(state.settings.id_base),
-              "tabs": [{"name": h.name, "query": example_query(h, state)} for h in helpers().values()]}
+              "tabs": [{"name": h.name, "query": example_query(h, state)} for h in helpers().values()],
+              "labels": {"endpoint": t["editor_endpoint"], "query": t["editor_query"],
+                         "rows": t["editor_rows"]}}
     # "<" only in a JSON string: written \u003c, nothing in it can end the script element
     text = json.dumps(config, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     body = fragment("editor.html.j2", t=t, static="/static", config=Markup(text))
