@@ -32,7 +32,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kopa_graph.publish.site.build import build_site
 
     www = tmp_path_factory.mktemp("served-site") / "www"
-    build_site(validate_source(SMALL, Settings()), www)
+    build_site(validate_source(SMALL, Settings()), www, front_end=True)  # as serve builds it
     return www
 
 
@@ -57,6 +57,8 @@ def test_serve_prints_where_it_listens_once_bound_and_slash_is_the_index(tmp_pat
         assert int(m.group(1)) != 0
         r = httpx.get(line.split()[0], headers=HTML)
         assert r.status_code == 200 and '<html lang="sv">' in r.text and 'id="pilots"' in r.text
+        # the index a reader lands on leads to the query editor and the helpers' pages
+        assert '<a href="/sparql">' in r.text and '<a href="/queries">' in r.text
     finally:
         proc.terminate()
         proc.wait(20)
@@ -237,3 +239,18 @@ def test_the_pages_serve_writes_are_html5(server: str) -> None:
             assert r.headers["content-type"].startswith("text/html"), path
             parser.parse(r.content)  # strict: raises on the first error
             assert f'<html lang="{language}">' in r.text
+
+
+def test_a_static_sites_index_names_the_endpoint_it_is_given(tmp_path: Path) -> None:
+    """``site --sparql-endpoint URL``: the index points readers to it; without one, no query section."""
+    from kopa_graph.pipeline import validate_source
+    from kopa_graph.publish.site.build import build_site
+
+    validated = validate_source(SMALL, Settings())
+    build_site(validated, tmp_path / "with", sparql_endpoint="https://example.org/sparql")
+    build_site(validated, tmp_path / "without")
+    page = (tmp_path / "with" / "index.en.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/sparql">https://example.org/sparql</a>' in page
+    assert 'href="/sparql"' not in page and 'href="/queries"' not in page
+    bare = (tmp_path / "without" / "index.en.html").read_text(encoding="utf-8")
+    assert "<h2>Query the data</h2>" not in bare and "<h2>Query the data</h2>" in page

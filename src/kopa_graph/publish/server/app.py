@@ -178,7 +178,7 @@ def serve(validated: Validated, host: str, port: int, *, bounds: Bounds | None =
 
     owned = Scratch("site", _scratch())  # a killed server's is removed by the next one
     try:
-        build_site(validated, owned.path / "www")
+        build_site(validated, owned.path / "www", front_end=True)
         app = create_app(validated.graph, validated.settings, owned.path / "www", owned=owned, **limits)
     except BaseException:
         owned.close()

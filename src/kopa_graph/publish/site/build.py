@@ -59,20 +59,22 @@ class _Writer:
 
 
 def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
-               sparql_endpoint: str | None = None, progress: Progress = QUIET) -> SiteResult:
+               sparql_endpoint: str | None = None, progress: Progress = QUIET, front_end: bool = False) -> SiteResult:
     """Write the site of a validated graph into ``out``: a new folder, or an empty one, or one a ``site``
-    run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete."""
+    run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete. ``front_end``: the
+    site is for ``kopa-graph serve``, and its index links to serve's query editor and helper pages."""
     with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
         count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
-                            redact(validated.article, validated.built.withheld), validated.built.atlas)
+                            redact(validated.article, validated.built.withheld), validated.built.atlas, front_end)
         with progress.stage(f"save to {out}"):
             release.switch()
     return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
-                sparql_endpoint: str | None, progress: Progress, article_text: str, atlas: Atlas | None = None) -> int:
+                sparql_endpoint: str | None, progress: Progress, article_text: str, atlas: Atlas | None = None,
+                front_end: bool = False) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
@@ -98,7 +100,9 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         progress.count("resource pages", n, len(resources))
     _article_pages(w, article_text, str(article))
     for lang in LANGUAGES:
-        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists, atlas))
+        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists, atlas,
+                                                                     sparql_endpoint or ("/sparql" if front_end else None),
+                                                                     front_end))
     _ontology_and_shapes(w, site)
     w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
     for path, text in server_files().items():

@@ -98,7 +98,11 @@ def _matrix_svg(site: Site, lang: str) -> Markup:
                     themes=[(left + j * cell + cell / 2, _label(site, th, lang)) for j, th in enumerate(themes)])
 
 
-def index_body(site: Site, lang: str, dists: list[Distribution], atlas: Atlas | None = None) -> str:
+def index_body(site: Site, lang: str, dists: list[Distribution], atlas: Atlas | None = None,
+               endpoint: str | None = None, front_end: bool = False) -> str:
+    """The index page in ``lang``. ``endpoint``: the SPARQL endpoint the page points to (``site
+    --sparql-endpoint``); ``front_end``: the site is served by ``kopa-graph serve``, whose query editor and
+    helper pages the page links to instead."""
     g = site.graph
     here = f"index{lang_suffix(lang)}.html"
     pilots = [{"name": value(site, here, p, lang), "members": len(_members(site, p)),
@@ -113,7 +117,7 @@ def index_body(site: Site, lang: str, dists: list[Distribution], atlas: Atlas | 
     body = fragment("index.html.j2", t=TEXT[lang], pilots=pilots, network=_network_svg(site, lang),
                     map=country_map(site, atlas, lang, here) if atlas is not None else None,
                     matrix=_matrix_svg(site, lang), downloads=downloads, dataset=value(site, here, ds, lang),
-                    suffix=lang_suffix(lang))
+                    suffix=lang_suffix(lang), endpoint=endpoint, front_end=front_end)
     switch = {code: f"index{lang_suffix(code)}.html" for code in LANGUAGES}
     return page(TEXT[lang]["title"], lang, lang, here, body, [(FORMATS["turtle"].media_type, "download/kopa.ttl")],
                 None, switch)
