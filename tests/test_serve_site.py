@@ -7,6 +7,7 @@ page for each query helper (a form, a table, the machine formats)."""
 from __future__ import annotations
 
 import html.parser
+import json
 import re
 import subprocess
 import sys
@@ -170,6 +171,65 @@ def test_config_is_never_served(server: str) -> None:
         assert r.status_code == 404 and "root:" not in r.text, path
 
 
+def _raw(server: str, path: str, headers: dict[str, str] | None = None,
+         method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """A request with its path sent exactly as written (clients like httpx remove ``.`` segments first)."""
+    import http.client
+
+    conn = http.client.HTTPConnection(urllib.parse.urlsplit(server).netloc, timeout=30)
+    try:
+        conn.request(method, path, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("path", ["/./_config/nginx.conf", "/%2e/_config/nginx.conf", "/.//_config/conneg.js",
+                                  "/%2e/_config/404.json", "/./doc/pilot/alfa.var", "/%2e/doc/pilot/alfa.var",
+                                  "/.htaccess", "/./.htaccess", "//_config/nginx.conf"])
+def test_the_web_servers_own_files_are_not_served_by_another_name(server: str, path: str) -> None:
+    """``_config/``, the type maps and ``.htaccess`` are the web server's, not the reader's: no ``.`` segment,
+    encoded dot or doubled slash reaches them (the attack of issue 17's review)."""
+    status, headers, _ = _raw(server, path)
+    assert status == 404 and headers["content-type"] == "application/json", (path, status)
+
+
+def test_a_document_is_not_served_around_its_negotiation(server: str) -> None:
+    """``/./doc/X.html`` is not a second address of ``/doc/X.html`` without its Link and Vary headers."""
+    assert _raw(server, "/./doc/pilot/alfa.html")[0] == 404
+    status, headers, _ = _raw(server, "/doc/pilot/alfa.html")
+    assert status == 200 and "link" in headers
+
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/doc/pilot/alfa.ttl", {"Range": "bytes=10-0"}), ("/style.css", {"Range": "bytes=abc"}),
+    ("/ontology", {"Range": "chars=0-1", "Accept": "text/turtle"}), ("/", {"Range": "bytes=99999999-"}),
+])
+def test_a_range_is_ignored_and_the_whole_answer_given(server: str, path: str, headers: dict[str, str]) -> None:
+    """serve answers whole files: a Range header, good or bad, is ignored (no plain-text 400 or 416)."""
+    status, got, body = _raw(server, path, headers)
+    assert status == 200 and "content-range" not in got and len(body) == int(got["content-length"]), path
+
+
+@pytest.mark.parametrize("path", ["/a%0a/", "//evil.com%0a/", "/ontology%0a", "/sparql%0a", "/id/pilot/alfa%0a",
+                                  "/nothing/"])
+def test_a_path_with_a_control_character_or_an_unknown_slash_is_404_never_a_redirect(server: str, path: str) -> None:
+    status, headers, _ = _raw(server, path, {"Host": "evil.com"})
+    assert status == 404 and "location" not in headers, (path, status)
+
+
+def test_a_refused_cors_preflight_has_the_one_error_shape(server: str) -> None:
+    for extra in ({"Access-Control-Request-Method": "PUT"},
+                  {"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "X-Foo"}):
+        status, headers, body = _raw(server, "/sparql", {"Origin": "http://elsewhere.example", **extra}, "OPTIONS")
+        assert status == 400 and headers["content-type"] == "application/json", extra
+        assert "method or a header" in json.loads(body)["error"]
+    ok = _raw(server, "/sparql", {"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"},
+              "OPTIONS")
+    assert ok[0] == 200 and ok[1]["access-control-allow-origin"] == "*"
+
+
 def test_a_browser_gets_the_styled_404_in_its_language_and_a_client_gets_json(server: str) -> None:
     for language, lang in ((None, "sv"), ("fi", "fi"), ("en", "en")):
         headers = {**HTML, **({"Accept-Language": language} if language else {})}
@@ -254,3 +314,32 @@ def test_a_static_sites_index_names_the_endpoint_it_is_given(tmp_path: Path) -> 
     assert 'href="/sparql"' not in page and 'href="/queries"' not in page
     bare = (tmp_path / "without" / "index.en.html").read_text(encoding="utf-8")
     assert "<h2>Query the data</h2>" not in bare and "<h2>Query the data</h2>" in page
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_helper_parameter_too_long_to_be_a_number_is_400(server: str, accept: str) -> None:
+    """A whole number of 4,301 digits is more than Python converts: 400 naming the parameter, never 500."""
+    r = httpx.get(server + "/queries/cross-regional-pilots", params={"year": "1" * 4301}, headers={"Accept": accept})
+    assert r.status_code == 400 and "year" in r.text and "at most 18 digits" in r.text
+
+
+def test_a_helper_page_refuses_an_unknown_parameter_as_the_json_route_does(server: str) -> None:
+    for query in ({"bogus": "1"}, {"bogus": ""}):
+        page = httpx.get(server + "/queries/statistics", params=query, headers=HTML)
+        machine = httpx.get(server + "/queries/statistics", params=query)
+        assert page.status_code == machine.status_code == 400, query
+        assert "unknown parameter &#x27;bogus&#x27;" in page.text or "unknown parameter &#39;bogus&#39;" in page.text
+
+
+@pytest.fixture(scope="module")
+def one_row_server(site: Path) -> Iterator[str]:
+    graph = build_graph(load_source_data(SMALL), Settings()).graph
+    yield from _serving(graph, site, workers=1, timeout=5.0, max_rows=1)
+
+
+def test_a_helper_page_keeps_the_endpoints_status(one_row_server: str) -> None:
+    """Too many rows is 413 on the helper's page as on its JSON form, not a 400."""
+    machine = httpx.get(one_row_server + "/queries/statistics")
+    page = httpx.get(one_row_server + "/queries/statistics", headers=HTML)
+    assert machine.status_code == page.status_code == 413
+    assert 'role="alert"' in page.text

@@ -113,8 +113,9 @@ def helper(name: str) -> Helper:
 def _value(h: Helper, p: Param, raw: object) -> Node:
     text = str(raw)
     if p.type == "integer":
-        if not re.fullmatch(r"[+-]?\d+", text):
-            raise QueryError(f"{h.name}: parameter {p.name!r} must be a whole number, got {text!r}")
+        if not re.fullmatch(r"[+-]?[0-9]{1,18}", text):  # ASCII digits, and few enough to be a number a query uses
+            raise QueryError(f"{h.name}: parameter {p.name!r} must be a whole number of at most 18 digits, "
+                             f"got {text[:40]!r}{'…' if len(text) > 40 else ''}")
         return Literal(int(text))
     if p.type == "iri":
         if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*", text):

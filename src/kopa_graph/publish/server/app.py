@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -105,6 +106,33 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(exc.status_code, message, exc.headers)
 
 
+class _NamesNothing:
+    """ASGI middleware: a path holding a control character (``%0a`` ...) names nothing here, 404 as nginx
+    answers; the routes' patterns would otherwise take it (``$`` matches before a final newline)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and any(ord(c) < 0x20 or c == "\x7f" for c in scope["path"]):
+            await site.not_found(Request(scope))(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class _Cors(CORSMiddleware):
+    """CORS for pages and scripts of any origin (GET and POST); a preflight asking for more is refused in the
+    one error shape, not Starlette's plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        kept = {k: v for k, v in response.headers.items() if k.lower() not in ("content-type", "content-length")}
+        return error(400, "this cross-origin request asks for a method or a header the endpoint does not take "
+                          "(it takes GET and POST, with Accept and Content-Type)", kept)
+
+
 def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = SERVER_LIMITS.workers,
                timeout: float = SERVER_LIMITS.timeout, memory_mb: int = SERVER_LIMITS.memory_mb,
                max_rows: int = SERVER_LIMITS.max_rows, sandbox: bool = True,
@@ -123,12 +151,13 @@ def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = 
                 Route("/health", health), Route("/", site.index), Route("/static/{path:path}", pages.static),
                 *(Route(f"/{name}", site.negotiated) for name in site.NEGOTIATED),
                 Route("/{path:path}", site.site_file)],
-        middleware=[Middleware(SecurityHeaders),
-                    Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+        middleware=[Middleware(SecurityHeaders), Middleware(_NamesNothing),
+                    Middleware(_Cors, allow_origins=["*"], allow_methods=["GET", "POST"],
                                allow_headers=["Accept", "Content-Type"])],
         exception_handlers={Exception: _internal_error, HTTPException: _http_error},
         lifespan=_lifespan,
     )
+    app.router.redirect_slashes = False  # "/x/" that is not there is 404, never a redirect built from Host
     app.state.kopa = ServerState(pool, site_dir, settings, owned)
     return app
 

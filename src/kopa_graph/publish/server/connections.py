@@ -276,7 +276,9 @@ class SecurityHeaders:
     """ASGI middleware: every response carries :data:`kopa_graph.publish.conneg.SECURITY_HEADERS` (the
     Content-Security-Policy among them), errors and redirects included, unless it sets one of them itself
     (the query editor and the helpers' pages set their own policy); a request whose headers exceed
-    :data:`MAX_HEADER_BYTES` is answered 431 before any route sees it."""
+    :data:`MAX_HEADER_BYTES` is answered 431 before any route sees it. ``Range`` and ``If-Range`` are
+    dropped: every answer is whole (RFC 9110 lets a server ignore them), so no library answers a bad range in
+    a shape of its own."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -295,6 +297,7 @@ class SecurityHeaders:
                 *self.headers]})
             await send({"type": "http.response.body", "body": body})
             return
+        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() not in (b"range", b"if-range")]}
 
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":  # a page that sets its own policy keeps it

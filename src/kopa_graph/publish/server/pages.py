@@ -109,17 +109,19 @@ async def helper_page(request: Request, state: ServerState, h: Helper) -> Respon
               for p in h.params]
     columns: list[str] | None = None
     rows: list[list[dict[str, str | None]]] = []
-    problem = None
-    if all(given.get(p.name) for p in h.params if p.required):
+    problem, status, retry = None, 200, None
+    unknown = {k: v for k, v in request.query_params.items() if k not in {p.name for p in h.params}}
+    if unknown or all(given.get(p.name) for p in h.params if p.required):
         try:
-            text = with_values(rebase(h.text, state.settings), bindings(h, given))
+            text = with_values(rebase(h.text, state.settings), bindings(h, {**given, **unknown}))
         except QueryError as exc:
-            problem = str(exc)
+            problem, status = str(exc), 400
         else:
             answer = await run(state, text, request, RESULTS_FORMATS["json"].media_type)
             result = json.loads(bytes(answer.body))
-            if answer.status_code != 200:
-                problem = result.get("error", str(answer.status_code))
+            if answer.status_code != 200:  # the endpoint's own status (413 too many rows, 503 busy ...)
+                problem, status = result.get("error", str(answer.status_code)), answer.status_code
+                retry = answer.headers.get("retry-after")
             else:
                 columns = result["head"]["vars"]
                 rows = [[_cell(b.get(c), state.settings.id_base) for c in columns]
@@ -128,4 +130,7 @@ async def helper_page(request: Request, state: ServerState, h: Helper) -> Respon
     formats = [(ext, f"/queries/{h.name}.{ext}" + (f"?{query}" if query else "")) for ext in HELPER_FORMATS]
     body = fragment("query.html.j2", t=t, helper_name=h.name, title=h.title, description=h.description, params=params,
                     columns=columns, rows=rows, error=problem, formats=formats, text=h.text)
-    return _page(request, h.title, f"queries/{h.name}", body, conneg.CSP_FORM, 400 if problem else 200)
+    page = _page(request, h.title, f"queries/{h.name}", body, conneg.CSP_FORM, status)
+    if status == 503 and retry:
+        page.headers["Retry-After"] = retry
+    return page

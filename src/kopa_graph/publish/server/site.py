@@ -137,15 +137,24 @@ async def negotiated(request: Request) -> Response:
     return FileResponse(path, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
 
+def servable(root: Path, path: str) -> Path | None:
+    """The site's file at ``path``, if it may be served: the path as written is the file's own (no ``.``
+    segment or doubled slash to reach a file by another name), and the file is none of the web server's
+    own (``_config/``, an Apache type map ``.var``, an Apache ``.ht*`` file)."""
+    found = inside(root, path)
+    if found is None or not _is_file(found):
+        return None
+    rel = found.relative_to(root.resolve())
+    if rel.as_posix() != path or rel.parts[0] == "_config" or rel.suffix == ".var" or rel.name.startswith(".ht"):
+        return None
+    return found
+
+
 async def site_file(request: Request) -> Response:
-    """Any other file of the site at its path; a folder's ``index.html``; never ``_config/``."""
-    state = _state(request)
+    """Any other file of the site at its path; a folder's ``index.html``; never ``_config/``, ``.var`` or
+    ``.ht*`` files, whatever the path says (:func:`servable`)."""
     path = request.path_params["path"]
-    if path.split("/", 1)[0] == "_config":
-        return not_found(request)
     if path.endswith("/") or path == "":
         path += "index.html"
-    found = inside(state.site, path)
-    if found is None or not _is_file(found):
-        return not_found(request)
-    return FileResponse(found, media_type=media_type(found))
+    found = servable(_state(request).site, path)
+    return not_found(request) if found is None else FileResponse(found, media_type=media_type(found))
