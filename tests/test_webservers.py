@@ -99,6 +99,16 @@ def test_serve_nginx_and_apache_answer_alike(serve: int, nginx, apache: int, pat
     assert differences == []
 
 
+@pytest.mark.parametrize("path", ["/.htaccess", "/_config/nginx.conf", "/doc/pilot/alfa.var"])
+def test_no_server_serves_the_web_servers_own_files(serve: int, nginx, apache: int, path: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The rules are the deployer's, not the reader's: serve and nginx answer 404, Apache refuses (its own
+    configuration denies ``.ht*`` with 403, as Debian's does)."""
+    nginx_port, _ = nginx
+    assert _answer(serve, path, None, None)["status"] == 404
+    assert _answer(nginx_port, path, None, None)["status"] == 404
+    assert _answer(apache, path, None, None)["status"] in (403, 404)
+
+
 def test_the_site_carries_its_own_server_rules(site: Path) -> None:  # noqa: F811
     """Generated from the one table: the include names every representation, the .htaccess too."""
     include = (site / "_config" / "nginx.conf").read_text(encoding="utf-8")
