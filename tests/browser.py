@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -46,7 +47,7 @@ class Browser:
 
         self.proc = subprocess.Popen([exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     preexec_fn=fds, pass_fds=(3, 4))  # kept open after fds()
+                                     preexec_fn=fds, pass_fds=(3, 4), start_new_session=True)  # kept open after fds()
         os.close(to_child_r)
         os.close(from_child_w)
         self._buffer = b""
@@ -60,11 +61,26 @@ class Browser:
         self.close()
 
     def close(self) -> None:
+        """Ask Chromium to close, then end its whole process group (renderers, zygote, crash handler) and wait,
+        so nothing is still writing into the profile folder when the caller removes it."""
+        with contextlib.suppress(BrowserError, OSError, ValueError):
+            self.send("Browser.close", timeout=5)
         for fd in (self._to_child, self._from_child):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        self.proc.kill()
-        self.proc.wait(10)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(10)
+        deadline = time.monotonic() + 10  # the group's other processes, which are not our children
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
 
     def _read(self, deadline: float) -> dict[str, Any]:
         while b"\0" not in self._buffer:
