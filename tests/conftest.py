@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -71,6 +72,22 @@ def need_peer(present: bool, what: str, install: str) -> None:
     if os.environ.get("KOPA_REQUIRE_PEERS"):
         pytest.fail(f"{what} is required here ({install})")
     pytest.skip(f"{what} is not installed ({install})")
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A live OpenLink Virtuoso 7 on loopback (tests/virtuoso.py): CI's, named by ``KOPA_VIRTUOSO_URL``, or one
+    started here for the session. Tests sharing it write only graphs whose IRIs are their own."""
+    import virtuoso as launcher  # tests/virtuoso.py
+
+    url = os.environ.get("KOPA_VIRTUOSO_URL")
+    if url:
+        yield launcher.Virtuoso(url.rstrip("/"), 0, Path(os.environ.get("KOPA_VIRTUOSO_DIR", "/tmp")))
+        return
+    need_peer(launcher.binary() is not None, "OpenLink Virtuoso (virtuoso-t)", "apt-get install virtuoso-opensource")
+    server = launcher.start(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    launcher.stop(server.pid)
 
 
 def jena_classpath(tmp: Path) -> str | None:
