@@ -42,7 +42,9 @@ from starlette.routing import Route
 from kopa_graph.publish import conneg
 from kopa_graph.publish.server import pages, site
 from kopa_graph.publish.server.connections import Bounds, SecurityHeaders, uvicorn_server
-from kopa_graph.publish.server.protocol import error, named_query, queries, sparql
+from kopa_graph.publish.server.protocol import error, named_query, queries
+from kopa_graph.publish.server.protocol import sparql as sparql_route
+from kopa_graph.publish.remote import RemoteStore
 from kopa_graph.query.worker import QueryPool
 from kopa_graph.scratch import Scratch
 from kopa_graph.settings import SERVER_LIMITS, Settings
@@ -61,10 +63,11 @@ SHUTDOWN_SECONDS = 5.0
 
 @dataclass
 class ServerState:
-    pool: QueryPool
+    pool: QueryPool | RemoteStore  # the engine queries go to: the workers, or a remote store
     site: Path
     settings: Settings
     owned: Scratch | None = None  # a temporary folder the server made for the site, removed on close
+    sparql: bool = True  # whether /sparql (and its editor) answers queries; the helpers always do
     queries: set[asyncio.Task[Any]] = field(default_factory=set)  # the requests whose query is in flight
     stopping: bool = False
 
@@ -133,19 +136,25 @@ class _Cors(CORSMiddleware):
                           "(it takes GET and POST, with Accept and Content-Type)", kept)
 
 
-def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = SERVER_LIMITS.workers,
+def create_app(graph: Graph | None, settings: Settings, site_dir: Path, workers: int = SERVER_LIMITS.workers,
                timeout: float = SERVER_LIMITS.timeout, memory_mb: int = SERVER_LIMITS.memory_mb,
                max_rows: int = SERVER_LIMITS.max_rows, sandbox: bool = True,
-               owned: Scratch | None = None) -> Starlette:
+               owned: Scratch | None = None, store: RemoteStore | None = None, sparql: bool = True) -> Starlette:
     """The ASGI application over ``graph`` (validated by the caller), its pages the static site in
     ``site_dir``; ``owned``, the temporary folder holding that site, goes when the app closes.
     Query workers are confined (:mod:`kopa_graph.query.sandbox`) unless ``sandbox=False``; where they cannot
-    be, :class:`kopa_graph.query.sandbox.SandboxUnavailable`."""
-    from kopa_graph.rdfio.ntriples import ntriples
+    be, :class:`kopa_graph.query.sandbox.SandboxUnavailable`. With ``store`` (a remote SPARQL store,
+    :mod:`kopa_graph.publish.remote`) queries go to it and no worker is started (``graph`` may be None);
+    ``sparql=False`` turns ``/sparql`` and its editor off (404), the helpers still answer."""
+    if store is not None:
+        engine: QueryPool | RemoteStore = store
+    else:
+        from kopa_graph.rdfio.ntriples import ntriples
 
-    pool = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows, sandbox=sandbox)
+        assert graph is not None, "a graph, or a remote store"
+        engine = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows, sandbox=sandbox)
     app = Starlette(
-        routes=[Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        routes=[Route("/sparql", sparql_route, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
                 Route("/queries", queries), Route("/queries/{name}", named_query),
                 Route("/id/{path:path}", site.identify), Route("/doc/{path:path}", site.document),
                 Route("/health", health), Route("/", site.index), Route("/static/{path:path}", pages.static),
@@ -158,7 +167,7 @@ def create_app(graph: Graph, settings: Settings, site_dir: Path, workers: int = 
         lifespan=_lifespan,
     )
     app.router.redirect_slashes = False  # "/x/" that is not there is 404, never a redirect built from Host
-    app.state.kopa = ServerState(pool, site_dir, settings, owned)
+    app.state.kopa = ServerState(engine, site_dir, settings, owned, sparql=sparql)
     return app
 
 

@@ -40,7 +40,11 @@ _GRAPHS = tuple(conneg.Representation(f.name, f.media_type, f.answer_quality or 
 _STATUSES: dict[str, tuple[int, str | None]] = {
     "syntax": (400, None), "error": (400, None), "too-many-rows": (413, None), "timeout": (503, "5"),
     "busy": (503, "1"), "memory": (503, None), "crash": (503, "1"),
+    # a remote store (serve --sparql-endpoint, kopa_graph.publish.remote): down or failing, too large, unreadable
+    "unavailable": (503, "5"), "too-large": (413, None), "bad-answer": (502, None),
+    "store-error": (502, None),
 }
+_SPARQL_OFF = ("this server's /sparql is turned off (serve --no-sparql); the query helpers answer at /queries")
 _SHUTTING_DOWN = "the server is shutting down; try again shortly"
 _DATASET = ("default-graph-uri", "named-graph-uri")
 
@@ -169,6 +173,8 @@ def _one_query(values: list[str]) -> str | Response:
 
 async def sparql(request: Request) -> Response:
     state: ServerState = request.app.state.kopa
+    if not state.sparql:
+        return error(404, _SPARQL_OFF)
     params = request.query_params
     if request.method == "GET":
         if "update" in params:
