@@ -152,3 +152,203 @@ def test_every_route_answers_over_oxigraph_as_in_process(local: str, site: Path,
     endpoint, iri = in_oxigraph
     with remote_server(site, RemoteStore(endpoint, iri, timeout=10.0, max_rows=200)) as remote:
         assert _compare(local, remote) == len(_routes())
+
+
+# -- a store that is down, hangs, redirects, or answers too much or garbage -----------------------------------
+
+class _Listener:
+    """A loopback socket that accepts connections and counts them, answering nothing (a store that hangs, or
+    an address the server must never contact)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+@contextmanager
+def _fake_store(status: int, body: bytes, content_type: str = SPARQL_JSON,
+                headers: dict[str, str] | None = None) -> Iterator[tuple[str, list[bytes]]]:
+    """An HTTP server that answers every request alike; yields its URL and the bodies it was sent."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers.get("content-length", "0"))))
+            self.send_response(status)
+            for k, v in {"Content-Type": content_type, "Content-Length": str(len(body)), **(headers or {})}.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/sparql", received
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _rows(*values: str) -> bytes:
+    return json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
+        {"x": {"type": "literal", "value": v}} for v in values]}}).encode()
+
+
+def _unavailable(answer: httpx.Response) -> None:
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["retry-after"].isdigit()
+    assert "Traceback" not in answer.text and "File " not in answer.text
+
+
+def test_a_store_that_is_down_is_503_with_retry_after(site: Path) -> None:
+    closed = f"http://127.0.0.1:{_free_port()}/sparql"  # nothing listens there
+    with remote_server(site, RemoteStore(closed, timeout=5.0)) as remote:
+        answer = httpx.get(f"{remote}/queries/statistics.json")
+        _unavailable(answer)
+        assert answer.json() == {"error": "the SPARQL store cannot be reached (ConnectError); try again shortly"}
+        _unavailable(httpx.get(f"{remote}/sparql", params={"query": "ASK {}"}))
+        page = httpx.get(f"{remote}/queries/statistics", headers=HTML)  # a browser: the styled page, still 503
+        _unavailable(page)
+        assert page.headers["content-type"].startswith("text/html") and "cannot be reached" in page.text
+    with (
+        _fake_store(503, b"overloaded", "text/plain") as (url, _),
+        remote_server(site, RemoteStore(url, timeout=5.0)) as remote,
+    ):
+        _unavailable(httpx.get(f"{remote}/queries/statistics.json"))
+
+
+def test_a_store_that_hangs_is_503_after_its_timeout(site: Path) -> None:
+    hanging = _Listener()  # takes the connection, never answers
+    try:
+        with remote_server(site, RemoteStore(hanging.url + "/sparql", timeout=1.0)) as remote:
+            answer = httpx.get(f"{remote}/queries/statistics.json", timeout=30)
+            _unavailable(answer)
+            assert answer.json() == {"error": "the SPARQL store did not answer within 1 s"}
+            assert httpx.get(f"{remote}/health").status_code == 200, "the server itself keeps answering"
+    finally:
+        hanging.close()
+
+
+def test_the_store_is_the_only_address_the_server_contacts(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = _Listener()
+    client = httpx.Client(trust_env=False)  # the test's own client, not sent to the proxy below
+    monkeypatch.setenv("HTTP_PROXY", elsewhere.url)  # never taken from the environment
+    monkeypatch.setenv("ALL_PROXY", elsewhere.url)
+    try:
+        with (
+            _fake_store(200, _rows(elsewhere.url + "/data")) as (url, received),
+            remote_server(site, RemoteStore(url)) as remote,
+        ):
+            for query in (f"SELECT * WHERE {{ SERVICE <{elsewhere.url}/sparql> {{ ?s ?p ?o }} }}",
+                          f"SELECT * FROM <{elsewhere.url}/g> WHERE {{ ?s ?p ?o }}",
+                          f"LOAD <{elsewhere.url}/g>"):
+                refused = client.get(f"{remote}/sparql", params={"query": query})
+                assert refused.status_code in (400, 403), refused.text
+            assert received == [], "a refused query is never sent to the store"
+            answer = client.get(f"{remote}/sparql", params={"query": "SELECT ?x WHERE { ?x ?p ?o }"},
+                               headers={"Accept": SPARQL_JSON})
+            assert answer.status_code == 200 and elsewhere.url in answer.text  # named, not fetched
+            assert len(received) == 1
+        with (
+            _fake_store(302, b"", headers={"Location": elsewhere.url + "/sparql"}) as (url, received),
+            remote_server(site, RemoteStore(url)) as remote,
+        ):
+            answer = client.get(f"{remote}/queries/statistics.json")
+            assert answer.status_code == 502 and "a redirect; it is not followed" in answer.json()["error"]
+        time.sleep(0.2)
+        assert elsewhere.accepted == [], "nothing but the store was ever contacted"
+    finally:
+        elsewhere.close()
+
+
+def test_the_stores_answers_are_untrusted(site: Path) -> None:
+    hostile = '<script>alert(1)</script>"\u2028'
+    with _fake_store(200, _rows(hostile)) as (url, _), remote_server(site, RemoteStore(url)) as remote:
+        page = httpx.get(f"{remote}/queries/statistics", headers=HTML)
+        assert page.status_code == 200 and "<script>alert(1)" not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        csv = httpx.get(f"{remote}/queries/statistics.csv")
+        assert csv.text == 'x\r\n"<script>alert(1)</script>""\u2028"\r\n', "rewritten by the server's writer"
+    for body, ctype, status, says in (
+            (b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ', SPARQL_JSON, 502, "could not be read"),
+            (b"<html>not results</html>", "text/html", 502, "not a SPARQL results format"),
+            (_rows(*["v"] * 60), SPARQL_JSON, 413, "more than 50 rows"),
+            (b" " * 70_000 + _rows("v"), SPARQL_JSON, 413, "larger than 65536 bytes")):
+        with (
+            _fake_store(200, body, ctype) as (url, _),
+            remote_server(site, RemoteStore(url, max_rows=50, max_bytes=65536)) as remote,
+        ):
+            answer = httpx.get(f"{remote}/queries/statistics.json")
+            assert answer.status_code == status and says in answer.json()["error"], answer.text
+
+
+def test_sparql_can_be_turned_off_and_the_helpers_still_answer(site: Path) -> None:
+    with _fake_store(200, _rows("v")) as (url, received), remote_server(site, RemoteStore(url), sparql=False) as remote:
+        for answer in (httpx.get(f"{remote}/sparql", params={"query": "ASK {}"}),
+                       httpx.post(f"{remote}/sparql", data={"query": "ASK {}"}),
+                       httpx.get(f"{remote}/sparql", headers=HTML)):
+            assert answer.status_code == 404
+            assert answer.json() == {"error": "this server's /sparql is turned off (serve --no-sparql); the "
+                                              "query helpers answer at /queries"}
+        assert received == []
+        assert httpx.get(f"{remote}/queries/statistics.json").status_code == 200
+
+
+def _cli(*args: str) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "kopa_graph.cli", *args]
+
+
+def test_cli_serve_over_a_store(in_oxigraph: tuple[str, str], local: str) -> None:
+    import os
+    import signal
+    import subprocess
+
+    endpoint, iri = in_oxigraph
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[1] / "src"),
+                                                                        os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen(_cli("serve", "--port", "0", "--data", str(SMALL), "--sparql-endpoint", endpoint,
+                                 "--graph", iri, "--no-sparql"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.endswith(f" (/sparql turned off; queries go to {endpoint})\n"), line
+        remote = line.split()[0].rstrip("/")
+        for path in ("/queries/pilot-card.json?pilot=%C3%96stnyland", "/queries/statistics.csv"):
+            assert httpx.get(remote + path).content == httpx.get(local + path).content
+        assert httpx.get(f"{remote}/health").json() == {"status": "ok", "triples": httpx.get(f"{local}/health").json()[
+            "triples"]}
+        assert httpx.get(f"{remote}/sparql", params={"query": "ASK {}"}).status_code == 404
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+    down = subprocess.run(_cli("serve", "--port", "0", "--data", str(SMALL), "--sparql-endpoint",
+                               f"http://127.0.0.1:{_free_port()}/sparql"), capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert down.returncode == 4, down.stderr
+    assert "does not answer a count of its triples: the SPARQL store cannot be reached" in down.stderr
+    assert "Traceback" not in down.stderr
+    usage = subprocess.run(_cli("serve", "--graph", iri), capture_output=True, text=True, env=env, timeout=60)
+    assert usage.returncode == 2 and "--graph names a graph of the store" in usage.stderr

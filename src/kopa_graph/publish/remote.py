@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from kopa_graph.errors import KopaError
 from kopa_graph.query.lexer import scan
 from kopa_graph.query.syntax import star_order
 from kopa_graph.query.worker import Answer, QueryFailed
@@ -62,6 +63,12 @@ def _graph_format(media: str) -> Any:
             FORMATS["turtle"].media_type: ox.RdfFormat.TURTLE}.get(media)
 
 
+class StoreUnavailable(KopaError):
+    """``serve --sparql-endpoint``: the store does not answer when the server starts (exit 4, as publish)."""
+
+    exit_code = 4
+
+
 def one_line(text: str, limit: int = 200) -> str:
     """What a store said, as one printable line of at most ``limit`` characters."""
     flat = " ".join(_PRINTABLE.sub(" ", text).split())
@@ -84,11 +91,17 @@ class RemoteStore:
         return f"RemoteStore({self.endpoint!r}, graph={self.graph!r})"
 
     def count(self) -> int:
-        """Ask the store how many triples its graph holds (at start, for /health and the service
-        description); :class:`QueryFailed` when it cannot answer."""
+        """Ask the store how many triples its graph holds (at start: /health and the service description
+        give it); :class:`StoreUnavailable` naming the store when it cannot answer."""
         import json
 
-        answer = asyncio.run(self.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "json"))
+        try:
+            answer = asyncio.run(self.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "json"))
+        except QueryFailed as exc:
+            where = f"{self.endpoint}" + (f" (graph <{self.graph}>)" if self.graph else "")
+            raise StoreUnavailable(f"serve: the SPARQL store at {where} does not answer a count of its triples: "
+                                   f"{exc}. Start it, or check --sparql-endpoint (its query URL: Virtuoso "
+                                   "http://HOST:8890/sparql, Oxigraph http://HOST:7878/query)") from None
         bindings = json.loads(answer.body)["results"]["bindings"]
         self.triples = int(bindings[0]["n"]["value"]) if bindings else 0
         return self.triples
@@ -105,18 +118,30 @@ class RemoteStore:
                 media, body = await self._ask(text, _GRAPH_ACCEPT if graph else _RESULTS_ACCEPT)
         except TimeoutError:
             raise QueryFailed("timeout", f"the SPARQL store did not answer within {self.timeout:g} s") from None
+        parsed = await asyncio.to_thread(self._parsed, text, media, body, fmt, graph_fmt, graph)  # off the loop
+        if isinstance(parsed, QueryFailed):
+            raise parsed
+        return parsed
+
+    def _parsed(self, text: str, media: str, body: bytes, fmt: str, graph_fmt: str,
+                graph: bool) -> Answer | QueryFailed:
+        """The store's answer parsed and written again, or why it cannot be; on one thread, with no traceback
+        kept (pyoxigraph's results may only be dropped on the thread that made them)."""
         try:
             return self._graph(media, body, graph_fmt) if graph else self._results(text, media, body, fmt)
+        except QueryFailed as exc:
+            return exc.with_traceback(None)
         except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
             log.warning("the SPARQL store's answer could not be read: %s", exc)
-            raise QueryFailed("bad-answer", "the SPARQL store's answer could not be read as "
-                                            f"{media or 'an answer'}: {one_line(str(exc), 120)}") from None
+            return QueryFailed("bad-answer", "the SPARQL store's answer could not be read as "
+                                             f"{media or 'an answer'}: {one_line(str(exc), 120)}")
 
     async def _ask(self, text: str, accept: str) -> tuple[str, bytes]:
         form = {"query": text, **({"default-graph-uri": self.graph} if self.graph else {})}
+        headers = {"Accept": accept, "Accept-Encoding": "identity"}  # nothing to inflate past the cap
         try:
             async with httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=self._timeouts) as client, \
-                    client.stream("POST", self.endpoint, data=form, headers={"Accept": accept, "Accept-Encoding": "identity"}) as response:
+                    client.stream("POST", self.endpoint, data=form, headers=headers) as response:
                 if response.is_redirect:
                     raise QueryFailed("bad-answer", f"the SPARQL store answered {response.status_code}, a redirect; "
                                                     "it is not followed (give serve the store's own URL)")
@@ -161,10 +186,13 @@ class RemoteStore:
         if kind is None:
             raise ValueError(f"it came as {media!r}, not a SPARQL results format")
         result = ox.parse_query_results(body, kind)
-        if isinstance(result, ox.QueryBoolean):
-            return Answer("boolean", boolean_body(bool(result), fmt), 1)
-        names = [v.value for v in result.variables]
-        rows = list(itertools.islice(result, self.max_rows + 1))
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                return Answer("boolean", boolean_body(bool(result), fmt), 1)
+            names = [v.value for v in result.variables]
+            rows = list(itertools.islice(result, self.max_rows + 1))
+        finally:
+            del result  # pyoxigraph's results may only be dropped on the thread that made them, not a traceback's
         if len(rows) > self.max_rows:
             raise QueryFailed("too-many-rows", f"the query returns more than {self.max_rows} rows; narrow it down "
                                                "(LIMIT, FILTER)")
@@ -183,7 +211,7 @@ class RemoteStore:
             raise QueryFailed("too-many-rows", f"the query returns more than {self.max_rows} triples")
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         out = ox.RdfFormat.TURTLE if graph_fmt == "turtle" else ox.RdfFormat.N_TRIPLES
-        return Answer("graph", ox.serialize(triples, format=out), len(triples))
+        return Answer("graph", ox.serialize(triples, format=out) or b"", len(triples))
 
     def close(self) -> None:
         """Nothing to stop: each query opens and closes its own connection."""

@@ -40,11 +40,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kopa_graph.publish import conneg
+from kopa_graph.publish.remote import RemoteStore
 from kopa_graph.publish.server import pages, site
 from kopa_graph.publish.server.connections import Bounds, SecurityHeaders, uvicorn_server
 from kopa_graph.publish.server.protocol import error, named_query, queries
 from kopa_graph.publish.server.protocol import sparql as sparql_route
-from kopa_graph.publish.remote import RemoteStore
 from kopa_graph.query.worker import QueryPool
 from kopa_graph.scratch import Scratch
 from kopa_graph.settings import SERVER_LIMITS, Settings
@@ -198,9 +198,14 @@ def http_server(app: Starlette, host: str, port: int, bounds: Bounds | None = No
     :data:`SHUTDOWN_GRACE` seconds, then the lifespan stops the workers and removes the temporary site; the
     process is gone within :data:`SHUTDOWN_SECONDS`. Once it listens, ``announce`` gets the line that says
     where (``http://127.0.0.1:8000/ (SPARQL at /sparql)``)."""
+    state: ServerState = app.state.kopa
+
     def started(url: str) -> None:
+        where = "SPARQL at /sparql" if state.sparql else "/sparql turned off"
+        if isinstance(state.pool, RemoteStore):
+            where += f"; queries go to {state.pool.endpoint}"
         if announce is not None:
-            announce(f"{url} (SPARQL at /sparql)")
+            announce(f"{url} ({where})")
 
     return uvicorn_server(app, host, port, bounds or Bounds(), on_exit=app.state.kopa.stop, grace=SHUTDOWN_GRACE,
                           on_start=started)
