@@ -33,13 +33,26 @@ def graph() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def validated() -> Any:
     from kopa_graph.pipeline import validate_source
+
+    return validate_source(SMALL, Settings())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, validated: Any) -> Path:
     from kopa_graph.publish.site.build import build_site
 
     www = tmp_path_factory.mktemp("remote-site") / "www"
-    build_site(validate_source(SMALL, Settings()), www, front_end=True)
+    build_site(validated, www, front_end=True)
     return www
+
+
+@pytest.fixture(scope="module")
+def release(validated: Any) -> Any:
+    from kopa_graph.publish.server.store_pages import Release
+
+    return Release.of(validated)
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +61,12 @@ def local(graph: Graph, site: Path) -> Iterator[str]:
 
 
 @contextmanager
-def remote_server(site: Path, store: RemoteStore, sparql: bool = True) -> Iterator[str]:
-    """The app over ``store`` on the stack ``serve`` runs it on, in a thread."""
+def remote_server(site: Path, store: RemoteStore, sparql: bool = True, release: Any = None) -> Iterator[str]:
+    """The app over ``store`` on the stack ``serve`` runs it on, in a thread (with ``release``: /doc pages
+    made from the store)."""
     from kopa_graph.publish.server.app import create_app, http_server
 
-    app = create_app(None, Settings(), site_dir=site, store=store, sparql=sparql)
+    app = create_app(None, Settings(), site_dir=site, store=store, sparql=sparql, release=release)
     port = _free_port()
     srv = http_server(app, "127.0.0.1", port)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -103,10 +117,18 @@ def _routes() -> list[tuple[str, dict[str, str]]]:
     ask = "ASK { ?s a <https://w3id.org/kopa/ontology#Pilot> }"
     routes.append((f"/sparql?{httpx.QueryParams({'query': ask})}", {"Accept": SPARQL_JSON}))
     routes += [("/sparql", HTML), ("/queries/no-such-helper.json", {}), ("/queries/no-such-helper", HTML),
-               ("/id/pilot/birkaland", {"Accept": "text/turtle"}), ("/id/pilot/birkaland", HTML),
-               ("/doc/pilot/birkaland", {"Accept": "application/n-triples"}), ("/doc/pilot/birkaland", HTML),
-               ("/doc/no/such", HTML), ("/doc/no/such", {}), ("/", HTML)]
+               ("/id/pilot/alfa", {"Accept": "text/turtle"}), ("/id/pilot/alfa", HTML), ("/", HTML),
+               ("/doc/no/such", HTML), ("/doc/no/such", {}), ("/doc/pilot/alfa", {"Accept": "image/png"})]
+    for resource in DOCUMENTS:
+        routes += [(f"/doc/{resource}{ext}", {}) for ext in (".html", ".fi.html", ".en.html", ".ttl", ".nt", ".jsonld")]
+        routes += [(f"/doc/{resource}", {"Accept": accept}) for accept in ("text/html", "application/ld+json")]
     return routes
+
+
+#: The pages compared: one of each kind (a pilot with its map, an organisation, a municipality with its
+#: locator map, a theme, an organisation type linked from many, a membership) and the dataset (the release's).
+DOCUMENTS = ("pilot/alfa", "organisation/sasky", "municipality/005", "pilot/alfa/theme/online-teaching",
+             "organisation-type/municipality", "membership/alfa/005", "dataset/kopa")
 
 
 #: Where Virtuoso 7.2 (Debian's virtuoso-opensource) answers a helper otherwise than Oxigraph does in-process:
@@ -139,18 +161,20 @@ def _compare(local: str, remote: str, differs: dict[str, int] | None = None) -> 
     return compared
 
 
-def test_every_route_answers_over_virtuoso_as_in_process(local: str, site: Path, in_virtuoso: tuple[str, str]) -> None:
+def test_every_route_answers_over_virtuoso_as_in_process(local: str, site: Path, in_virtuoso: tuple[str, str],
+                                                         release: Any) -> None:
     endpoint, iri = in_virtuoso
-    with remote_server(site, RemoteStore(endpoint, iri, timeout=10.0, max_rows=200)) as remote:
+    with remote_server(site, RemoteStore(endpoint, iri, timeout=10.0, max_rows=5000), release=release) as remote:
         assert _compare(local, remote, VIRTUOSO_DIFFERS) == len(_routes()) - 8
         failed = httpx.get(f"{remote}/queries/claim-detail.json", params={"claim": "joint-authorities-for-education"})
         assert failed.json()["error"].startswith("the SPARQL store failed on this query (500): Virtuoso 37000")
         assert "retry-after" not in failed.headers and "Traceback" not in failed.text
 
 
-def test_every_route_answers_over_oxigraph_as_in_process(local: str, site: Path, in_oxigraph: tuple[str, str]) -> None:
+def test_every_route_answers_over_oxigraph_as_in_process(local: str, site: Path, in_oxigraph: tuple[str, str],
+                                                         release: Any) -> None:
     endpoint, iri = in_oxigraph
-    with remote_server(site, RemoteStore(endpoint, iri, timeout=10.0, max_rows=200)) as remote:
+    with remote_server(site, RemoteStore(endpoint, iri, timeout=10.0, max_rows=5000), release=release) as remote:
         assert _compare(local, remote) == len(_routes())
 
 

@@ -45,6 +45,7 @@ from kopa_graph.publish.server import pages, site
 from kopa_graph.publish.server.connections import Bounds, SecurityHeaders, uvicorn_server
 from kopa_graph.publish.server.protocol import error, named_query, queries
 from kopa_graph.publish.server.protocol import sparql as sparql_route
+from kopa_graph.publish.server.store_pages import Release
 from kopa_graph.query.worker import QueryPool
 from kopa_graph.scratch import Scratch
 from kopa_graph.settings import SERVER_LIMITS, Settings
@@ -68,6 +69,7 @@ class ServerState:
     settings: Settings
     owned: Scratch | None = None  # a temporary folder the server made for the site, removed on close
     sparql: bool = True  # whether /sparql (and its editor) answers queries; the helpers always do
+    release: Release | None = None  # over a remote store: what /doc pages take from the release served
     queries: set[asyncio.Task[Any]] = field(default_factory=set)  # the requests whose query is in flight
     stopping: bool = False
 
@@ -139,12 +141,14 @@ class _Cors(CORSMiddleware):
 def create_app(graph: Graph | None, settings: Settings, site_dir: Path, workers: int = SERVER_LIMITS.workers,
                timeout: float = SERVER_LIMITS.timeout, memory_mb: int = SERVER_LIMITS.memory_mb,
                max_rows: int = SERVER_LIMITS.max_rows, sandbox: bool = True,
-               owned: Scratch | None = None, store: RemoteStore | None = None, sparql: bool = True) -> Starlette:
+               owned: Scratch | None = None, store: RemoteStore | None = None, sparql: bool = True,
+               release: Release | None = None) -> Starlette:
     """The ASGI application over ``graph`` (validated by the caller), its pages the static site in
     ``site_dir``; ``owned``, the temporary folder holding that site, goes when the app closes.
     Query workers are confined (:mod:`kopa_graph.query.sandbox`) unless ``sandbox=False``; where they cannot
     be, :class:`kopa_graph.query.sandbox.SandboxUnavailable`. With ``store`` (a remote SPARQL store,
-    :mod:`kopa_graph.publish.remote`) queries go to it and no worker is started (``graph`` may be None);
+    :mod:`kopa_graph.publish.remote`) queries go to it and no worker is started (``graph`` may be None), and
+    with ``release`` /doc pages are made from the store (:mod:`kopa_graph.publish.server.store_pages`);
     ``sparql=False`` turns ``/sparql`` and its editor off (404), the helpers still answer."""
     if store is not None:
         engine: QueryPool | RemoteStore = store
@@ -167,7 +171,7 @@ def create_app(graph: Graph | None, settings: Settings, site_dir: Path, workers:
         lifespan=_lifespan,
     )
     app.router.redirect_slashes = False  # "/x/" that is not there is 404, never a redirect built from Host
-    app.state.kopa = ServerState(engine, site_dir, settings, owned, sparql=sparql)
+    app.state.kopa = ServerState(engine, site_dir, settings, owned, sparql=sparql, release=release)
     return app
 
 
@@ -222,6 +226,8 @@ def serve(validated: Validated, host: str, port: int, *, bounds: Bounds | None =
     owned = Scratch("site", _scratch())  # a killed server's is removed by the next one
     try:
         build_site(validated, owned.path / "www", front_end=True)
+        if limits.get("store") is not None:
+            limits["release"] = Release.of(validated)
         app = create_app(validated.graph, validated.settings, owned.path / "www", owned=owned, **limits)
     except BaseException:
         owned.close()

@@ -90,6 +90,12 @@ def _has_ext(path: str) -> bool:
 
 async def document(request: Request) -> Response:
     state = _state(request)
+    if state.release is not None:  # serve --sparql-endpoint: the page is made from the store
+        from kopa_graph.publish.server.store_pages import document_page
+
+        made = await document_page(request, state, state.release)
+        if made is not None:
+            return made
     path = request.path_params["path"]
     base = inside(state.site / "doc", path)
     if base is None:
