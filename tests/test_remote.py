@@ -244,9 +244,15 @@ def _unavailable(answer: httpx.Response) -> None:
     assert "Traceback" not in answer.text and "File " not in answer.text
 
 
-def test_a_store_that_is_down_is_503_with_retry_after(site: Path) -> None:
+def test_a_store_that_is_down_is_503_with_retry_after(site: Path, release: Any) -> None:
     closed = f"http://127.0.0.1:{_free_port()}/sparql"  # nothing listens there
-    with remote_server(site, RemoteStore(closed, timeout=5.0)) as remote:
+    with remote_server(site, RemoteStore(closed, timeout=5.0), release=release) as remote:
+        for accept in ({}, HTML, {"Accept": "text/turtle"}):
+            doc = httpx.get(f"{remote}/doc/pilot/alfa", headers=accept)
+            _unavailable(doc)
+            assert ("cannot be reached" in doc.text and
+                    doc.headers["content-type"].startswith("text/html" if accept == HTML else "application/json"))
+        assert httpx.get(f"{remote}/doc/dataset/kopa.ttl").status_code == 200, "the release's own: no store asked"
         answer = httpx.get(f"{remote}/queries/statistics.json")
         _unavailable(answer)
         assert answer.json() == {"error": "the SPARQL store cannot be reached (ConnectError); try again shortly"}

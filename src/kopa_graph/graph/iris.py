@@ -192,3 +192,8 @@ def codelist_code(classification: str, code: str) -> URIRef:
 def article_line(article_url: str, line: int) -> URIRef:
     """RFC 5147 fragment for 1-based ``line``: the range between positions line-1 and line."""
     return URIRef(f"{article_url}#line={line - 1},{line}")
+
+
+def documented(id_base: str, path: str) -> URIRef:
+    """The resource whose document is ``doc/PATH`` (``serve --sparql-endpoint`` asks the store about it)."""
+    return URIRef(id_base + path)

@@ -25,13 +25,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kopa_graph.geo.atlas import Atlas
+from kopa_graph.graph.iris import documented
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish import conneg
 from kopa_graph.publish.site import maps
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
 from kopa_graph.publish.site.build import RDF_FORMATS, document
-from kopa_graph.publish.templating import Markup
+from kopa_graph.publish.templating import Markup, fragment
+from kopa_graph.query.worker import QueryFailed
 from kopa_graph.rdfio.engine import parse_bytes, serialize
 from kopa_graph.rdfio.formats import FORMATS
 from kopa_graph.rdfio.jsonld import jsonld
@@ -170,6 +172,25 @@ def _representation(path: str) -> tuple[str, str | None, str | None]:
     return path, None, None
 
 
+def failed(request: Request, exc: QueryFailed) -> Response:
+    """The store could not answer: the server's status for it (503 with ``Retry-After`` when it is down or
+    slow, 502 when it fails or answers nonsense) in the JSON error shape, or as a page for a browser."""
+    import json
+
+    from kopa_graph.publish.server import pages
+    from kopa_graph.publish.server.protocol import _failed
+
+    answer = _failed(exc)
+    if not conneg.wants_html(request.headers.get("accept")):
+        return answer
+    _, t = pages._ui(request)
+    body = fragment("unavailable.html.j2", t=t, message=json.loads(bytes(answer.body))["error"])
+    page = pages._page(request, t["error"], "doc", body, conneg.CSP, answer.status_code)
+    if "retry-after" in answer.headers:
+        page.headers["Retry-After"] = answer.headers["retry-after"]
+    return page
+
+
 async def document_page(request: Request, state: ServerState, release: Release) -> Response | None:
     """``/doc/PATH`` made from the store; None for a resource of the release's description (the caller serves
     the release's file); 404 where the store does not have the resource."""
@@ -180,14 +201,17 @@ async def document_page(request: Request, state: ServerState, release: Release) 
     stem, ext, lang = _representation(path)
     if not PLAIN.fullmatch(stem) or ".." in stem.split("/") or not isinstance(state.pool, RemoteStore):
         return not_found(request)
-    iri = URIRef(release.id_base + stem)
+    iri = documented(release.id_base, stem)
     if any(True for _ in release.description.predicate_objects(iri)):
         return None
-    graph = await neighbourhood(state.pool, iri, release.id_base)
+    try:
+        graph = await neighbourhood(state.pool, iri, release.id_base)
+        if any(True for _ in graph.predicate_objects(iri)) and release.atlas is not None:
+            graph += await _construct(state.pool, _FIGURES)
+    except QueryFailed as exc:
+        return failed(request, exc)
     if not any(True for _ in graph.predicate_objects(iri)):
         return not_found(request)
-    if release.atlas is not None:
-        graph += await _construct(state.pool, _FIGURES)
     headers = {"Link": conneg.link_header(urllib.parse.quote(f"/doc/{stem}", safe="/"))}
     if ext is None:
         chosen = conneg.choose(request.headers.get("accept"))
