@@ -14,6 +14,7 @@ sitemap) are. Only IRIs whose path is plain (:data:`PLAIN`) are asked for; any o
 
 from __future__ import annotations
 
+import asyncio
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -204,12 +205,26 @@ async def document_page(request: Request, state: ServerState, release: Release) 
     iri = documented(release.id_base, stem)
     if any(True for _ in release.description.predicate_objects(iri)):
         return None
+    from kopa_graph.publish.server.protocol import MAX_QUERIES_IN_FLIGHT
+
+    if state.stopping or len(state.queries) >= MAX_QUERIES_IN_FLIGHT:  # counted with the queries in flight
+        return failed(request, QueryFailed("busy", "the server is busy or shutting down; try again shortly"))
+    task = asyncio.current_task()
+    assert task is not None
+    state.queries.add(task)
     try:
         graph = await neighbourhood(state.pool, iri, release.id_base)
         if any(True for _ in graph.predicate_objects(iri)) and release.atlas is not None:
             graph += await _construct(state.pool, _FIGURES)
     except QueryFailed as exc:
         return failed(request, exc)
+    except asyncio.CancelledError:
+        if not state.stopping:
+            raise
+        task.uncancel()  # cancelled by ServerState.stop: answered 503, not dropped
+        return failed(request, QueryFailed("timeout", "the server is shutting down; try again shortly"))
+    finally:
+        state.queries.discard(task)
     if not any(True for _ in graph.predicate_objects(iri)):
         return not_found(request)
     headers = {"Link": conneg.link_header(urllib.parse.quote(f"/doc/{stem}", safe="/"))}
@@ -220,7 +235,8 @@ async def document_page(request: Request, state: ServerState, release: Release) 
             return _not_acceptable(state, {"Vary": "Accept"})
         ext, lang = chosen.extension, LANGUAGES[0]
     by_ext = {e: (fmt, mt) for e, fmt, mt in RDF_FORMATS}
-    if ext in by_ext:
-        return Response(rdf(release, graph, iri, by_ext[ext][0]), media_type=by_ext[ext][1], headers=headers)
-    return Response(html(release, graph, iri, f"doc/{stem}", lang or LANGUAGES[0]), media_type="text/html",
-                    headers=headers)
+    if ext in by_ext:  # rendering takes a second or more for a pilot's map: on a thread, off the event loop
+        body = await asyncio.to_thread(rdf, release, graph, iri, by_ext[ext][0])
+        return Response(body, media_type=by_ext[ext][1], headers=headers)
+    page = await asyncio.to_thread(html, release, graph, iri, f"doc/{stem}", lang or LANGUAGES[0])
+    return Response(page, media_type="text/html", headers=headers)
