@@ -382,3 +382,22 @@ def test_cli_serve_over_a_store(in_oxigraph: tuple[str, str], local: str) -> Non
     assert "Traceback" not in down.stderr
     usage = subprocess.run(_cli("serve", "--graph", iri), capture_output=True, text=True, env=env, timeout=60)
     assert usage.returncode == 2 and "--graph names a graph of the store" in usage.stderr
+
+
+def test_pages_over_a_store_count_among_the_queries_in_flight(site: Path, release: Any) -> None:
+    from starlette.testclient import TestClient
+
+    from kopa_graph.publish.server.app import create_app
+    from kopa_graph.publish.server.protocol import MAX_QUERIES_IN_FLIGHT
+
+    with _fake_store(200, _rows("v")) as (url, received):
+        app = create_app(None, Settings(), site_dir=site, store=RemoteStore(url), release=release)
+        state = app.state.kopa
+        state.queries.update(object() for _ in range(MAX_QUERIES_IN_FLIGHT))  # as many as it takes in flight
+        client = TestClient(app)
+        for path in ("/doc/pilot/alfa", "/queries/statistics.json"):
+            answer = client.get(path)
+            assert answer.status_code == 503 and answer.headers["retry-after"] == "1", answer.text
+        assert received == [], "nothing is asked of the store past the bound"
+        state.queries.clear()
+        assert client.get("/queries/statistics.json").status_code == 200

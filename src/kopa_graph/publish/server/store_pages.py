@@ -38,7 +38,7 @@ from kopa_graph.query.worker import QueryFailed
 from kopa_graph.rdfio.engine import parse_bytes, serialize
 from kopa_graph.rdfio.formats import FORMATS
 from kopa_graph.rdfio.jsonld import jsonld
-from kopa_graph.rdfio.namespaces import KOPA, RDF, prefixes_for
+from kopa_graph.rdfio.namespaces import DCTERMS, KOPA, ORG, RDF, prefixes_for
 
 if TYPE_CHECKING:
     from kopa_graph.publish.remote import RemoteStore
@@ -52,15 +52,15 @@ DEPTH = 3
 MOST_NODES = 400
 #: A resource path the queries hold as written: no character an IRI or a query would read otherwise.
 PLAIN = re.compile(r"[A-Za-z0-9._~%!$&'()*+,;=:@/-]+")
-_FIGURES = """PREFIX kopa: <https://w3id.org/kopa/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX dct: <http://purl.org/dc/terms/>
-CONSTRUCT { ?p a kopa:Pilot ; dct:source ?src . ?ms org:organization ?p ; org:member ?member .
-            ?member org:hasSite ?site . ?site dct:spatial ?m . ?loc a dct:Location ; dct:identifier ?code }
-WHERE { { ?p a kopa:Pilot ; dct:source ?src }
-        UNION { ?p a kopa:Pilot . ?ms org:organization ?p ; org:member ?member .
-                ?member org:hasSite ?site . ?site dct:spatial ?m }
-        UNION { ?loc a dct:Location ; dct:identifier ?code } }"""
+_FIGURES = f"""PREFIX kopa: <{KOPA}>
+PREFIX org: <{ORG}>
+PREFIX dct: <{DCTERMS}>
+CONSTRUCT {{ ?p a kopa:Pilot ; dct:source ?src . ?ms org:organization ?p ; org:member ?member .
+             ?member org:hasSite ?site . ?site dct:spatial ?m . ?loc a dct:Location ; dct:identifier ?code }}
+WHERE {{ {{ ?p a kopa:Pilot ; dct:source ?src }}
+         UNION {{ ?p a kopa:Pilot . ?ms org:organization ?p ; org:member ?member .
+                  ?member org:hasSite ?site . ?site dct:spatial ?m }}
+         UNION {{ ?loc a dct:Location ; dct:identifier ?code }} }}"""
 
 
 @dataclass(frozen=True)
