@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -138,3 +139,35 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             click.echo(f"Published the dataset description ({result.description_triples} triples) to "
                        f"{result.description_url}; read back: the same graph"
                        + (f" ({result.description_note})." if result.description_note else "."))
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, exists=True))
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True,
+              help="How to show the changes.")
+@click.option("--lang", type=click.Choice(("sv", "fi", "en")), default="en", show_default=True,
+              help="Language of the resources' labels.")
+@click.option("--patch", "patches", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the change as a patch: FILE.ru SPARQL Update, FILE.rdfp RDF Patch (repeatable).")
+@click.option("--graph", "graph_iri", help="Named graph the patch applies to [default: the default graph].")
+def diff(old: Path, new: Path, fmt: str, lang: str, patches: tuple[Path, ...], graph_iri: str | None) -> None:
+    """Show what changed from release OLD to release NEW: the triples removed
+    and added, grouped by resource, with labels. OLD and NEW are build output
+    folders (manifest.json and kopa.nt) or their manifest.json.
+
+    Exit 0 when the graphs are the same, 1 when they differ, 2 on trouble
+    (as diff(1)).
+    """
+    from kopa_graph.publish.diff import compare, load_snapshot
+    from kopa_graph.publish.diffreport import render
+    from kopa_graph.publish.patch import patch_kind, write_patch
+
+    with _errors():
+        for path in patches:
+            patch_kind(path)  # refuse an unknown extension before reading anything
+        result = compare(load_snapshot(old), load_snapshot(new), lang)
+        for path in patches:
+            write_patch(result, path, graph_iri)
+        click.echo(render(result, fmt), nl=False)
+    sys.exit(0 if result.same else 1)
