@@ -168,8 +168,10 @@ def _incremental(old: Path, validated, endpoint: str, update_endpoint: str | Non
                          "http://HOST:7878/update; Virtuoso: http://HOST:8890/sparql-auth)")
     result = publish_incremental(validated, old, endpoint, update_endpoint, graph_iri, **options)
     if result.incremental:
+        forms = (f"; the store's copy hashes {result.sha256_after}: it keeps integers or WKT in forms of its own"
+                 if result.store_forms else "")
         click.echo(f"Published incrementally: {result.reason}; read back: the new release "
-                   f"(SHA-256 {result.sha256_after}).")
+                   f"(RDFC-1.0 SHA-256 {result.release_sha256}{forms}).")
     else:
         click.echo(f"Published in full: {result.reason}; read back: the same graph.")
 

@@ -4,6 +4,8 @@
 2. When the hash is OLD's ``graph.sha256``, POST the change (:func:`~kopa_graph.publish.patch.sparql_update`,
    scoped to the graph) to the SPARQL Update endpoint, then GET the graph again: its hash must now be the new
    release's.
+   A store that keeps some literals in forms of its own (integers retyped, Virtuoso's WKT) holds a release
+   when the hashes are equal once both graphs are in those forms (:func:`store_form`).
 3. Otherwise - the store holds something else before, or the update left something else - replace the graph
    whole as the ordinary ``publish`` does (a PUT, read back: the same graph) and say why.
 
@@ -15,8 +17,11 @@ Digest); no request follows a redirect, so credentials never go to another host.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
 
 from kopa_graph.errors import RDFLoadError
 from kopa_graph.graph.iris import IRIs
@@ -34,7 +39,9 @@ from kopa_graph.publish.triplestore import (
 from kopa_graph.rdfio.engine import parse_bytes
 from kopa_graph.rdfio.formats import FORMATS, SPARQL_UPDATE_MEDIA_TYPE
 from kopa_graph.rdfio.manifest import canonical_nquads, graph_hash
+from kopa_graph.rdfio.namespaces import GEO, XSD
 from kopa_graph.rdfio.ntriples import ntriples
+from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER
 from kopa_graph.validation.validate import Validated
 
@@ -48,7 +55,13 @@ class IncrementalResult:
     removed: int  # triples the update removed and added (0 when replaced whole)
     added: int
     store_sha256_before: str | None  # None: the store held no such graph
-    sha256_after: str
+    sha256_after: str | None  # the store's graph read back at the end
+    release_sha256: str  # the new release's graph (manifest.json's graph.sha256)
+
+    @property
+    def store_forms(self) -> bool:
+        """The store keeps some literals in forms of its own (:func:`store_form`): its hash is not the release's."""
+        return self.sha256_after != self.release_sha256
 
 
 def _auth(user: str | None, password: str | None, scheme: str):  # type: ignore[no-untyped-def]
@@ -59,18 +72,35 @@ def _auth(user: str | None, password: str | None, scheme: str):  # type: ignore[
     return httpx.DigestAuth(user, password or "") if scheme == "digest" else httpx.BasicAuth(user, password or "")
 
 
-def store_hash(client, url: str, retries: int = 3) -> str | None:  # type: ignore[no-untyped-def]
-    """The RDFC-1.0 SHA-256 of the graph at ``url`` (a Graph Store graph URL); ``None`` when there is none."""
+#: Virtuoso's own datatype for the geometries it parses from geo:wktLiteral (it gives them back so).
+VIRTUOSO_GEOMETRY = URIRef("http://www.openlinksw.com/schemas/virtrdf#Geometry")
+_WKT_SPACE = re.compile(r"\s*([(),])\s*")
+
+
+def store_form(graph: Graph) -> Graph:
+    """``graph`` as the stores keep it: every literal of a type derived from xsd:integer typed xsd:integer
+    (Oxigraph, Virtuoso), and every WKT literal (geo:wktLiteral, or Virtuoso's virtrdf:Geometry) typed
+    geo:wktLiteral with no space around its brackets and commas (Virtuoso writes ``POINT(1 2)``)."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype in INTEGER_SUBTYPES:
+            o = Literal(str(o), datatype=XSD.integer)
+        elif isinstance(o, Literal) and o.datatype in (GEO.wktLiteral, VIRTUOSO_GEOMETRY):
+            o = Literal(_WKT_SPACE.sub(r"\1", str(o)).strip(), datatype=GEO.wktLiteral)
+        out.add((s, p, o))
+    return out
+
+
+def store_graph(client, url: str, retries: int = 3) -> Graph | None:  # type: ignore[no-untyped-def]
+    """The graph at ``url`` (a Graph Store graph URL); ``None`` when there is none."""
     response = client.get(url, headers={"Accept": FORMATS["n-triples"].media_type})
     if response.status_code == 404:
         return None
     if response.status_code >= 300:
         response = _with_retries(lambda: client.get(url, headers={"Accept": FORMATS["n-triples"].media_type}),
                                  "GET", url, retries)
-    if not response.content.strip():
-        return hashlib.sha256(b"").hexdigest()
     try:
-        return graph_hash(parse_bytes(response.content, FORMATS["n-triples"], url))
+        return parse_bytes(response.content, FORMATS["n-triples"], url)
     except RDFLoadError as exc:
         raise PublishError(f"{url}: the graph read back is not N-Triples ({exc}); check --endpoint (the Graph "
                            "Store path, see kopa-graph publish --help)") from None
@@ -95,10 +125,11 @@ def publish_incremental(validated: Validated, old: Path, endpoint: str, update_e
     d_url = graph_url(endpoint, description_iri or description_graph_iri(iri))
     with httpx.Client(follow_redirects=False, timeout=timeout, auth=_auth(user, password, auth)) as client:
         with progress.stage("read the store's graph and hash it"):
-            before = store_hash(client, url, retries)
-        if before != previous.sha256:
-            held = "holds no such graph" if before is None else f"holds a graph with SHA-256 {before}"
-            reason = f"the store {held}, not release {old}'s {previous.sha256}; replaced it whole"
+            held = store_graph(client, url, retries)
+        before = None if held is None else graph_hash(held)
+        if not _holds(held, before, previous.sha256, previous.graph):
+            what = "holds no such graph" if held is None else f"holds a graph with SHA-256 {before}"
+            reason = f"the store {what}, not release {old}'s {previous.sha256}; replaced it whole"
         else:
             diff = compare(previous, Snapshot("the new release", new_sha, len(validated.graph), None,
                                               validated.graph))
@@ -109,15 +140,24 @@ def publish_incremental(validated: Validated, old: Path, endpoint: str, update_e
                     _with_retries(lambda: client.post(update_endpoint, content=sparql_update(diff, iri).encode(),
                                                       headers={"Content-Type": SPARQL_UPDATE_MEDIA_TYPE}),
                                   "POST", update_endpoint, retries)
-                after = store_hash(client, url, retries)
-            if after == new_sha:
+                back = store_graph(client, url, retries)
+            after = None if back is None else graph_hash(back)
+            if _holds(back, after, new_sha, validated.graph):
                 _put_and_check(client, d_url, description, ntriples(description), retries)
                 done = (f"sent the change: {removed} triples removed, {added} added" if not diff.same
                         else "the store holds the new release already: sent no change")
-                return IncrementalResult(True, done, removed, added, before, after)
+                return IncrementalResult(True, done, removed, added, before, after, new_sha)
             reason = (f"after the update the store's graph has SHA-256 {after}, not the new release's {new_sha}; "
                       "replaced it whole")
         with progress.stage(f"replace the graph whole: send {len(validated.graph)} triples and read them back"):
             _put_and_check(client, url, validated.graph, ntriples(validated.graph), retries, progress)
             _put_and_check(client, d_url, description, ntriples(description), retries)
-    return IncrementalResult(False, reason, 0, 0, before, new_sha)
+    return IncrementalResult(False, reason, 0, 0, before, new_sha, new_sha)
+
+
+def _holds(held: Graph | None, held_sha: str | None, sha256: str, release: Graph) -> bool:
+    """Whether the store's graph is the release: the same RDFC-1.0 hash, or the same hash once both are in
+    :func:`store_form` (a store that retypes integers or rewrites WKT holds the release as it keeps it)."""
+    if held is None:
+        return False
+    return held_sha == sha256 or graph_hash(store_form(held)) == graph_hash(store_form(release))
