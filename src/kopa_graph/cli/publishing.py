@@ -12,6 +12,8 @@ from kopa_graph.cli import (
     _DATA_OPTION,
     _NO_SANDBOX_OPTION,
     _PERSONAL_DATA_OPTION,
+    _PREVIOUS_OPTION,
+    _RELEASE_VERSION_OPTION,
     _errors,
     _progress,
     _settings,
@@ -33,22 +35,31 @@ from kopa_graph.settings import (
               help="Name of the publisher in the dataset description.")
 @click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
 @_PERSONAL_DATA_OPTION
+@_RELEASE_VERSION_OPTION
+@_PREVIOUS_OPTION
 @click.pass_context
 def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str, publisher: str,
-         sparql_endpoint: str | None, no_personal_data: bool) -> None:
+         sparql_endpoint: str | None, no_personal_data: bool, release_version: str | None,
+         previous: Path | None) -> None:
     """Write the static linked-data site: a page and three RDF files per
     resource, the index, downloads, the dataset description (DCAT, VoID),
     ontology and shapes pages, sitemap.xml and web-server rules.
 
     OUT is new, empty, or one a site run made (README: Output folders).
+    With --release-version V --previous OUT, also the changes pages
+    (changes.html, changes.fi.html, changes.en.html): what changed since OUT.
     """
     from kopa_graph.pipeline import validate_source
+    from kopa_graph.publish.diff import load_snapshot
     from kopa_graph.publish.site.build import build_site
 
     with _errors():
         progress = _progress(ctx)
-        validated = validate_source(data_dir, _settings(ctx, no_personal_data), progress)
-        result = build_site(validated, out_dir, licence, publisher, sparql_endpoint, progress=progress)
+        settings = _settings(ctx, no_personal_data, release_version, previous)
+        before = load_snapshot(previous) if previous is not None else None
+        validated = validate_source(data_dir, settings, progress)
+        result = build_site(validated, out_dir, licence, publisher, sparql_endpoint, progress=progress,
+                            previous=before)
         click.echo(f"Wrote {result.pages} pages for {result.resources} resources to {result.out}.")
 
 
@@ -110,11 +121,14 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
               help="HTTP authentication scheme for --user with --incremental (Virtuoso: digest).")
 @_DATA_OPTION
 @_PERSONAL_DATA_OPTION
+@_RELEASE_VERSION_OPTION
+@_PREVIOUS_OPTION
 @click.pass_context
 def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
             description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None,
             timeout: float, retries: int, dry_run: bool, old: Path | None, update_endpoint: str | None,
-            auth_scheme: str, data_dir: Path | None, no_personal_data: bool) -> None:
+            auth_scheme: str, data_dir: Path | None, no_personal_data: bool, release_version: str | None,
+            previous: Path | None) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
 
@@ -128,8 +142,8 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
     from kopa_graph.pipeline import validate_source
     from kopa_graph.publish.triplestore import publish_release
 
-    settings = _settings(ctx, no_personal_data)
     with _errors():
+        settings = _settings(ctx, no_personal_data, release_version, previous)
         password = None
         if password_env:
             password = os.environ.get(password_env)

@@ -106,8 +106,22 @@ def load_snapshot(path: Path) -> Snapshot:
         raise InputError(f"{nt_path}: the file is not the one {manifest_path} describes (its SHA-256 differs); "
                          "the release was changed after it was written: build it again")
     version = doc.get("version")
-    return Snapshot(str(path), sha256, triples, version if isinstance(version, str) else None,
-                    parse_bytes(data, FORMATS["n-triples"], str(nt_path)))
+    version = version if isinstance(version, str) else None
+    return Snapshot(str(path), sha256, triples, version, parse_bytes(data, FORMATS["n-triples"], str(nt_path)))
+
+
+def release_version(path: Path) -> str:
+    """The version a release's manifest states (``build --release-version``): what ``--previous OUT`` links."""
+    manifest_path = path if path.is_file() else path / MANIFEST
+    try:
+        version = json.loads(manifest_path.read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise InputError(f"--previous {path}: cannot read its {MANIFEST} ({exc}); give the previous release's build "
+                         "output folder (kopa-graph build --out OUT) or its manifest.json") from None
+    if not isinstance(version, str):
+        raise InputError(f"--previous {path}: its {MANIFEST} states no version; build the previous release with "
+                         "--release-version, or give the one that has it")
+    return version
 
 
 def split(graph: Graph) -> tuple[set[str], Counter[Piece]]:
@@ -164,6 +178,14 @@ def compare(old: Snapshot, new: Snapshot, lang: str = "en") -> Diff:
     refill = tuple(piece for piece in sorted(set(gone), key=lambda p: (p.anchor, p.lines))
                    for _ in range(new_pieces[piece]))
     return Diff(old, new, tuple(removed), tuple(added), tuple(gone), tuple(come), refill, groups)
+
+
+def relabel(diff: Diff, lang: str) -> Diff:
+    """``diff`` with its resources' labels in ``lang``."""
+    groups = tuple(Group(g.subject, _label(g.subject, diff.new.graph, diff.old.graph, lang), g.removed, g.added)
+                   for g in diff.groups)
+    return Diff(diff.old, diff.new, diff.removed, diff.added, diff.removed_pieces, diff.added_pieces, diff.refill,
+                groups)
 
 
 def _label(subject: str, new: Graph, old: Graph, lang: str) -> str | None:
