@@ -184,6 +184,46 @@ def _ox(t):  # type: ignore[no-untyped-def]
     return to_ox(t)
 
 
-def test_load_snapshot_reads_the_version_from_the_manifest(releases: tuple[Path, Path, Path]) -> None:
-    old, _, _ = releases
-    assert load_snapshot(old).triples == json.loads((old / "manifest.json").read_text())["graph"]["triples"]
+def test_versions_and_the_changes_pages_of_two_real_releases(releases: tuple[Path, Path, Path],
+                                                              tmp_path: Path) -> None:
+    """build --release-version states the version in manifest.json; site --release-version V --previous OUT links
+    the previous release in the description (DCAT 3) and writes the changes pages in sv, fi and en."""
+    _, _, data = releases
+    old = tmp_path / "old"
+    made = CliRunner().invoke(main, ["build", "--out", str(old), "--release-version", "2026.1"])
+    assert made.exit_code == 0, made.output
+    assert json.loads((old / "manifest.json").read_text())["version"] == "2026.1"
+    assert load_snapshot(old).version == "2026.1"
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["site", str(site), "--data", str(data), "--release-version", "2026.2",
+                                       "--previous", str(old)])
+    assert result.exit_code == 0, result.output
+    void = (site / "void.ttl").read_text(encoding="utf-8")
+    assert 'dcat:previousVersion <dataset/kopa/version/2026.1> ;' in void and 'dcat:version "2026.2" ;' in void
+    pages = {lang: (site / f"changes{suffix}.html").read_text(encoding="utf-8")
+             for lang, suffix in (("sv", ""), ("fi", ".fi"), ("en", ".en"))}
+    assert "<h1>Changes in release 2026.2</h1>" in pages["en"] and "7 removed, 7 added, in 3 resources." in pages["en"]
+    assert "<h1>Ändringar i version 2026.2</h1>" in pages["sv"] and "<h1>Muutokset versiossa 2026.2</h1>" in pages["fi"]
+    for page in pages.values():
+        assert '<h2><a href="doc/pilot/jarviseutu">Järviseutu</a></h2>' in page
+        assert 'href="doc/pilot/jarviseutu/theme/flexible-education-models"' in page
+        assert 'href="doc/pilot/jarviseutu/theme/online-teaching"' not in page  # removed: no page to link
+        assert "&lt;https://w3id.org/kopa/id/theme/online-teaching&gt; .</code>" in page
+
+
+def test_release_versions_are_explicit_input_and_checked(releases: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    old, _, _ = releases  # built without a version
+    unversioned = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "a"), "--release-version", "2",
+                                            "--previous", str(old)])
+    assert unversioned.exit_code == 2 and "states no version; build the previous release with --release-version" \
+        in unversioned.output
+    bad = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "b"), "--release-version", "2 beta"])
+    assert bad.exit_code == 2 and "--release-version '2 beta' is not usable" in bad.output
+    versioned = tmp_path / "v1"
+    assert CliRunner().invoke(main, ["build", "--out", str(versioned), "--release-version", "1"]).exit_code == 0
+    alone = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "c"), "--previous", str(versioned)])
+    assert alone.exit_code == 2 and "--previous needs --release-version" in alone.output
+    again = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "d"), "--release-version", "1", "--previous",
+                                      str(versioned)])
+    assert again.exit_code == 2 and "is the previous release's version too" in again.output
+    assert not any((tmp_path / n).exists() for n in "abcd")
