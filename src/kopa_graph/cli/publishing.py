@@ -19,6 +19,7 @@ from kopa_graph.cli import (
     _settings,
     main,
 )
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.settings import (
     DEFAULT_LICENCE,
     DEFAULT_PUBLISHER,
@@ -195,7 +196,7 @@ def _incremental(old: Path, validated, endpoint: str, update_endpoint: str | Non
 @click.argument("new", type=click.Path(path_type=Path, exists=True))
 @click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True,
               help="How to show the changes.")
-@click.option("--lang", type=click.Choice(("sv", "fi", "en")), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the resources' labels.")
 @click.option("--patch", "patches", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the change as a patch: FILE.ru SPARQL Update, FILE.rdfp RDF Patch (repeatable).")
