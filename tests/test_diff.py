@@ -87,7 +87,8 @@ def test_diff_text_and_markdown_are_deterministic_and_same_releases_exit_0(relea
     old, new, _ = releases
     runs = [CliRunner().invoke(main, ["diff", str(old), str(new), "--format", fmt]) for fmt in ("text", "markdown")
             for _ in range(2)]
-    assert [r.exit_code for r in runs] == [1] * 4 and runs[0].output == runs[1].output and runs[2].output == runs[3].output
+    assert [r.exit_code for r in runs] == [1] * 4
+    assert runs[0].output == runs[1].output and runs[2].output == runs[3].output
     assert f"{JARVISEUTU}  Järviseutu\n- <{JARVISEUTU}> <http://purl.org/dc/terms/subject>" in runs[0].output
     assert "7 triples removed and 7 added, in 3 resources." in runs[0].output
     assert f"## [Järviseutu]({JARVISEUTU})\n\n```diff\n- <{JARVISEUTU}>" in runs[2].output
@@ -141,11 +142,13 @@ def test_a_changed_blank_node_piece_shows_as_removed_and_added_and_the_update_de
     old, new = _snapshot(_with_blank("1"), "old"), _snapshot(_with_blank("2", extra=True), "new")
     diff = compare(old, new)
     assert (diff.removed, diff.added) == ((), ())
-    assert [len(p.lines) for p in diff.removed_pieces] == [2] and sorted(len(p.lines) for p in diff.added_pieces) == [1, 2]
+    assert [len(p.lines) for p in diff.removed_pieces] == [2]
+    assert sorted(len(p.lines) for p in diff.added_pieces) == [1, 2]
     assert [g.subject for g in diff.groups] == [BLANK_GROUP, "https://example.org/s"]
     assert diff.groups[1].label == "s"
     update = sparql_update(diff, "https://example.org/g")
-    assert "DELETE WHERE {\n  GRAPH <https://example.org/g> {\n    <https://example.org/s> <https://example.org/p> ?c14n0" in update
+    assert ("DELETE WHERE {\n  GRAPH <https://example.org/g> {\n"
+            "    <https://example.org/s> <https://example.org/p> ?c14n0") in update
     assert '"_:c14n0 is text, not a node"' in update  # a label inside a literal is left alone
     store = ox.Store()
     for s, p, o in old.graph:

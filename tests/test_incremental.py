@@ -65,7 +65,8 @@ def test_incremental_publish_to_oxigraph_sends_only_the_change(oxigraph: str,  #
            f"(RDFC-1.0 SHA-256 {_sha(new)})." in result.output
     assert graph_hash(_get(f"{oxigraph}/store", iri)) == _sha(new)
     again = _publish(data, old, f"{oxigraph}/store", f"{oxigraph}/update", iri)  # the store holds new, not old
-    assert again.exit_code == 0 and "Published in full: the store holds a graph with SHA-256 " + _sha(new) in again.output
+    assert again.exit_code == 0
+    assert "Published in full: the store holds a graph with SHA-256 " + _sha(new) in again.output
     assert graph_hash(_get(f"{oxigraph}/store", iri)) == _sha(new)
 
 
@@ -116,6 +117,10 @@ def test_incremental_publish_needs_an_update_endpoint(releases: tuple[Path, Path
     result = CliRunner().invoke(main, ["publish", "--data", str(data), "--endpoint", "http://127.0.0.1:9/store",
                                        "--incremental", str(old)])
     assert result.exit_code == 2 and "--incremental needs --update-endpoint" in result.output
+    dry = CliRunner().invoke(main, ["publish", "--data", str(data), "--endpoint", "http://127.0.0.1:9/store",
+                                    "--incremental", str(old), "--update-endpoint", "http://127.0.0.1:9/u",
+                                    "--dry-run"])
+    assert dry.exit_code == 2 and "kopa-graph diff OLD NEW --patch FILE.ru" in dry.output
 
 
 def test_incremental_publish_to_virtuoso_with_digest(virtuoso: Any, releases: tuple[Path, Path, Path]) -> None:

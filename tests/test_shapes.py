@@ -64,7 +64,8 @@ def _description(g: Graph) -> Graph:
     from kopa_graph.rdfio.formats import FORMATS
 
     turtle = FORMATS["turtle"]
-    return describe(g, Settings(version="2", previous_version="1"), [Distribution("download/kopa.ttl", turtle.media_type, 1234, "Turtle",
+    versioned = Settings(version="2", previous_version="1")
+    return describe(g, versioned, [Distribution("download/kopa.ttl", turtle.media_type, 1234, "Turtle",
                                                  turtle.file_type_iri)],
                     "https://example.org/test-article", sparql_endpoint=SPARQL_ENDPOINT)
 

@@ -152,6 +152,9 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
                 raise InputError(f"the environment variable {password_env} is not set")
         progress = _progress(ctx)
         if old is not None:
+            if dry_run:
+                raise InputError("--dry-run and --incremental together: to see the change without sending it, "
+                                 "build the new release and run kopa-graph diff OLD NEW --patch FILE.ru")
             _incremental(old, validate_source(data_dir, settings, progress), endpoint, update_endpoint,
                          graph_iri, description_iri=description_iri, licence=licence, publisher=publisher,
                          sparql_endpoint=sparql_endpoint, user=user, password=password, auth=auth_scheme,
