@@ -1,8 +1,8 @@
 """What changed between two releases: the triples removed and added, grouped by resource, with labels.
 
-A release is a build output folder (``manifest.json`` and ``kopa.nt``) or its ``manifest.json``; a site's
-``download/`` folder is one too. The graph is read from ``kopa.nt`` after its SHA-256 is checked against the
-manifest, so the comparison is of exactly what was released.
+A release is a build output folder (``manifest.json`` and ``kopa.nt``) or its ``manifest.json``. The graph is
+read from ``kopa.nt`` after its SHA-256 is checked against the manifest, so the comparison is of exactly what
+was released.
 
 Triples without blank nodes compare as their N-Triples lines. Blank nodes have no name across releases, so
 the triples around them are compared whole: each connected piece of blank nodes (with every triple that
