@@ -138,3 +138,16 @@ def test_incremental_publish_to_virtuoso_with_digest(virtuoso: Any, releases: tu
     expected = Graph().parse(new / "kopa.nt")
     assert graph_hash(store_form(back)) == graph_hash(store_form(expected))
     assert graph_hash(back) != _sha(new)  # Virtuoso rewrites the WKT literals: the forms are what make them agree
+
+
+def test_incremental_publish_to_virtuoso_replaces_whole_when_it_holds_no_such_graph(
+        virtuoso: Any, releases: tuple[Path, Path, Path]) -> None:
+    old, new, data = releases
+    iri = "https://example.org/test_incremental/virtuoso-fresh"
+    result = _publish(data, old, virtuoso.graph_store, f"{virtuoso.url}/sparql-auth", iri, "--user", "dba",
+                      "--password-env", "KOPA_TEST_VIRTUOSO_PW", "--auth", "digest",
+                      env={"KOPA_TEST_VIRTUOSO_PW": "dba"})
+    assert result.exit_code == 0, result.output
+    assert "Published in full: the store holds " in result.output
+    back = _get(virtuoso.graph_store, iri, httpx.DigestAuth("dba", "dba"))
+    assert graph_hash(store_form(back)) == graph_hash(store_form(Graph().parse(new / "kopa.nt")))
