@@ -93,6 +93,26 @@ def test_the_shipped_description_passes_dcat_ap(shipped_built: BuiltGraph, setti
     assert results == [], _summary(results)
 
 
+def test_a_versioned_release_description_passes_dcat_ap_and_links_its_previous_release(
+        shipped_built: BuiltGraph, dcat_ap: Graph) -> None:
+    """Issue 18: release 2026.2 following 2026.1 (site --release-version 2026.2 --previous OUT), in DCAT 3's
+    versioning terms, still passes DCAT-AP 3 and kopa-graph's shapes (release_description validates)."""
+    from kopa_graph.graph.dataset import DCAT3 as DCAT  # DCAT 3's versioning terms
+
+    versioned = Settings(version="2026.2", previous_version="2026.1")
+    description = release_description(shipped_built.graph, versioned, sparql_endpoint=ENDPOINT).description
+    assert dcat_ap_results(description, dcat_ap) == []
+    ds = URIRef("https://w3id.org/kopa/id/dataset/kopa")
+    v1, v2 = (URIRef(f"{ds}/version/{v}") for v in ("2026.1", "2026.2"))
+    assert set(description.objects(ds, DCAT.version)) == {Literal("2026.2")}
+    assert set(description.objects(ds, DCAT.previousVersion)) == {v1}
+    assert set(description.objects(ds, DCAT.hasCurrentVersion)) == {v2}
+    assert set(description.objects(v2, DCAT.previousVersion)) == {v1}
+    assert set(description.subjects(DCTERMS.isVersionOf, ds)) == {v1, v2}
+    unversioned = release_description(shipped_built.graph, Settings(), sparql_endpoint=ENDPOINT).description
+    assert not set(unversioned.objects(ds, DCAT.version))  # no version given: none stated (never the clock)
+
+
 def test_the_description_without_personal_data_passes_dcat_ap(without_personal_data: BuiltGraph,
                                                              dcat_ap: Graph) -> None:
     description = release_description(without_personal_data.graph, Settings(personal_data=False),

@@ -58,13 +58,14 @@ def _apply(built: BuiltGraph, path: Path) -> Graph:
 
 
 def _description(g: Graph) -> Graph:
-    """The dataset description kopa-graph site publishes (with a SPARQL endpoint named), part of the
-    conforming fixture."""
+    """The dataset description kopa-graph site publishes (with a SPARQL endpoint named, as release 2 following
+    release 1), part of the conforming fixture."""
     from kopa_graph.graph.dataset import Distribution, describe
     from kopa_graph.rdfio.formats import FORMATS
 
     turtle = FORMATS["turtle"]
-    return describe(g, Settings(), [Distribution("download/kopa.ttl", turtle.media_type, 1234, "Turtle",
+    versioned = Settings(version="2", previous_version="1")
+    return describe(g, versioned, [Distribution("download/kopa.ttl", turtle.media_type, 1234, "Turtle",
                                                  turtle.file_type_iri)],
                     "https://example.org/test-article", sparql_endpoint=SPARQL_ENDPOINT)
 

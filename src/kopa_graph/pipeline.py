@@ -146,7 +146,8 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
         nt_digest = staging.digests[f"{STEM}.nt"][0]
         graph_digest = graph_hash(built.graph) if run.blank_nodes else nt_digest  # canonical N-Quads already
         staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.graph), staging.digests,
-                                            str(IRIs(settings).dataset()), settings.personal_data))
+                                            str(IRIs(settings).dataset()), settings.personal_data, settings.version,
+                                            settings.previous_version))
         with progress.stage(f"save to {out_dir}"):
             files = {name: Path(out_dir) / name for name in staging.commit()}
             release.switch()

@@ -14,6 +14,7 @@ DEFAULT_BASE_IRI = "https://w3id.org/kopa/"
 BASE_IRI_ENV = "KOPA_BASE_IRI"
 
 _BASE_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+/$")
+_VERSION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,23 @@ class Settings:
     #: False: the publication profile without personal data (``--no-personal-data``): posts, their
     #: titles and organisations stay; the people holding them (names, IRIs) are left out everywhere.
     personal_data: bool = True
+    #: The release's version (``--release-version``), and the previous release's (read from ``--previous OUT``'s
+    #: manifest): stated in the DCAT description (dcat:version, dcat:previousVersion) and the manifest.
+    version: str | None = None
+    previous_version: str | None = None
 
     def __post_init__(self) -> None:
+        for option, value in (("--release-version", self.version), ("the previous release's version",
+                                                                    self.previous_version)):
+            if value is not None and not _VERSION_RE.fullmatch(value):
+                raise InputError(f"{option} {value!r} is not usable: a version is letters, digits, '.', '_' and '-', "
+                                 "starting with a letter or digit (for example '2026.1')")
+        if self.previous_version is not None and self.version is None:
+            raise InputError("--previous needs --release-version: the release that follows the previous one needs a "
+                             "version of its own")
+        if self.previous_version is not None and self.previous_version == self.version:
+            raise InputError(f"--release-version {self.version!r} is the previous release's version too; give the "
+                             "new release a version of its own")
         if not _BASE_RE.match(self.base_iri):
             raise InputError(
                 f"base IRI {self.base_iri!r} is not usable: it must be an http(s) IRI "

@@ -59,9 +59,28 @@ def _errors() -> Iterator[None]:
         sys.exit(exc.exit_code)
 
 
-def _settings(ctx: click.Context, no_personal_data: bool = False) -> Settings:
+def _settings(ctx: click.Context, no_personal_data: bool = False, release_version: str | None = None,
+              previous: Path | None = None) -> Settings:
+    """The run's settings; with ``--release-version`` and ``--previous OUT`` (whose manifest gives the previous
+    release's version), the versions the description and the manifest state. Call it inside :func:`_errors`."""
     settings: Settings = ctx.obj
-    return replace(settings, personal_data=False) if no_personal_data else settings
+    if no_personal_data:
+        settings = replace(settings, personal_data=False)
+    if release_version is not None or previous is not None:
+        from kopa_graph.publish.diff import release_version as version_of
+
+        settings = replace(settings, version=release_version,
+                           previous_version=version_of(previous) if previous is not None else None)
+    return settings
+
+
+_RELEASE_VERSION_OPTION = click.option(
+    "--release-version", help="This release's version (letters, digits, . _ -): stated in the description "
+                              "(dcat:version) and manifest.json; never taken from the clock.")
+_PREVIOUS_OPTION = click.option(
+    "--previous", type=click.Path(path_type=Path, exists=True),
+    help="The previous release (its build output folder or manifest.json, built with --release-version): "
+         "linked as dcat:previousVersion; site also writes the changes pages against it.")
 
 
 _PERSONAL_DATA_OPTION = click.option(

@@ -10,6 +10,8 @@ import click
 from kopa_graph.cli import (
     _DATA_OPTION,
     _PERSONAL_DATA_OPTION,
+    _PREVIOUS_OPTION,
+    _RELEASE_VERSION_OPTION,
     _errors,
     _progress,
     _settings,
@@ -27,8 +29,11 @@ from kopa_graph.rdfio.formats import FORMATS
               show_default=True, help="Folder to write kopa.ttl, kopa.jsonld, kopa.nt and context.jsonld to: new, "
                                       "empty, or one a build made (README: Output folders).")
 @_PERSONAL_DATA_OPTION
+@_RELEASE_VERSION_OPTION
+@_PREVIOUS_OPTION
 @click.pass_context
-def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_data: bool) -> None:
+def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_data: bool,
+          release_version: str | None, previous: Path | None) -> None:
     """Build the graph from the source data, validate it, and write it.
 
     Nothing is written unless the graph conforms to the shapes; outputs
@@ -37,7 +42,8 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_
     from kopa_graph.pipeline import build as run_build
 
     with _errors():
-        result = run_build(data_dir, out_dir, _settings(ctx, no_personal_data), _progress(ctx))
+        result = run_build(data_dir, out_dir, _settings(ctx, no_personal_data, release_version, previous),
+                           _progress(ctx))
         warnings = len(result.report.warnings)
         click.echo(f"Built {len(result.graph)} triples; conforms to the shapes"
                    + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else "") + ".")

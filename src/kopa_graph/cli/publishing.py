@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -11,11 +12,14 @@ from kopa_graph.cli import (
     _DATA_OPTION,
     _NO_SANDBOX_OPTION,
     _PERSONAL_DATA_OPTION,
+    _PREVIOUS_OPTION,
+    _RELEASE_VERSION_OPTION,
     _errors,
     _progress,
     _settings,
     main,
 )
+from kopa_graph.languages import LANGUAGES
 from kopa_graph.settings import (
     DEFAULT_LICENCE,
     DEFAULT_PUBLISHER,
@@ -32,22 +36,31 @@ from kopa_graph.settings import (
               help="Name of the publisher in the dataset description.")
 @click.option("--sparql-endpoint", help="URL of the SPARQL endpoint to announce in the description (void:sparqlEndpoint).")
 @_PERSONAL_DATA_OPTION
+@_RELEASE_VERSION_OPTION
+@_PREVIOUS_OPTION
 @click.pass_context
 def site(ctx: click.Context, out_dir: Path, data_dir: Path | None, licence: str, publisher: str,
-         sparql_endpoint: str | None, no_personal_data: bool) -> None:
+         sparql_endpoint: str | None, no_personal_data: bool, release_version: str | None,
+         previous: Path | None) -> None:
     """Write the static linked-data site: a page and three RDF files per
     resource, the index, downloads, the dataset description (DCAT, VoID),
     ontology and shapes pages, sitemap.xml and web-server rules.
 
     OUT is new, empty, or one a site run made (README: Output folders).
+    With --release-version V --previous OUT, also the changes pages
+    (changes.html, changes.fi.html, changes.en.html): what changed since OUT.
     """
     from kopa_graph.pipeline import validate_source
+    from kopa_graph.publish.diff import load_snapshot
     from kopa_graph.publish.site.build import build_site
 
     with _errors():
         progress = _progress(ctx)
-        validated = validate_source(data_dir, _settings(ctx, no_personal_data), progress)
-        result = build_site(validated, out_dir, licence, publisher, sparql_endpoint, progress=progress)
+        settings = _settings(ctx, no_personal_data, release_version, previous)
+        before = load_snapshot(previous) if previous is not None else None
+        validated = validate_source(data_dir, settings, progress)
+        result = build_site(validated, out_dir, licence, publisher, sparql_endpoint, progress=progress,
+                            previous=before)
         click.echo(f"Wrote {result.pages} pages for {result.resources} resources to {result.out}.")
 
 
@@ -117,14 +130,28 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
               help="Attempts per request when the endpoint is unreachable, times out or fails (5xx); "
                    "the wait doubles from 0.5 s between them.")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option("--incremental", "old", type=click.Path(path_type=Path, exists=True),
+              help="Release OLD (build output folder or its manifest.json): when the store's graph is OLD (same "
+                   "RDFC-1.0 hash), send only the change as SPARQL Update; else replace it whole.")
+@click.option("--update-endpoint", help="SPARQL Update endpoint for --incremental (Oxigraph: http://HOST:7878/update; "
+                                        "Virtuoso: http://HOST:8890/sparql-auth).")
+@click.option("--auth", "auth_scheme", type=click.Choice(("basic", "digest")), default="basic", show_default=True,
+              help="HTTP authentication scheme for --user with --incremental (Virtuoso: digest).")
 @_DATA_OPTION
 @_PERSONAL_DATA_OPTION
+@_RELEASE_VERSION_OPTION
+@_PREVIOUS_OPTION
 @click.pass_context
 def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
             description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None,
-            timeout: float, retries: int, dry_run: bool, data_dir: Path | None, no_personal_data: bool) -> None:
+            timeout: float, retries: int, dry_run: bool, old: Path | None, update_endpoint: str | None,
+            auth_scheme: str, data_dir: Path | None, no_personal_data: bool, release_version: str | None,
+            previous: Path | None) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
+
+    With --incremental OLD, only the change since release OLD is sent when the
+    store holds OLD, and the graph read back must then hash as the new release.
 
     Exit 4 when the endpoint refuses, fails or holds a different graph.
     """
@@ -133,14 +160,23 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
     from kopa_graph.pipeline import validate_source
     from kopa_graph.publish.triplestore import publish_release
 
-    settings = _settings(ctx, no_personal_data)
     with _errors():
+        settings = _settings(ctx, no_personal_data, release_version, previous)
         password = None
         if password_env:
             password = os.environ.get(password_env)
             if password is None:
                 raise InputError(f"the environment variable {password_env} is not set")
         progress = _progress(ctx)
+        if old is not None:
+            if dry_run:
+                raise InputError("--dry-run and --incremental together: to see the change without sending it, "
+                                 "build the new release and run kopa-graph diff OLD NEW --patch FILE.ru")
+            _incremental(old, validate_source(data_dir, settings, progress), endpoint, update_endpoint,
+                         graph_iri, description_iri=description_iri, licence=licence, publisher=publisher,
+                         sparql_endpoint=sparql_endpoint, user=user, password=password, auth=auth_scheme,
+                         timeout=timeout, retries=retries, progress=progress)
+            return
         result = publish_release(validate_source(data_dir, settings, progress), endpoint, graph_iri,
                                  description_iri=description_iri, licence=licence, publisher=publisher,
                                  sparql_endpoint=sparql_endpoint, user=user, password=password, dry_run=dry_run,
@@ -155,3 +191,53 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             click.echo(f"Published the dataset description ({result.description_triples} triples) to "
                        f"{result.description_url}; read back: the same graph"
                        + (f" ({result.description_note})." if result.description_note else "."))
+
+
+def _incremental(old: Path, validated, endpoint: str, update_endpoint: str | None,  # type: ignore[no-untyped-def]
+                 graph_iri: str | None, **options) -> None:
+    from kopa_graph.errors import InputError
+    from kopa_graph.publish.incremental import publish_incremental
+
+    if not update_endpoint:
+        raise InputError("--incremental needs --update-endpoint, the store's SPARQL Update endpoint (Oxigraph: "
+                         "http://HOST:7878/update; Virtuoso: http://HOST:8890/sparql-auth)")
+    result = publish_incremental(validated, old, endpoint, update_endpoint, graph_iri, **options)
+    if result.incremental:
+        forms = (f"; the store's copy hashes {result.sha256_after}: it keeps integers or WKT in forms of its own"
+                 if result.store_forms else "")
+        click.echo(f"Published incrementally: {result.reason}; read back: the new release "
+                   f"(RDFC-1.0 SHA-256 {result.release_sha256}{forms}).")
+    else:
+        click.echo(f"Published in full: {result.reason}; read back: the same graph.")
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, exists=True))
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True,
+              help="How to show the changes.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the resources' labels.")
+@click.option("--patch", "patches", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the change as a patch: FILE.ru SPARQL Update, FILE.rdfp RDF Patch (repeatable).")
+@click.option("--graph", "graph_iri", help="Named graph the patch applies to [default: the default graph].")
+def diff(old: Path, new: Path, fmt: str, lang: str, patches: tuple[Path, ...], graph_iri: str | None) -> None:
+    """Show what changed from release OLD to release NEW: the triples removed
+    and added, grouped by resource, with labels. OLD and NEW are build output
+    folders (manifest.json and kopa.nt) or their manifest.json.
+
+    Exit 0 when the graphs are the same, 1 when they differ, 2 on trouble
+    (as diff(1)).
+    """
+    from kopa_graph.publish.diff import compare, load_snapshot
+    from kopa_graph.publish.diffreport import render
+    from kopa_graph.publish.patch import patch_kind, write_patch
+
+    with _errors():
+        for path in patches:
+            patch_kind(path)  # refuse an unknown extension before reading anything
+        result = compare(load_snapshot(old), load_snapshot(new), lang)
+        for path in patches:
+            write_patch(result, path, graph_iri)
+        click.echo(render(result, fmt), nl=False)
+    sys.exit(0 if result.same else 1)

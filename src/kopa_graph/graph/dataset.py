@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kopa_graph.graph.iris import IRIs
@@ -134,7 +134,33 @@ def describe(g: Graph, settings: Settings, distributions: list[Distribution], ar
         add((ds, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
         _sparql_service(d, ds, iris, URIRef(sparql_endpoint), licence_iri, agent)
     _statistics(d, ds, g, iris)
+    _versions(d, ds, iris, settings)
     return d
+
+
+#: DCAT 3's versioning terms (rdflib's DCAT namespace predates them).
+DCAT3 = Namespace(str(DCAT))
+
+
+def _versions(d: Graph, ds: URIRef, iris: IRIs, settings: Settings) -> None:
+    """DCAT 3 versioning, when the release has a version (``--release-version``; ``--previous OUT``): the
+    dataset is its current release (dcat:version, dcat:hasCurrentVersion) and links the one before
+    (dcat:previousVersion); each release has an IRI of its own (dct:isVersionOf the dataset). Not
+    dcat:hasVersion: DCAT-AP 3 wants its values to be whole dcat:Datasets, described apart."""
+    if settings.version is None:
+        return
+    current = iris.version(settings.version)
+    d.add((ds, DCAT3.version, Literal(settings.version)))
+    d.add((ds, DCAT3.hasCurrentVersion, current))
+    releases = [(current, settings.version)]
+    if settings.previous_version is not None:
+        previous = iris.version(settings.previous_version)
+        d.add((ds, DCAT3.previousVersion, previous))
+        d.add((current, DCAT3.previousVersion, previous))
+        releases.append((previous, settings.previous_version))
+    for release, version in releases:
+        d.add((release, DCTERMS.isVersionOf, ds))
+        d.add((release, DCAT3.version, Literal(version)))
 
 
 def _typed(d: Graph, term: URIRef, cls: URIRef) -> URIRef:
@@ -153,7 +179,7 @@ def _labelled(d: Graph, ds: URIRef, p: URIRef, iri: str, cls: URIRef, labels: di
 def _theme(d: Graph, ds: URIRef) -> None:
     """The EU data theme Education, culture and sport: a concept (DCAT-AP) of the EU's data-theme scheme (a
     concept belongs to one scheme, kopash:ConceptShape), with their names as EU Vocabularies gives them."""
-    _labelled(d, ds, DCAT.theme, EU_THEME_EDUCATION, SKOS.Concept, EDUCATION_LABELS)
+    _labelled(d, ds, DCAT3.theme, EU_THEME_EDUCATION, SKOS.Concept, EDUCATION_LABELS)
     theme, scheme = URIRef(EU_THEME_EDUCATION), _typed(d, URIRef(EU_DATA_THEMES), SKOS.ConceptScheme)
     d.add((theme, SKOS.inScheme, scheme))
     d.add((scheme, SKOS.hasTopConcept, theme))
@@ -170,7 +196,7 @@ def _about(d: Graph, ds: URIRef, g: Graph, settings: Settings) -> None:
     """dct:description in each language: what the dataset holds (with the number of pilots and the project's
     years, counted in the graph), then what the project was (its own description, data/project.yaml)."""
     n = len(set(g.subjects(RDF.type, KOPA.Pilot)))
-    years = sorted(str(y) for period in _periods(g) for p in (DCAT.startDate, DCAT.endDate)
+    years = sorted(str(y) for period in _periods(g) for p in (DCAT3.startDate, DCAT3.endDate)
                    for y in g.objects(period, p))
     period = f"{years[0]}–{years[-1]}" if years else ""
     projects = sorted(g.subjects(RDF.type, KOPA.NetworkProject), key=str)
@@ -230,7 +256,7 @@ def _publisher(d: Graph, ds: URIRef, iris: IRIs, publisher: str) -> URIRef:
     add((agent, RDF.type, FOAF.Agent))
     add((agent, FOAF.name, Literal(publisher)))
     contact = iris.publisher_contact()
-    add((ds, DCAT.contactPoint, contact))
+    add((ds, DCAT3.contactPoint, contact))
     for cls in ("Kind", "Organization"):
         add((contact, RDF.type, URIRef(VCARD + cls)))
     add((contact, URIRef(VCARD + "fn"), Literal(publisher)))
@@ -245,14 +271,14 @@ def _distributions(d: Graph, ds: URIRef, iris: IRIs, distributions: list[Distrib
     for dist in sorted(distributions, key=lambda x: x.file):
         node = iris.distribution(dist.file.rsplit("/", 1)[-1])
         url = _typed(d, iris.page(dist.file), RDFS.Resource)
-        add((ds, DCAT.distribution, node))
-        add((node, RDF.type, DCAT.Distribution))
+        add((ds, DCAT3.distribution, node))
+        add((node, RDF.type, DCAT3.Distribution))
         add((node, DCTERMS.title, Literal(dist.title, lang="en")))
-        add((node, DCAT.downloadURL, url))
-        add((node, DCAT.accessURL, url))
-        add((node, DCAT.mediaType, _typed(d, URIRef(IANA_MEDIA_TYPES + dist.media_type), DCTERMS.MediaType)))
+        add((node, DCAT3.downloadURL, url))
+        add((node, DCAT3.accessURL, url))
+        add((node, DCAT3.mediaType, _typed(d, URIRef(IANA_MEDIA_TYPES + dist.media_type), DCTERMS.MediaType)))
         add((node, DCTERMS.format, _typed(d, URIRef(dist.file_type), DCTERMS.MediaTypeOrExtent)))
-        add((node, DCAT.byteSize, Literal(dist.size, datatype=XSD.nonNegativeInteger)))
+        add((node, DCAT3.byteSize, Literal(dist.size, datatype=XSD.nonNegativeInteger)))
         add((node, DCTERMS.license, licence))
         if dist.media_type in rdf_media_types:
             add((ds, VOID.dataDump, url))
@@ -264,17 +290,17 @@ def _sparql_service(d: Graph, ds: URIRef, iris: IRIs, endpoint: URIRef, licence:
     add = d.add
     node, service = iris.distribution("sparql"), iris.service("sparql")
     url = _typed(d, endpoint, RDFS.Resource)
-    add((ds, DCAT.distribution, node))
-    add((node, RDF.type, DCAT.Distribution))
+    add((ds, DCAT3.distribution, node))
+    add((node, RDF.type, DCAT3.Distribution))
     add((node, DCTERMS.title, Literal("The graph through its SPARQL endpoint", lang="en")))
-    add((node, DCAT.accessURL, url))
-    add((node, DCAT.accessService, service))
+    add((node, DCAT3.accessURL, url))
+    add((node, DCAT3.accessService, service))
     add((node, DCTERMS.format, _typed(d, URIRef(SPARQL_FILE_TYPE), DCTERMS.MediaTypeOrExtent)))
     add((node, DCTERMS.license, licence))
-    add((service, RDF.type, DCAT.DataService))
+    add((service, RDF.type, DCAT3.DataService))
     add((service, DCTERMS.title, Literal("The SPARQL endpoint of the KOPA pilots graph", lang="en")))
-    add((service, DCAT.endpointURL, url))
-    add((service, DCAT.servesDataset, ds))
+    add((service, DCAT3.endpointURL, url))
+    add((service, DCAT3.servesDataset, ds))
     add((service, DCTERMS.conformsTo, _typed(d, URIRef(SPARQL_PROTOCOL), DCTERMS.Standard)))
     add((service, DCTERMS.license, licence))
     add((service, DCTERMS.publisher, agent))

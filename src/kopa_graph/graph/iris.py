@@ -87,6 +87,10 @@ class IRIs:
     def dataset(self, dataset_id: str = "kopa") -> URIRef:
         return self._iri("dataset", dataset_id)
 
+    def version(self, version: str, dataset_id: str = "kopa") -> URIRef:
+        """One release of the dataset (dcat:hasVersion, dcat:previousVersion)."""
+        return self._iri("dataset", dataset_id, "version", version)
+
     def rights(self, dataset_id: str) -> URIRef:
         """The statement of the rights in a source dataset (a dct:RightsStatement)."""
         return self._iri("dataset", dataset_id, "rights")

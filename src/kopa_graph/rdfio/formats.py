@@ -84,6 +84,8 @@ class Package:
 ZIP = Package("application/zip", ".zip", "ZIP")
 #: The EU file type of a SPARQL endpoint's distribution: the queries it takes (SPARQL, code SPARQLQ).
 SPARQL_FILE_TYPE = EU_FILE_TYPE + "SPARQLQ"
+#: The body of a SPARQL 1.1 Update request (publish --incremental).
+SPARQL_UPDATE_MEDIA_TYPE = "application/sparql-update"
 
 
 @dataclass(frozen=True)

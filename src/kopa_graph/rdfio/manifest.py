@@ -52,8 +52,9 @@ def graph_hash(graph: Graph) -> str:
 
 
 def manifest(graph_sha256: str, triples: int, files: Mapping[str, tuple[str, int]], dataset: str,
-             personal_data: bool) -> bytes:
-    """``manifest.json``: deterministic (no dates), keys sorted."""
+             personal_data: bool, version: str | None = None, previous_version: str | None = None) -> bytes:
+    """``manifest.json``: deterministic (no dates), keys sorted; ``version`` and ``previous_version`` only when
+    the release has them (``build --release-version V --previous OUT``)."""
     from kopa_graph import __version__
 
     doc = {
@@ -63,4 +64,8 @@ def manifest(graph_sha256: str, triples: int, files: Mapping[str, tuple[str, int
         "graph": {"triples": triples, "canonicalization": CANONICALIZATION, "sha256": graph_sha256},
         "files": {name: {"sha256": digest, "bytes": size} for name, (digest, size) in sorted(files.items())},
     }
+    if version is not None:
+        doc["version"] = version
+    if previous_version is not None:
+        doc["previous_version"] = previous_version
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -19,9 +19,11 @@ from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
 from kopa_graph.publish.description import CSV_ZIP, redact, release_description
+from kopa_graph.publish.diff import Snapshot
 from kopa_graph.publish.site import maps
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
+from kopa_graph.publish.site.changes import changes_pages
 from kopa_graph.publish.site.deploy import server_files
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
@@ -59,14 +61,20 @@ class _Writer:
 
 
 def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
-               sparql_endpoint: str | None = None, progress: Progress = QUIET, front_end: bool = False) -> SiteResult:
+               sparql_endpoint: str | None = None, progress: Progress = QUIET, front_end: bool = False,
+               previous: Snapshot | None = None) -> SiteResult:
     """Write the site of a validated graph into ``out``: a new folder, or an empty one, or one a ``site``
     run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete. ``front_end``: the
-    site is for ``kopa-graph serve``, and its index links to serve's query editor and helper pages."""
+    site is for ``kopa-graph serve``, and its index links to serve's query editor and helper pages.
+    ``previous``: the release before, which the changes pages (``changes*.html``) compare with."""
     with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
         count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
                             redact(validated.article, validated.built.withheld), validated.built.atlas, front_end)
+        if previous is not None:  # the changes since the previous release (site --previous OUT)
+            with progress.stage(f"compare with the previous release {previous.where}"):
+                for path, page in changes_pages(previous, validated.graph, validated.settings).items():
+                    w.put(path, page)
         with progress.stage(f"save to {out}"):
             release.switch()
     return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
