@@ -85,8 +85,17 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @main.command()
 @click.option("--endpoint", required=True, help="The SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:7878/store).")
 @click.option("--graph", "graph_iri", help="Named graph to replace [default: the dataset IRI].")
-@click.option("--user", help="User for HTTP Basic authentication.")
+@click.option("--user", help="User for HTTP authentication (Digest or Basic, see --auth).")
 @click.option("--password-env", help="Name of the environment variable holding the password.")
+@click.option("--auth", "auth", type=click.Choice(["auto", "digest", "basic"]), default="auto", show_default=True,
+              help="HTTP authentication: auto takes the endpoint's challenge (Digest when offered, never Basic "
+                   "where Digest is asked for); digest or basic insist on one.")
+@click.option("--chunk-triples", type=click.IntRange(min=1),
+              help="Send the graph in pieces of at most N triples into a staging graph, check it, then switch it "
+                   "in with SPARQL Update MOVE (needs --update-endpoint); for graphs one PUT cannot carry.")
+@click.option("--update-endpoint",
+              help="SPARQL Update endpoint for --chunk-triples (Oxigraph: http://HOST:7878/update, Virtuoso: "
+                   "http://HOST:8890/sparql-auth).")
 @click.option("--description-graph", "description_iri",
               help="Named graph for the dataset description (DCAT/VoID) [default: the graph IRI + /description].")
 @click.option("--licence", default=DEFAULT_LICENCE, show_default=True,
@@ -104,7 +113,7 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @_PERSONAL_DATA_OPTION
 @click.pass_context
 def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
-            description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None,
+            auth: str, chunk_triples: int | None, update_endpoint: str | None, description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None,
             timeout: float, retries: int, dry_run: bool, data_dir: Path | None, no_personal_data: bool) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
@@ -123,11 +132,16 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             password = os.environ.get(password_env)
             if password is None:
                 raise InputError(f"the environment variable {password_env} is not set")
+        if chunk_triples is not None and not update_endpoint:
+            raise InputError("--chunk-triples needs --update-endpoint, the SPARQL Update endpoint that switches the "
+                             "staging graph in (Oxigraph: http://HOST:7878/update, Virtuoso: "
+                             "http://HOST:8890/sparql-auth)")
         progress = _progress(ctx)
         result = publish_release(validate_source(data_dir, settings, progress), endpoint, graph_iri,
                                  description_iri=description_iri, licence=licence, publisher=publisher,
                                  sparql_endpoint=sparql_endpoint, user=user, password=password, dry_run=dry_run,
-                                 timeout=timeout, retries=retries, progress=progress)
+                                 timeout=timeout, retries=retries, progress=progress, auth=auth,
+                                 chunk_triples=chunk_triples, update_endpoint=update_endpoint)
         if dry_run:
             click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
             click.echo(f"would PUT the dataset description ({result.description_triples} triples) to "
