@@ -286,3 +286,54 @@ def wait_for_health(base: str, proc: subprocess.Popen[bytes], seconds: float = 6
             pass
         assert time.monotonic() < deadline, f"the server did not answer /health within {seconds:g} s"
         time.sleep(0.1)
+
+
+@contextmanager
+def failing_after(upstream: str, posts: int) -> Iterator[str]:
+    """A proxy on loopback that forwards everything to ``upstream``'s host, except that after ``posts`` POSTs
+    it drops every further POST without an answer (a run that dies midway)."""
+    import http.client
+    import http.server
+    import urllib.parse
+
+    target = urllib.parse.urlsplit(upstream)
+    count = {"POST": 0}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.command == "POST":
+                count["POST"] += 1
+                if count["POST"] > posts:
+                    self.close_connection = True
+                    return
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            answer = conn.getresponse()
+            data = answer.read()
+            self.send_response(answer.status)
+            for k, v in answer.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+            conn.close()
+
+        do_GET = do_PUT = do_POST = do_HEAD = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
