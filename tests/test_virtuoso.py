@@ -181,3 +181,38 @@ def test_staged_publish_into_virtuoso_and_a_failure_midway_keeps_the_old_graph(v
 def _get_or_empty(virtuoso: Any, graph: str) -> Graph:
     r = httpx.get(virtuoso.graph_store, params={"graph": graph}, headers=NT, auth=httpx.DigestAuth(USER, PASSWORD))
     return Graph().parse(data=r.content, format="nt") if r.status_code == 200 else Graph()
+
+
+def _sql_port(virtuoso: Any) -> str:
+    import configparser
+
+    ini = configparser.RawConfigParser(strict=False, interpolation=None, inline_comment_prefixes=(";",))
+    ini.read(virtuoso.folder / "virtuoso.ini", encoding="utf-8")
+    return ini.get("Parameters", "ServerPort")
+
+
+def test_bulk_bundle_loads_with_isql_into_the_same_graphs(virtuoso: Any, small_built: BuiltGraph) -> None:
+    import shutil
+    import subprocess
+
+    from conftest import need_peer
+
+    need_peer(shutil.which("isql-vt") is not None, "Virtuoso's isql-vt", "apt-get install virtuoso-opensource")
+    iri = G + "bundle"
+    folder = virtuoso.folder / "bundle-test-virtuoso"
+    r = CliRunner().invoke(main, ["publish", "--bulk-bundle", str(folder), "--graph", iri, "--data", str(SMALL)])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "data.nq", "description.nq", "load.sql"]
+    assert f"ld_dir('{folder}', 'data.nq', '{iri}');" in (folder / "load.sql").read_text(encoding="utf-8")
+    for _ in range(2):  # a second run replaces the graph: the same triples, not twice as many
+        run = subprocess.run(["isql-vt", _sql_port(virtuoso), USER, PASSWORD, str(folder / "load.sql")],
+                             capture_output=True, text=True, timeout=300, check=False)
+        assert run.returncode == 0 and "data.nq" in run.stdout and "Error" not in run.stdout, run.stdout + run.stderr
+    back = _get(virtuoso, iri)
+    assert same_graph(_rewrite(back, REWRITINGS), _rewrite(small_built.graph, REWRITINGS))
+    assert len(_get(virtuoso, iri + "/description")) > 0
+
+
+def test_publish_needs_an_endpoint_or_a_bundle_folder() -> None:
+    r = CliRunner().invoke(main, ["publish", "--data", str(SMALL)])
+    assert r.exit_code == 2 and "give either --endpoint" in r.stderr

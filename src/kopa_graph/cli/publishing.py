@@ -83,7 +83,8 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 
 
 @main.command()
-@click.option("--endpoint", required=True, help="The SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:7878/store).")
+@click.option("--endpoint", help="The SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:7878/store; "
+                                 "Virtuoso: http://HOST:8890/sparql-graph-crud-auth); required unless --bulk-bundle.")
 @click.option("--graph", "graph_iri", help="Named graph to replace [default: the dataset IRI].")
 @click.option("--user", help="User for HTTP authentication (Digest or Basic, see --auth).")
 @click.option("--password-env", help="Name of the environment variable holding the password.")
@@ -109,12 +110,15 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
               help="Attempts per request when the endpoint is unreachable, times out or fails (5xx); "
                    "the wait doubles from 0.5 s between them.")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option("--bulk-bundle", type=click.Path(path_type=Path, file_okay=False),
+              help="Send nothing: write the graphs as N-Quads into this folder with a load.sql for Virtuoso's bulk "
+                   "loader (ld_dir, rdf_loader_run) and a README.")
 @_DATA_OPTION
 @_PERSONAL_DATA_OPTION
 @click.pass_context
-def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
+def publish(ctx: click.Context, endpoint: str | None, graph_iri: str | None, user: str | None, password_env: str | None,
             auth: str, chunk_triples: int | None, update_endpoint: str | None, description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None,
-            timeout: float, retries: int, dry_run: bool, data_dir: Path | None, no_personal_data: bool) -> None:
+            timeout: float, retries: int, dry_run: bool, bulk_bundle: Path | None, data_dir: Path | None, no_personal_data: bool) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
 
@@ -123,7 +127,7 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
 
     from kopa_graph.errors import InputError
     from kopa_graph.pipeline import validate_source
-    from kopa_graph.publish.triplestore import publish_release
+    from kopa_graph.publish.triplestore import bundle_release, publish_release
 
     settings = _settings(ctx, no_personal_data)
     with _errors():
@@ -136,7 +140,19 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
             raise InputError("--chunk-triples needs --update-endpoint, the SPARQL Update endpoint that switches the "
                              "staging graph in (Oxigraph: http://HOST:7878/update, Virtuoso: "
                              "http://HOST:8890/sparql-auth)")
+        if bool(endpoint) == bool(bulk_bundle):
+            raise InputError("give either --endpoint (send the graph) or --bulk-bundle DIR (write it for Virtuoso's "
+                             "bulk loader)")
         progress = _progress(ctx)
+        if bulk_bundle:
+            bundle = bundle_release(validate_source(data_dir, settings, progress), bulk_bundle, graph_iri,
+                                    description_iri=description_iri, licence=licence, publisher=publisher,
+                                    sparql_endpoint=sparql_endpoint)
+            click.echo(f"Wrote {bundle.triples[0]} triples and the dataset description ({bundle.triples[1]} triples) "
+                       f"as N-Quads to {bundle.folder}; load them with: isql-vt PORT dba PASSWORD "
+                       f"{bundle.folder / 'load.sql'}")
+            return
+        assert endpoint is not None
         result = publish_release(validate_source(data_dir, settings, progress), endpoint, graph_iri,
                                  description_iri=description_iri, licence=licence, publisher=publisher,
                                  sparql_endpoint=sparql_endpoint, user=user, password=password, dry_run=dry_run,

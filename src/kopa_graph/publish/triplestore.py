@@ -145,3 +145,17 @@ def _integers(g: Graph) -> Graph:
     for s, p, o in g:
         out.add((s, p, _integer(o) if isinstance(o, Literal) else o))
     return out
+
+
+def bundle_release(validated: Validated, folder, graph_iri: str | None = None, *,  # type: ignore[no-untyped-def]
+                   description_iri: str | None = None, licence: str = DEFAULT_LICENCE,
+                   publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None):
+    """Write a Virtuoso bulk-load bundle (:mod:`kopa_graph.publish.graphstore.bundle`) of the validated graph
+    and its description, into the same named graphs :func:`publish_release` would replace."""
+    from kopa_graph.publish.graphstore.bundle import write_bundle
+
+    iri = graph_iri or str(IRIs(validated.settings).dataset())
+    description = release_description(validated.graph, validated.settings, licence, publisher,
+                                      sparql_endpoint).description
+    return write_bundle(folder, [("data.nq", validated.graph, iri),
+                                 ("description.nq", description, description_iri or description_graph_iri(iri))])
