@@ -152,3 +152,10 @@ def test_read_back_names_each_rewriting_and_refuses_anything_else() -> None:
     back.add((s, p, Literal("extra")))
     with pytest.raises(PublishError, match="is not the graph sent"):
         check_read_back(sent, back, "http://x/store")
+
+
+def test_a_graph_iri_that_would_break_the_move_request_is_refused_before_anything_is_sent(graph: Graph) -> None:
+    with graph_store() as store, pytest.raises(PublishError, match="not an IRI that can be written in SPARQL"):
+        publish(graph, store.url, "https://example.org/g> } ; DROP ALL ; #", chunk_triples=2,
+                update_endpoint=store.url.replace("/store", "/update"))
+    assert store.seen == [] and store.hits == []
