@@ -405,6 +405,25 @@ def test_staged_publish_into_oxigraph_and_a_failure_midway_keeps_the_old_graph(o
     assert same_graph(held(), half)
 
 
+def test_staged_publish_shows_its_pieces_and_stages_on_a_terminal(oxigraph: str, graph: Graph) -> None:
+    import io
+
+    from kopa_graph.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Tty()
+    result = publish(graph, f"{oxigraph}/store", "https://example.org/graphs/staged-progress", chunk_triples=100,
+                     update_endpoint=f"{oxigraph}/update", progress=Progress.for_terminal(stream=out))
+    shown = out.getvalue()
+    assert f"sent [########################] {result.bytes}/{result.bytes} B" in shown
+    for stage in ("read the staging graph back", "switch the staging graph in (SPARQL Update MOVE)",
+                  "read the graph back"):
+        assert f"{stage}: " in shown, shown
+
+
 def test_cli_publish_never_sends_a_nonconforming_graph(small_copy: Path) -> None:
     from click.testing import CliRunner
 
