@@ -38,8 +38,8 @@ def main() -> int:
     ap.add_argument("--chunk-triples", type=int, default=50000)
     args = ap.parse_args()
     import synth  # benchmarks/synth.py
-    import virtuoso as launcher  # tests/virtuoso.py
 
+    import virtuoso as launcher  # tests/virtuoso.py
     from kopa_graph import Settings, build_graph, load_source_data
     from kopa_graph.progress import Progress
     from kopa_graph.publish.graphstore.bundle import write_bundle
@@ -71,7 +71,8 @@ def main() -> int:
                              update_endpoint=f"{server.url}/sparql-auth", progress=Timing())
             chunked = time.perf_counter() - started
             checks = sum(t for name, t in stages if name.startswith(("read", "switch")))
-            bundle = write_bundle(work / "virtuoso" / "bundle", [("data.nq", graph, "https://example.org/bench/bulk")])
+            bundle = write_bundle(work / "virtuoso" / "bundle",
+                                  [("data.nq", graph, "https://example.org/bench/bulk")])
             ini = configparser.RawConfigParser(strict=False, interpolation=None, inline_comment_prefixes=(";",))
             ini.read(work / "virtuoso" / "virtuoso.ini", encoding="utf-8")
             started = time.perf_counter()
@@ -82,8 +83,9 @@ def main() -> int:
         finally:
             launcher.stop(server.pid)
     load = os.getloadavg()
-    print(f"| triples | chunked publish (upload, check, MOVE, check) | of which upload | bulk loader "
-          f"(ld_dir + rdf_loader_run + checkpoint) | ratio publish / bulk | ratio upload / bulk |\n|---|---|---|---|---|---|\n"
+    print("| triples | chunked publish (upload, check, MOVE, check) | of which upload | bulk loader "
+          "(ld_dir + rdf_loader_run + checkpoint) | ratio publish / bulk | ratio upload / bulk |\n"
+          "|---|---|---|---|---|---|\n"
           f"| {len(graph):,} ({args.chunk_triples:,} a piece) | {chunked:.1f} s | {chunked - checks:.1f} s | "
           f"{bulk:.1f} s | {chunked / bulk:.1f}x | {(chunked - checks) / bulk:.1f}x |")
     print("stages: " + "; ".join(f"{n} {t:.1f} s" for n, t in stages), file=sys.stderr)

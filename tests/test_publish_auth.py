@@ -138,7 +138,8 @@ def test_read_back_names_each_rewriting_and_refuses_anything_else() -> None:
     pairs = [(Literal("POINT (1 2)", datatype=URIRef(f"{geo}wktLiteral")),
               Literal("POINT(1 2)", datatype=URIRef("http://www.openlinksw.com/schemas/virtrdf#Geometry"))),
              (Literal("Hej", lang="sv-FI"), Literal("Hej", lang="sv-fi")),
-             (Literal("5", datatype=URIRef(f"{xsd}nonNegativeInteger")), Literal("5", datatype=URIRef(f"{xsd}integer"))),
+             (Literal("5", datatype=URIRef(f"{xsd}nonNegativeInteger")),
+              Literal("5", datatype=URIRef(f"{xsd}integer"))),
              (Literal("1.50", datatype=URIRef(f"{xsd}decimal")), Literal("1.5", datatype=URIRef(f"{xsd}decimal"))),
              (Literal("P1D", datatype=URIRef(f"{xsd}duration")), Literal("86400.0", datatype=URIRef(f"{xsd}duration")))]
     for i, (a, b) in enumerate(pairs):

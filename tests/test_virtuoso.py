@@ -104,7 +104,7 @@ def _remote_rows(virtuoso: Any, name: str, params: dict[str, str], graph: str) -
     assert where is not None
     body = text[where.start():]
     for key, value in bindings(h, params).items():
-        body = re.sub(r"[?$]" + key + r"\b", lambda _: nt_term(value), body)
+        body = re.sub(r"[?$]" + key + r"\b", lambda _, v=value: nt_term(v), body)  # type: ignore[misc]
     r = httpx.post(virtuoso.sparql, data={"query": text[:where.start()] + body, "default-graph-uri": graph},
                    headers={"Accept": "application/sparql-results+json"}, timeout=60)
     if r.status_code != 200:

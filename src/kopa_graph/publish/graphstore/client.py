@@ -3,6 +3,7 @@ backoff, and the one error every publish failure raises."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -43,10 +44,8 @@ def negotiate(client: httpx.Client, url: str) -> None:
     from kopa_graph.publish.graphstore.auth import EndpointAuth
 
     if isinstance(client.auth, EndpointAuth) and client.auth.chosen is None:
-        try:
+        with contextlib.suppress(httpx.TransportError):  # the request that follows retries and reports
             client.head(url)
-        except httpx.TransportError:
-            pass  # the request that follows retries and reports
 
 
 def _with_retries(call: Callable[[], httpx.Response], what: str, url: str, retries: int) -> httpx.Response:

@@ -60,7 +60,8 @@ def _canonical(o: Literal) -> Literal:
     if o.datatype not in _CANONICAL_TYPES:
         return o
     value = o.toPython()
-    if value is o:  # not a valid lexical form: left as written
+    invalid = value is o  # not a valid lexical form: left as written
+    if invalid:
         return o
     if isinstance(value, bool):
         text = "true" if value else "false"
@@ -96,7 +97,7 @@ REWRITINGS = (
 )
 
 
-def _rewrite_all(o: object) -> object:
+def _rewrite_all(o: Node) -> Node:
     if isinstance(o, Literal):
         for r in REWRITINGS:
             o = r.apply(o)
@@ -113,7 +114,7 @@ def _rewrite(g: Graph, rewritings: tuple[Rewriting, ...] = REWRITINGS) -> Graph:
     return out
 
 
-def _has_bnodes(triples: set[tuple[object, object, object]]) -> bool:
+def _has_bnodes(triples: set[tuple[Node, Node, Node]]) -> bool:
     return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in triples)
 
 
@@ -127,7 +128,7 @@ def same_graph(a: Graph, b: Graph) -> bool:
     return isomorphic(a, b)
 
 
-def _same_rewritten(sent: set[tuple[object, object, object]], back: set[tuple[object, object, object]],
+def _same_rewritten(sent: set[tuple[Node, Node, Node]], back: set[tuple[Node, Node, Node]],
                     a: Graph, b: Graph) -> bool:
     if _has_bnodes(sent) or _has_bnodes(back):
         return isomorphic(_rewrite(a), _rewrite(b))

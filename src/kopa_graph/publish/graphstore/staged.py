@@ -55,7 +55,7 @@ def pieces(graph: Graph, size: int) -> list[bytes]:
         if isinstance(s, BNode) and isinstance(o, BNode):
             a, b = find(s), find(o)
             if a != b:
-                parent[max(a, b)] = min(a, b)
+                parent[max(a, b, key=str)] = min(a, b, key=str)
     clusters: dict[Node, list[str]] = {}
     units: list[list[str]] = []
     for s, p, o in graph:
@@ -106,8 +106,8 @@ def publish_staged(client: httpx.Client, endpoint: str, update_endpoint: str, gr
     for n, body in enumerate(_tracked(bodies, progress)):
         send = client.put if n == 0 else client.post
         try:
-            _with_retries(lambda: send(s_url, content=body, headers=headers), "PUT" if n == 0 else "POST",
-                          s_url, retries)
+            _with_retries(lambda send=send, body=body: send(s_url, content=body, headers=headers),  # type: ignore[misc]
+                          "PUT" if n == 0 else "POST", s_url, retries)
         except PublishError as exc:
             raise PublishError(f"{exc}; piece {n + 1} of {len(bodies)}: {failed}") from None
     with progress.stage("read the staging graph back"):
