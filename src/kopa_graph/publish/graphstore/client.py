@@ -55,6 +55,10 @@ def _with_retries(call: Callable[[], httpx.Response], what: str, url: str, retri
             response = call()
         except httpx.TransportError as exc:
             problem = f"cannot reach the endpoint ({type(exc).__name__})"
+        except httpx.StreamError:  # a 401 (a stale Digest nonce) to a body sent piece by piece: it cannot go again
+            raise PublishError(f"{what} {url}: the endpoint asked for authentication again after the body was "
+                               "sent; run again (or as kopa-graph --quiet publish ..., which sends the body "
+                               "whole)") from None
         else:
             if response.is_redirect:
                 raise PublishError(f"{what} {url}: the endpoint redirects ({response.status_code}); kopa-graph never "
