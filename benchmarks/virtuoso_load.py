@@ -50,6 +50,18 @@ def main() -> int:
         synth.generate(work / "data", synth.SIZES[args.size], seed=1)
         graph = build_graph(load_source_data(work / "data"), Settings()).graph
         print(f"{len(graph)} triples built; starting Virtuoso", file=sys.stderr)
+        written = launcher.write_ini
+
+        def roomy_ini(folder: Path, sql_port: int, http_port: int) -> Path:
+            """The test server's ini, with room to read back more triples than its ResultSetMaxRows
+            (1,000,000): Virtuoso answers a Graph Store GET of a larger graph with 500."""
+            path = written(folder, sql_port, http_port)
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("ResultSetMaxRows = 1000000", "ResultSetMaxRows = 100000000"),
+                            encoding="utf-8")
+            return path
+
+        launcher.write_ini = roomy_ini
         server = launcher.start(work / "virtuoso")
         try:
             stages: list[tuple[str, float]] = []

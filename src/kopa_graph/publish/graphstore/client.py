@@ -68,9 +68,10 @@ def _with_retries(call: Callable[[], httpx.Response], what: str, url: str, retri
                                    "variable and --auth")
             if response.status_code < 300:
                 return response
-            problem = f"HTTP {response.status_code}"
+            problem = f"HTTP {response.status_code}" + (f" ({' '.join(response.text.split())[:200]})"
+                                                        if response.text.strip() else "")
             if response.status_code < 500:
-                raise PublishError(f"{what} {url}: {problem}: {response.text[:200]}")
+                raise PublishError(f"{what} {url}: {problem}")
         if attempt < retries:
             log.warning("%s %s: %s; retrying in %.1f s", what, url, problem, delay)
             time.sleep(delay)
