@@ -76,5 +76,6 @@ def _with_retries(call: Callable[[], httpx.Response], what: str, url: str, retri
             log.warning("%s %s: %s; retrying in %.1f s", what, url, problem, delay)
             time.sleep(delay)
             delay *= 2
-    raise PublishError(f"{what} {url}: {problem} after {retries} attempts; the endpoint's graph was not changed "
-                       "by kopa-graph (a PUT replaces it whole or not at all)")
+    outcome = ("the endpoint's graph was not changed by kopa-graph (a PUT replaces it whole or not at all)"
+               if what == "PUT" else "the graph could not be checked")
+    raise PublishError(f"{what} {url}: {problem} after {retries} attempts; {outcome}")
