@@ -152,18 +152,64 @@ class GraphStore:
     url: str
     hits: list[dict[str, str]] = field(default_factory=list)  # path and headers of each PUT
     held: dict[str, bytes] = field(default_factory=dict)  # the body of the last PUT to each path
+    seen: list[tuple[str, str]] = field(default_factory=list)  # method and Authorization header of every request
+
+
+def _digest_ok(header: str, method: str, user: str, password: str, nonce: str) -> bool:
+    """Whether ``header`` is a right RFC 7616 (MD5, qop=auth) answer to the challenge with ``nonce``."""
+    import hashlib
+    import re
+
+    if not header.startswith("Digest "):
+        return False
+    f = dict(re.findall(r'(\w+)="?([^",]*)"?', header[7:]))
+    md5 = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731
+    ha1, ha2 = md5(f"{user}:{f.get('realm')}:{password}"), md5(f"{method}:{f.get('uri')}")
+    want = md5(f"{ha1}:{nonce}:{f.get('nc')}:{f.get('cnonce')}:{f.get('qop')}:{ha2}")
+    return f.get("username") == user and f.get("nonce") == nonce and f.get("response") == want
 
 
 @contextmanager
-def graph_store(status: int = 204, headers: dict[str, str] | None = None) -> Iterator[GraphStore]:
+def graph_store(status: int = 204, headers: dict[str, str] | None = None, auth: str | None = None,
+                user: str = "u", password: str = "p") -> Iterator[GraphStore]:
     """A Graph Store stand-in on loopback: answers each PUT with ``status`` (and ``headers``), records it,
-    keeps its body and gives that back on GET."""
+    keeps its body and gives that back on GET. With ``auth`` (``digest``, ``basic`` or ``both``: Digest and
+    Basic offered) every request needs ``user``/``password`` that way, else 401 with the challenge; every
+    request's Authorization header is recorded (``seen``)."""
+    import base64
     import http.server
 
     store = GraphStore("")
+    nonce = "kopa-test-nonce-1"
+    challenges = {"digest": [f'Digest realm="test", nonce="{nonce}", qop="auth", algorithm=MD5'],
+                  "basic": ['Basic realm="test"'],
+                  "both": ['Basic realm="test"', f'Digest realm="test", nonce="{nonce}", qop="auth", algorithm=MD5']}
+    basic = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        def _allowed(self) -> bool:
+            given = self.headers.get("Authorization", "")
+            store.seen.append((self.command, given))
+            if auth is None or (auth in ("basic", "both") and given == basic) or \
+                    (auth in ("digest", "both") and _digest_ok(given, self.command, user, password, nonce)):
+                return True
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(401)
+            for challenge in challenges[auth]:
+                self.send_header("WWW-Authenticate", challenge)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+
+        def do_HEAD(self) -> None:
+            if self._allowed():
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
         def do_PUT(self) -> None:
+            if not self._allowed():
+                return
             store.hits.append({"path": self.path, **dict(self.headers.items())})
             store.held[self.path] = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.send_response(status)
@@ -173,6 +219,8 @@ def graph_store(status: int = 204, headers: dict[str, str] | None = None) -> Ite
             self.end_headers()
 
         def do_GET(self) -> None:
+            if not self._allowed():
+                return
             body = store.held.get(self.path, b"")
             self.send_response(200)
             self.send_header("Content-Type", "application/n-triples")
@@ -238,3 +286,54 @@ def wait_for_health(base: str, proc: subprocess.Popen[bytes], seconds: float = 6
             pass
         assert time.monotonic() < deadline, f"the server did not answer /health within {seconds:g} s"
         time.sleep(0.1)
+
+
+@contextmanager
+def failing_after(upstream: str, posts: int) -> Iterator[str]:
+    """A proxy on loopback that forwards everything to ``upstream``'s host, except that after ``posts`` POSTs
+    it drops every further POST without an answer (a run that dies midway)."""
+    import http.client
+    import http.server
+    import urllib.parse
+
+    target = urllib.parse.urlsplit(upstream)
+    count = {"POST": 0}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.command == "POST":
+                count["POST"] += 1
+                if count["POST"] > posts:
+                    self.close_connection = True
+                    return
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            answer = conn.getresponse()
+            data = answer.read()
+            self.send_response(answer.status)
+            for k, v in answer.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+            conn.close()
+
+        do_GET = do_PUT = do_POST = do_HEAD = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, SMALL_TRIPLES, break_beta, graph_store, need_peer, probing
+from conftest import SMALL, SMALL_TRIPLES, break_beta, failing_after, graph_store, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.triplestore import PublishError, _integers, publish
 
@@ -376,6 +376,52 @@ def test_cli_publish_to_a_real_store(oxigraph: str) -> None:
     answer = httpx.post(f"{oxigraph}/query", content=ask, headers={"Content-Type": "application/sparql-query",
                                                                     "Accept": "application/sparql-results+json"})
     assert answer.json()["boolean"] is True
+
+
+def test_staged_publish_into_oxigraph_and_a_failure_midway_keeps_the_old_graph(oxigraph: str, graph: Graph) -> None:
+    from kopa_graph.publish.graphstore.dialects import same_graph
+    from kopa_graph.publish.graphstore.staged import staging_iri
+
+    iri = "https://example.org/graphs/staged"
+
+    def held() -> Graph:
+        r = httpx.get(f"{oxigraph}/store", params={"graph": iri}, headers={"Accept": "application/n-triples"})
+        return Graph().parse(data=r.content, format="nt")
+
+    first = publish(graph, f"{oxigraph}/store", iri, chunk_triples=100, update_endpoint=f"{oxigraph}/update")
+    assert first.verified and len(held()) == len(graph)
+    staged = httpx.get(f"{oxigraph}/store", params={"graph": staging_iri(iri)})
+    assert staged.status_code == 404, "MOVE left no staging graph behind"
+    half = Graph()
+    for i, t in enumerate(sorted(graph)):
+        if i % 2:
+            half.add(t)
+    pieces = -(-len(half) // 50)
+    with failing_after(oxigraph, 3) as proxy, pytest.raises(PublishError) as failed:
+        publish(half, f"{proxy}/store", iri, chunk_triples=50, update_endpoint=f"{proxy}/update", retries=1)
+    assert f"piece 5 of {pieces}" in str(failed.value) and f"the graph <{iri}> was not changed" in str(failed.value)
+    assert same_graph(held(), graph), "the store still holds the last good graph, whole"
+    assert publish(half, f"{oxigraph}/store", iri, chunk_triples=50, update_endpoint=f"{oxigraph}/update").verified
+    assert same_graph(held(), half)
+
+
+def test_staged_publish_shows_its_pieces_and_stages_on_a_terminal(oxigraph: str, graph: Graph) -> None:
+    import io
+
+    from kopa_graph.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Tty()
+    result = publish(graph, f"{oxigraph}/store", "https://example.org/graphs/staged-progress", chunk_triples=100,
+                     update_endpoint=f"{oxigraph}/update", progress=Progress.for_terminal(stream=out))
+    shown = out.getvalue()
+    assert f"sent [########################] {result.bytes}/{result.bytes} B" in shown
+    for stage in ("read the staging graph back", "switch the staging graph in (SPARQL Update MOVE)",
+                  "read the graph back"):
+        assert f"{stage}: " in shown, shown
 
 
 def test_cli_publish_never_sends_a_nonconforming_graph(small_copy: Path) -> None:

@@ -113,10 +113,20 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 
 
 @main.command()
-@click.option("--endpoint", required=True, help="The SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:7878/store).")
+@click.option("--endpoint", help="The SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:7878/store; "
+                                 "Virtuoso: http://HOST:8890/sparql-graph-crud-auth); required unless --bulk-bundle.")
 @click.option("--graph", "graph_iri", help="Named graph to replace [default: the dataset IRI].")
-@click.option("--user", help="User for HTTP Basic authentication.")
+@click.option("--user", help="User for HTTP authentication (Digest or Basic, see --auth).")
 @click.option("--password-env", help="Name of the environment variable holding the password.")
+@click.option("--auth", "auth", type=click.Choice(["auto", "digest", "basic"]), default="auto", show_default=True,
+              help="HTTP authentication: auto takes the endpoint's challenge (Digest when offered, never Basic "
+                   "where Digest is asked for); digest or basic insist on one.")
+@click.option("--chunk-triples", type=click.IntRange(min=1),
+              help="Send the graph in pieces of at most N triples into a staging graph, check it, then switch it "
+                   "in with SPARQL Update MOVE (needs --update-endpoint); for graphs one PUT cannot carry.")
+@click.option("--update-endpoint",
+              help="SPARQL Update endpoint for --chunk-triples and --incremental (Oxigraph: "
+                   "http://HOST:7878/update, Virtuoso: http://HOST:8890/sparql-auth).")
 @click.option("--description-graph", "description_iri",
               help="Named graph for the dataset description (DCAT/VoID) [default: the graph IRI + /description].")
 @click.option("--licence", default=DEFAULT_LICENCE, show_default=True,
@@ -133,20 +143,19 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @click.option("--incremental", "old", type=click.Path(path_type=Path, exists=True),
               help="Release OLD (build output folder or its manifest.json): when the store's graph is OLD (same "
                    "RDFC-1.0 hash), send only the change as SPARQL Update; else replace it whole.")
-@click.option("--update-endpoint", help="SPARQL Update endpoint for --incremental (Oxigraph: http://HOST:7878/update; "
-                                        "Virtuoso: http://HOST:8890/sparql-auth).")
-@click.option("--auth", "auth_scheme", type=click.Choice(("basic", "digest")), default="basic", show_default=True,
-              help="HTTP authentication scheme for --user with --incremental (Virtuoso: digest).")
+@click.option("--bulk-bundle", type=click.Path(path_type=Path, file_okay=False),
+              help="Send nothing: write the graphs as N-Quads into this folder with a load.sql for Virtuoso's bulk "
+                   "loader (ld_dir, rdf_loader_run) and a README.")
 @_DATA_OPTION
 @_PERSONAL_DATA_OPTION
 @_RELEASE_VERSION_OPTION
 @_PREVIOUS_OPTION
 @click.pass_context
-def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None,
-            description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None,
-            timeout: float, retries: int, dry_run: bool, old: Path | None, update_endpoint: str | None,
-            auth_scheme: str, data_dir: Path | None, no_personal_data: bool, release_version: str | None,
-            previous: Path | None) -> None:
+def publish(ctx: click.Context, endpoint: str | None, graph_iri: str | None, user: str | None,
+            password_env: str | None, auth: str, chunk_triples: int | None, update_endpoint: str | None,
+            description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None, timeout: float,
+            retries: int, dry_run: bool, old: Path | None, bulk_bundle: Path | None, data_dir: Path | None,
+            no_personal_data: bool, release_version: str | None, previous: Path | None) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
     1.1 Graph Store Protocol: PUT into a named graph, then read it back).
 
@@ -155,42 +164,71 @@ def publish(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str 
 
     Exit 4 when the endpoint refuses, fails or holds a different graph.
     """
-
     from kopa_graph.errors import InputError
     from kopa_graph.pipeline import validate_source
-    from kopa_graph.publish.triplestore import publish_release
+    from kopa_graph.publish.triplestore import bundle_release, publish_release
 
     with _errors():
         settings = _settings(ctx, no_personal_data, release_version, previous)
-        password = None
-        if password_env:
-            password = os.environ.get(password_env)
-            if password is None:
-                raise InputError(f"the environment variable {password_env} is not set")
+        password = _publish_options(password_env, endpoint, bulk_bundle, chunk_triples, update_endpoint)
         progress = _progress(ctx)
+        if bulk_bundle:
+            bundle = bundle_release(validate_source(data_dir, settings, progress), bulk_bundle, graph_iri,
+                                    description_iri=description_iri, licence=licence, publisher=publisher,
+                                    sparql_endpoint=sparql_endpoint)
+            click.echo(f"Wrote {bundle.triples[0]} triples and the dataset description ({bundle.triples[1]} triples) "
+                       f"as N-Quads to {bundle.folder}; load them with: isql-vt PORT dba PASSWORD "
+                       f"{bundle.folder / 'load.sql'}")
+            return
+        assert endpoint is not None
         if old is not None:
             if dry_run:
                 raise InputError("--dry-run and --incremental together: to see the change without sending it, "
                                  "build the new release and run kopa-graph diff OLD NEW --patch FILE.ru")
             _incremental(old, validate_source(data_dir, settings, progress), endpoint, update_endpoint,
                          graph_iri, description_iri=description_iri, licence=licence, publisher=publisher,
-                         sparql_endpoint=sparql_endpoint, user=user, password=password, auth=auth_scheme,
+                         sparql_endpoint=sparql_endpoint, user=user, password=password, auth=auth,
                          timeout=timeout, retries=retries, progress=progress)
             return
         result = publish_release(validate_source(data_dir, settings, progress), endpoint, graph_iri,
                                  description_iri=description_iri, licence=licence, publisher=publisher,
                                  sparql_endpoint=sparql_endpoint, user=user, password=password, dry_run=dry_run,
-                                 timeout=timeout, retries=retries, progress=progress)
-        if dry_run:
-            click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
-            click.echo(f"would PUT the dataset description ({result.description_triples} triples) to "
-                       f"{result.description_url}")
-        else:
-            click.echo(f"Published {result.triples} triples to {result.url}; read back: the same graph"
-                       + (f" ({result.note})." if result.note else "."))
-            click.echo(f"Published the dataset description ({result.description_triples} triples) to "
-                       f"{result.description_url}; read back: the same graph"
-                       + (f" ({result.description_note})." if result.description_note else "."))
+                                 timeout=timeout, retries=retries, progress=progress, auth=auth,
+                                 chunk_triples=chunk_triples, update_endpoint=update_endpoint)
+        _echo_published(result, dry_run)
+
+
+def _publish_options(password_env: str | None, endpoint: str | None, bulk_bundle: Path | None,
+                     chunk_triples: int | None, update_endpoint: str | None) -> str | None:
+    """The password (from the variable ``--password-env`` names), once the options are found to fit together."""
+    from kopa_graph.errors import InputError
+
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise InputError(f"the environment variable {password_env} is not set")
+    if chunk_triples is not None and not update_endpoint:
+        raise InputError("--chunk-triples needs --update-endpoint, the SPARQL Update endpoint that switches the "
+                         "staging graph in (Oxigraph: http://HOST:7878/update, Virtuoso: "
+                         "http://HOST:8890/sparql-auth)")
+    if bool(endpoint) == bool(bulk_bundle):
+        raise InputError("give either --endpoint (send the graph) or --bulk-bundle DIR (write it for Virtuoso's "
+                         "bulk loader)")
+    return password
+
+
+def _echo_published(result, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+    if dry_run:
+        click.echo(f"would PUT {result.triples} triples ({result.bytes} bytes of N-Triples) to {result.url}")
+        click.echo(f"would PUT the dataset description ({result.description_triples} triples) to "
+                   f"{result.description_url}")
+        return
+    click.echo(f"Published {result.triples} triples to {result.url}; read back: the same graph"
+               + (f" ({result.note})." if result.note else "."))
+    click.echo(f"Published the dataset description ({result.description_triples} triples) to "
+               f"{result.description_url}; read back: the same graph"
+               + (f" ({result.description_note})." if result.description_note else "."))
 
 
 def _incremental(old: Path, validated, endpoint: str, update_endpoint: str | None,  # type: ignore[no-untyped-def]

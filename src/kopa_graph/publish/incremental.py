@@ -29,6 +29,7 @@ from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
 from kopa_graph.publish.diff import Snapshot, compare, load_snapshot
 from kopa_graph.publish.patch import sparql_update
+from kopa_graph.publish.graphstore.client import open_client
 from kopa_graph.publish.triplestore import (
     PublishError,
     _put_and_check,
@@ -62,14 +63,6 @@ class IncrementalResult:
     def store_forms(self) -> bool:
         """The store keeps some literals in forms of its own (:func:`store_form`): its hash is not the release's."""
         return self.sha256_after != self.release_sha256
-
-
-def _auth(user: str | None, password: str | None, scheme: str):  # type: ignore[no-untyped-def]
-    import httpx
-
-    if not user:
-        return None
-    return httpx.DigestAuth(user, password or "") if scheme == "digest" else httpx.BasicAuth(user, password or "")
 
 
 #: Virtuoso's own datatype for the geometries it parses from geo:wktLiteral (it gives them back so).
@@ -110,12 +103,10 @@ def publish_incremental(validated: Validated, old: Path, endpoint: str, update_e
                         graph_iri: str | None = None, *, description_iri: str | None = None,
                         licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
                         sparql_endpoint: str | None = None, user: str | None = None, password: str | None = None,
-                        auth: str = "basic", timeout: float = 30.0, retries: int = 3,
+                        auth: str = "auto", timeout: float = 30.0, retries: int = 3,
                         progress: Progress = QUIET) -> IncrementalResult:
     """Turn the store's graph from release ``old`` into ``validated`` by a SPARQL Update when the store holds
     ``old``; else (or when the result is not the new release) replace it whole."""
-    import httpx
-
     previous = load_snapshot(old)
     iri = graph_iri or str(IRIs(validated.settings).dataset())
     url = graph_url(endpoint, iri)
@@ -123,7 +114,7 @@ def publish_incremental(validated: Validated, old: Path, endpoint: str, update_e
     description = release_description(validated.graph, validated.settings, licence, publisher,
                                       sparql_endpoint).description
     d_url = graph_url(endpoint, description_iri or description_graph_iri(iri))
-    with httpx.Client(follow_redirects=False, timeout=timeout, auth=_auth(user, password, auth)) as client:
+    with open_client([endpoint, update_endpoint], user, password, auth, timeout) as client:
         with progress.stage("read the store's graph and hash it"):
             held = store_graph(client, url, retries)
         before = None if held is None else graph_hash(held)
