@@ -19,7 +19,7 @@ from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
 from kopa_graph.publish.description import CSV_ZIP, redact, release_description
-from kopa_graph.publish.site import maps
+from kopa_graph.publish.site import forked, maps
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
 from kopa_graph.publish.site.deploy import server_files
@@ -36,6 +36,9 @@ from kopa_graph.rdfio.release import Release as NewRelease
 from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 from kopa_graph.validation.validate import Validated, load_ontology
+
+#: Below this many resources the pages are written in one process: forking would cost more than it saves.
+FORK_FROM = 1000
 
 #: Each page's RDF files: (extension, format name, media type) of the published formats.
 RDF_FORMATS = tuple((FORMATS[n].suffix, n, FORMATS[n].media_type) for n in PUBLISHED)
@@ -57,16 +60,25 @@ class _Writer:
         self.release.put(path, data)
         self.paths.append(path)
 
+    def taken(self) -> list[str]:
+        """The paths put since the last call (a forked child's, to send back)."""
+        out, self.paths = self.paths, []
+        return out
+
 
 def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
-               sparql_endpoint: str | None = None, progress: Progress = QUIET, front_end: bool = False) -> SiteResult:
+               sparql_endpoint: str | None = None, progress: Progress = QUIET, front_end: bool = False,
+               jobs: int | None = None) -> SiteResult:
     """Write the site of a validated graph into ``out``: a new folder, or an empty one, or one a ``site``
     run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete. ``front_end``: the
-    site is for ``kopa-graph serve``, and its index links to serve's query editor and helper pages."""
+    site is for ``kopa-graph serve``, and its index links to serve's query editor and helper pages.
+    ``jobs``: processes writing the resources' pages (None: one per core from :data:`FORK_FROM` resources,
+    else one); the site is the same bytes whatever the number."""
     with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
         count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
-                            redact(validated.article, validated.built.withheld), validated.built.atlas, front_end)
+                            redact(validated.article, validated.built.withheld), validated.built.atlas, front_end,
+                            jobs)
         with progress.stage(f"save to {out}"):
             release.switch()
     return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
@@ -74,7 +86,7 @@ def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
                 sparql_endpoint: str | None, progress: Progress, article_text: str, atlas: Atlas | None = None,
-                front_end: bool = False) -> int:
+                front_end: bool = False, jobs: int | None = None) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
@@ -94,10 +106,21 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
                        key=term_key)
     pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
     site = site_pages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
-    for n, iri in enumerate(resources, 1):
-        _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
-        w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+
+    def write(start: int, stop: int) -> list[str]:
+        for iri in resources[start:stop]:
+            _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
+            w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+        return w.taken()
+
+    def done(n: int) -> None:
         progress.count("resource pages", n, len(resources))
+
+    jobs = jobs or (forked.cores() if len(resources) >= FORK_FROM else 1)
+    before = w.taken()
+    written = (forked.forked(len(resources), write, jobs, done) if jobs > 1
+               else forked.in_order(len(resources), write, done))
+    w.paths = before + written
     _article_pages(w, article_text, str(article))
     for lang in LANGUAGES:
         w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists, atlas,

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -23,6 +24,8 @@ from kopa_graph.publish.templating import Markup, fragment, macro, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 from kopa_graph.rdfio.ntriples import term_key
+
+T = TypeVar("T")
 
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
 VCARD_FN = URIRef("http://www.w3.org/2006/vcard/ns#fn")
@@ -45,6 +48,14 @@ class Site:
     page_of: Callable[[URIRef], str | None]  # site-relative document path without extension, or None
     _labels: dict[tuple[Node, str], tuple[str, str | None]] = field(default_factory=dict, repr=False)
     _translations: set[tuple[Node, str]] | None = field(default=None, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key: Any, make: Callable[[], T]) -> T:
+        """What ``make`` gives, made once for this site (an index, a map's colours): every page asks again."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
 
     def label(self, node: Node, lang: str) -> tuple[str, str | None]:
         """A label of ``node`` in ``lang`` (or the best other), with its language tag."""
