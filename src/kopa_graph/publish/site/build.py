@@ -164,11 +164,12 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
               atlas: Atlas | None) -> None:
     desc = document(site.graph, iri, id_base)
     stem = path.rsplit("/", 1)[-1]
+    as_jsonld = jsonld(desc, id_base)  # the page embeds the same document: made once
     for ext, fmt, _ in RDF_FORMATS:
-        w.put(f"{path}.{ext}", serialize(desc, fmt, prefixes, id_base))
+        w.put(f"{path}.{ext}", as_jsonld if fmt == "json-ld" else serialize(desc, fmt, prefixes, id_base))
     # "<" only ever stands in a JSON string here: as \u003c nothing in the data can end the script
     # element or open a comment in it
-    embedded = jsonld(desc, id_base).decode("utf-8").replace("<", "\\u003c")
+    embedded = as_jsonld.decode("utf-8").replace("<", "\\u003c")
     for lang in LANGUAGES:
         here = f"{path}{site_pages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)
