@@ -23,6 +23,7 @@ from kopa_graph.publish.site import forked, maps
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
 from kopa_graph.publish.site.deploy import server_files
+from kopa_graph.publish.site.facts import Facts
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
 from kopa_graph.publish.templating import Markup, fragment, render
@@ -135,7 +136,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     return len(resources)
 
 
-def document(g: Graph, iri: URIRef, id_base: str) -> Graph:
+def document(g: Graph | Facts, iri: URIRef, id_base: str) -> Graph:
     """The published document of ``iri``: the triples about it, the triples that link its neighbours to it,
     and the triples about each neighbour that has no document of its own (an IRI outside ``id_base``, such as
     a code-list entry, a YSO concept or Opintopolku's code, or a blank node): every triple of the dump is in
@@ -162,7 +163,7 @@ def document(g: Graph, iri: URIRef, id_base: str) -> Graph:
 
 def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str,
               atlas: Atlas | None) -> None:
-    desc = document(site.graph, iri, id_base)
+    desc = document(site.facts, iri, id_base)
     stem = path.rsplit("/", 1)[-1]
     as_jsonld = jsonld(desc, id_base)  # the page embeds the same document: made once
     for ext, fmt, _ in RDF_FORMATS:
@@ -185,7 +186,7 @@ def _figure(site: site_pages.Site, atlas: Atlas | None, iri: URIRef, lang: str, 
     linked) or a municipality's locator map; None for other resources, and where the data has no boundaries."""
     if atlas is None:
         return None
-    if (iri, RDF.type, KOPA.Pilot) in site.graph:
+    if (iri, RDF.type, KOPA.Pilot) in site.facts:
         return maps.pilot_map(site, atlas, iri, lang, here) or None
     return maps.locator_map(site, atlas, iri, lang) or None
 

@@ -114,7 +114,7 @@ def pilots(site: Site) -> list[URIRef]:
 
 def municipality_code(site: Site, node: URIRef) -> str | None:
     """The kuntanumero of a municipality of the graph (its dct:identifier), else None."""
-    for v in site.graph.objects(node, DCTERMS.identifier):
+    for v in site.facts.objects(node, DCTERMS.identifier):
         if isinstance(v, Literal) and str(v).isdigit() and len(str(v)) == 3:
             return str(v)
     return None
@@ -127,7 +127,7 @@ def pilot_municipalities(site: Site) -> dict[URIRef, dict[str, URIRef]]:
 
 
 def _pilot_municipalities(site: Site) -> dict[URIRef, dict[str, URIRef]]:
-    g = site.graph
+    g = site.facts
     out: dict[URIRef, dict[str, URIRef]] = {}
     for p in pilots(site):
         places: dict[str, URIRef] = {}
@@ -229,7 +229,7 @@ def _at_scale(b: Boundaries, scale: float) -> Boundaries:
 
 def _country_frame(atlas: Atlas, scale: float, pad: float = 4) -> tuple[Frame, float, float]:
     """Whole pixels: at this scale a tenth of a pixel would only make the page heavier."""
-    e0, n0, e1, n1 = extent(atlas.then)
+    e0, n0, e1, n1 = _extent(atlas.then, atlas.then.codes)
     frame = Frame(round(e0 - pad * scale), round(n1 + pad * scale), scale, 0)
     return frame, round((e1 - e0) / scale + 2 * pad, 1), round((n1 - n0) / scale + 2 * pad, 1)
 
@@ -290,7 +290,7 @@ def pilot_map(site: Site, atlas: Atlas, pilot: URIRef, lang: str, here: str, siz
     b = atlas.then
     if not codes:
         return Markup("")
-    e0, n0, e1, n1 = extent(b, codes)
+    e0, n0, e1, n1 = _extent(b, codes)
     span = max(e1 - e0, n1 - n0) * 1.3 + 20000
     scale = span / size
     cx, cy = (e0 + e1) / 2, (n0 + n1) / 2
@@ -333,6 +333,12 @@ def locator_map(site: Site, atlas: Atlas, municipality: URIRef, lang: str, scale
 @lru_cache(maxsize=4)
 def _extents(b: Boundaries) -> dict[str, tuple[float, float, float, float]]:
     return {c: extent(b, [c]) for c in b.codes}
+
+
+def _extent(b: Boundaries, codes: Sequence[str]) -> tuple[float, float, float, float]:
+    """:func:`~kopa_graph.geo.atlas.extent` of ``codes``, from each area's own, which are measured once."""
+    boxes = [_extents(b)[c] for c in codes if c in _extents(b)]
+    return (min(e[0] for e in boxes), min(e[1] for e in boxes), max(e[2] for e in boxes), max(e[3] for e in boxes))
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
