@@ -44,7 +44,7 @@ class Facts:
         return list(self.graph.subjects(p, o))
 
     def value(self, subject: Node | None = None, predicate: Node | None = None,
-              object: Node | None = None) -> Node | None:  # noqa: A002 (rdflib's name)
+              object: Node | None = None) -> Node | None:
         """``subject``'s ``predicate`` (or, without a subject, a subject that has ``predicate`` ``object``),
         the first as rdflib's ``Graph.value`` gives it, or None."""
         if subject is None:

@@ -46,7 +46,7 @@ def forked(count: int, work: Callable[[int, int], list[str]], jobs: int, done: C
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             out: list[str] = []
-            for (start, stop), paths in zip(spans, pool.imap(_call, spans)):
+            for (_, stop), paths in zip(spans, pool.imap(_call, spans), strict=True):
                 out.extend(paths)
                 done(stop)
             return out
