@@ -50,6 +50,7 @@ class Site:
     _labels: dict[tuple[Node, str], tuple[str, str | None]] = field(default_factory=dict, repr=False)
     _translations: set[tuple[Node, str]] | None = field(default=None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    _shown: dict[tuple[int, Node, str], Markup] = field(default_factory=dict, repr=False, compare=False)
     facts: Facts = field(init=False, repr=False, compare=False)  # the graph's lookups, answered fast
 
     def __post_init__(self) -> None:
@@ -171,8 +172,13 @@ class Value:
 
 def value(site: Site, here: str, node: Node, lang: str) -> Markup:
     """``node`` as the page ``here`` in ``lang`` shows it (``macros.html.j2``'s ``value``): a literal as
-    written, an IRI by its label, linked to its page (or to the line of the article it names)."""
-    return _written(_value_of(site, here, node, lang))
+    written, an IRI by its label, linked to its page (or to the line of the article it names). Made once per
+    node, language and depth of ``here`` in the site (a link from ``here`` depends on nothing else)."""
+    key = (here.count("/"), node, lang)
+    shown = site._shown.get(key)
+    if shown is None:
+        shown = site._shown[key] = _written(_value_of(site, here, node, lang))
+    return shown
 
 
 def _value_of(site: Site, here: str, node: Node, lang: str) -> Value:
