@@ -59,6 +59,23 @@ def test_an_error_in_a_forked_child_is_raised_in_the_parent() -> None:
     assert done[-1] == 30 and done == sorted(done)
 
 
+def test_how_many_processes() -> None:
+    import threading
+
+    assert forked.processes(5000, 3, 1000) == 3  # as asked
+    assert forked.processes(999, None, 1000) == 1  # too few to pay for a fork
+    alone = threading.active_count() == 1  # pytest-xdist's workers run a thread of their own
+    assert forked.processes(5000, None, 1000) == (forked.cores() if alone else 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert forked.processes(5000, None, 1000) == 1  # never fork under another thread by choice
+    finally:
+        stop.set()
+        other.join()
+
+
 def test_runs_cover_every_item_once_in_order() -> None:
     for count in (0, 1, 7, 100, 1385, 100_001):
         spans = forked.runs(count, 2)

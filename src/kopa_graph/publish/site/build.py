@@ -117,7 +117,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     def done(n: int) -> None:
         progress.count("resource pages", n, len(resources))
 
-    jobs = jobs or (forked.cores() if len(resources) >= FORK_FROM else 1)
+    jobs = forked.processes(len(resources), jobs, FORK_FROM)
     before = w.taken()
     written = (forked.forked(len(resources), write, jobs, done) if jobs > 1
                else forked.in_order(len(resources), write, done))

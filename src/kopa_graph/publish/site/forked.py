@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,15 @@ _WORK: Callable[[int, int], list[str]] | None = None
 def cores() -> int:
     """The processors this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def processes(count: int, jobs: int | None, least: int) -> int:
+    """How many processes to write ``count`` items with: ``jobs`` when given; else one per core from
+    ``least`` items, and one while this process runs other threads (a fork copies a lock another thread
+    holds, held for ever in the child)."""
+    if jobs:
+        return jobs
+    return cores() if count >= least and threading.active_count() == 1 else 1
 
 
 def runs(count: int, jobs: int, per_job: int = 16, least: int = 8) -> list[tuple[int, int]]:
