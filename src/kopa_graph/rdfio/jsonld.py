@@ -128,10 +128,8 @@ def jsonld_chunks(graph: Graph, id_base: str, context: Mapping[str, Any] | None 
     :func:`_dumps` (several times faster than the json module's own indenting encoder)."""
     from kopa_graph.rdfio.oxbridge import by_subject
 
-    ctx = dict(context if context is not None else project_context())
-    c = _Compactor(ctx, id_base)
-    named = context_iri if context_iri is not None else {"kopaid": id_base, **ctx}
-    head = json.dumps({"@context": named}, ensure_ascii=False, indent=2, sort_keys=True)
+    c, head = (_prepared(context, id_base, context_iri) if context is not None
+               else _project_prepared(id_base, context_iri))
     grouped = by_subject(graph)
     if not grouped:
         yield (head[:-2] + ',\n  "@graph": []\n}\n').encode("utf-8")
@@ -160,6 +158,20 @@ def jsonld_chunks(graph: Graph, id_base: str, context: Mapping[str, Any] | None 
         _dumps(doc_node, "\n    ", parts)
         yield "".join(parts).encode("utf-8")
     yield b"\n  ]\n}\n"
+
+
+def _prepared(context: Mapping[str, Any], id_base: str, context_iri: str | None) -> tuple[_Compactor, str]:
+    """The compactor of ``context`` and the document's opening (the context, or its address)."""
+    ctx = dict(context)
+    named = context_iri if context_iri is not None else {"kopaid": id_base, **ctx}
+    return _Compactor(ctx, id_base), json.dumps({"@context": named}, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@lru_cache(maxsize=8)
+def _project_prepared(id_base: str, context_iri: str | None) -> tuple[_Compactor, str]:
+    """:func:`_prepared` of the project's context, made once: a site writes a document per resource, and
+    encoding the context and indexing its terms were most of a small document's cost."""
+    return _prepared(project_context(), id_base, context_iri)
 
 
 def _dumps(value: Any, newline: str, out: list[str]) -> None:

@@ -20,11 +20,12 @@ from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
 from kopa_graph.publish.description import CSV_ZIP, redact, release_description
 from kopa_graph.publish.diff import Snapshot
-from kopa_graph.publish.site import maps
+from kopa_graph.publish.site import forked, maps
 from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
 from kopa_graph.publish.site.changes import changes_pages
 from kopa_graph.publish.site.deploy import server_files
+from kopa_graph.publish.site.facts import Facts
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
 from kopa_graph.publish.templating import Markup, fragment, render
@@ -38,6 +39,9 @@ from kopa_graph.rdfio.release import Release as NewRelease
 from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 from kopa_graph.validation.validate import Validated, load_ontology
+
+#: Below this many resources the pages are written in one process: forking would cost more than it saves.
+FORK_FROM = 1000
 
 #: Each page's RDF files: (extension, format name, media type) of the published formats.
 RDF_FORMATS = tuple((FORMATS[n].suffix, n, FORMATS[n].media_type) for n in PUBLISHED)
@@ -59,18 +63,26 @@ class _Writer:
         self.release.put(path, data)
         self.paths.append(path)
 
+    def taken(self) -> list[str]:
+        """The paths put since the last call (a forked child's, to send back)."""
+        out, self.paths = self.paths, []
+        return out
+
 
 def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
                sparql_endpoint: str | None = None, progress: Progress = QUIET, front_end: bool = False,
-               previous: Snapshot | None = None) -> SiteResult:
+               previous: Snapshot | None = None, jobs: int | None = None) -> SiteResult:
     """Write the site of a validated graph into ``out``: a new folder, or an empty one, or one a ``site``
     run made (:mod:`kopa_graph.rdfio.release`), which it replaces at once when complete. ``front_end``: the
     site is for ``kopa-graph serve``, and its index links to serve's query editor and helper pages.
-    ``previous``: the release before, which the changes pages (``changes*.html``) compare with."""
+    ``previous``: the release before, which the changes pages (``changes*.html``) compare with. ``jobs``:
+    processes writing the resources' pages (None: one per core from :data:`FORK_FROM` resources, else one);
+    the site is the same bytes whatever the number."""
     with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
         count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
-                            redact(validated.article, validated.built.withheld), validated.built.atlas, front_end)
+                            redact(validated.article, validated.built.withheld), validated.built.atlas, front_end,
+                            jobs)
         if previous is not None:  # the changes since the previous release (site --previous OUT)
             with progress.stage(f"compare with the previous release {previous.where}"):
                 for path, page in changes_pages(previous, validated.graph, validated.settings).items():
@@ -82,7 +94,7 @@ def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
                 sparql_endpoint: str | None, progress: Progress, article_text: str, atlas: Atlas | None = None,
-                front_end: bool = False) -> int:
+                front_end: bool = False, jobs: int | None = None) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
@@ -102,10 +114,21 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
                        key=term_key)
     pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
     site = site_pages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
-    for n, iri in enumerate(resources, 1):
-        _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
-        w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+
+    def write(start: int, stop: int) -> list[str]:
+        for iri in resources[start:stop]:
+            _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
+            w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+        return w.taken()
+
+    def done(n: int) -> None:
         progress.count("resource pages", n, len(resources))
+
+    jobs = forked.processes(len(resources), jobs, FORK_FROM)
+    before = w.taken()
+    written = (forked.forked(len(resources), write, jobs, done) if jobs > 1
+               else forked.in_order(len(resources), write, done))
+    w.paths = before + written
     _article_pages(w, article_text, str(article))
     for lang in LANGUAGES:
         w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists, atlas,
@@ -120,7 +143,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     return len(resources)
 
 
-def document(g: Graph, iri: URIRef, id_base: str) -> Graph:
+def document(g: Graph | Facts, iri: URIRef, id_base: str) -> Graph:
     """The published document of ``iri``: the triples about it, the triples that link its neighbours to it,
     and the triples about each neighbour that has no document of its own (an IRI outside ``id_base``, such as
     a code-list entry, a YSO concept or Opintopolku's code, or a blank node): every triple of the dump is in
@@ -147,13 +170,14 @@ def document(g: Graph, iri: URIRef, id_base: str) -> Graph:
 
 def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixes: dict[str, str], id_base: str,
               atlas: Atlas | None) -> None:
-    desc = document(site.graph, iri, id_base)
+    desc = document(site.facts, iri, id_base)
     stem = path.rsplit("/", 1)[-1]
+    as_jsonld = jsonld(desc, id_base)  # the page embeds the same document: made once
     for ext, fmt, _ in RDF_FORMATS:
-        w.put(f"{path}.{ext}", serialize(desc, fmt, prefixes, id_base))
+        w.put(f"{path}.{ext}", as_jsonld if fmt == "json-ld" else serialize(desc, fmt, prefixes, id_base))
     # "<" only ever stands in a JSON string here: as \u003c nothing in the data can end the script
     # element or open a comment in it
-    embedded = jsonld(desc, id_base).decode("utf-8").replace("<", "\\u003c")
+    embedded = as_jsonld.decode("utf-8").replace("<", "\\u003c")
     for lang in LANGUAGES:
         here = f"{path}{site_pages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)
@@ -169,7 +193,7 @@ def _figure(site: site_pages.Site, atlas: Atlas | None, iri: URIRef, lang: str, 
     linked) or a municipality's locator map; None for other resources, and where the data has no boundaries."""
     if atlas is None:
         return None
-    if (iri, RDF.type, KOPA.Pilot) in site.graph:
+    if (iri, RDF.type, KOPA.Pilot) in site.facts:
         return maps.pilot_map(site, atlas, iri, lang, here) or None
     return maps.locator_map(site, atlas, iri, lang) or None
 

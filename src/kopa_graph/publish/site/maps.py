@@ -19,7 +19,7 @@ contrast; tests/test_maps.py checks the ratios).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -85,15 +85,18 @@ def _line(points: Sequence[Point], frame: Frame, close: bool) -> str:
     return "".join(out) + ("z" if close else "")
 
 
-def _area_path(b: Boundaries, codes: Iterable[str], frame: Frame) -> str:
+@lru_cache(maxsize=256)  # the same shapes on each language's page: drawn once
+def _area_path(b: Boundaries, codes: tuple[str, ...], frame: Frame) -> str:
     return "".join(_line(ring, frame, True) for c in codes for ring in b.rings(c))
 
 
-def _mesh(b: Boundaries, codes: Iterable[str], frame: Frame) -> str:
+@lru_cache(maxsize=256)
+def _mesh(b: Boundaries, codes: tuple[str, ...], frame: Frame) -> str:
     """Every boundary arc of the areas once (neighbours share it)."""
     return "".join(_line(b.topology.arc(i), frame, False) for i in arcs_of(b.topology, codes))
 
 
+@lru_cache(maxsize=16)
 def _outline(b: Boundaries, frame: Frame) -> str:
     return "".join(_line(b.topology.points(ring), frame, True) for ring in outline(b.topology))
 
@@ -111,15 +114,20 @@ def pilots(site: Site) -> list[URIRef]:
 
 def municipality_code(site: Site, node: URIRef) -> str | None:
     """The kuntanumero of a municipality of the graph (its dct:identifier), else None."""
-    for v in site.graph.objects(node, DCTERMS.identifier):
+    for v in site.facts.objects(node, DCTERMS.identifier):
         if isinstance(v, Literal) and str(v).isdigit() and len(str(v)) == 3:
             return str(v)
     return None
 
 
 def pilot_municipalities(site: Site) -> dict[URIRef, dict[str, URIRef]]:
-    """Each pilot's municipalities by code: where its members are (a member's site's dct:spatial)."""
-    g = site.graph
+    """Each pilot's municipalities by code: where its members are (a member's site's dct:spatial). Made once
+    per site; do not change what it gives."""
+    return site.once("pilot_municipalities", lambda: _pilot_municipalities(site))
+
+
+def _pilot_municipalities(site: Site) -> dict[URIRef, dict[str, URIRef]]:
+    g = site.facts
     out: dict[URIRef, dict[str, URIRef]] = {}
     for p in pilots(site):
         places: dict[str, URIRef] = {}
@@ -145,7 +153,13 @@ def _today(atlas: Atlas, code: str) -> str:
 
 def pilot_colours(site: Site, atlas: Atlas) -> dict[URIRef, str]:
     """A fill for each pilot: pilots whose areas share or touch a municipality get different bands where
-    possible (a breadth-first two-colouring in the article's order), each pilot its own colour."""
+    possible (a breadth-first two-colouring in the article's order), each pilot its own colour while the
+    palette's 14 last; past them each band's colours come round again, still by band. Made once per site
+    and atlas."""
+    return site.once(("pilot_colours", id(atlas)), lambda: _pilot_colours(site, atlas))
+
+
+def _pilot_colours(site: Site, atlas: Atlas) -> dict[URIRef, str]:
     areas = {p: set(codes) for p, codes in pilot_municipalities(site).items()}
     near = neighbours(atlas.then)
     touching = {p: {q for q in areas if q != p and any(c in areas[q] or near.get(c, frozenset()) & areas[q]
@@ -161,10 +175,11 @@ def pilot_colours(site: Site, atlas: Atlas) -> dict[URIRef, str]:
                 if q not in band:
                     band[q] = 1 - band[p]
                     queue.append(q)
-    colours, used = {}, [0, 0]
+    colours, used, bands = {}, [0, 0], (LIGHT_BAND, DARK_BAND)
     for p in areas:
-        b = band[p] if used[band[p]] < len((LIGHT_BAND, DARK_BAND)[band[p]]) else 1 - band[p]
-        colours[p] = (LIGHT_BAND, DARK_BAND)[b][used[b]]
+        b = band[p] if used[band[p]] < len(bands[band[p]]) or used[1 - band[p]] >= len(bands[1 - band[p]]) \
+            else 1 - band[p]
+        colours[p] = bands[b][used[b] % len(bands[b])]  # past 14 pilots a band's colours come round again
         used[b] += 1
     return colours
 
@@ -173,7 +188,11 @@ def pilot_colours(site: Site, atlas: Atlas) -> dict[URIRef, str]:
 
 
 def _municipalities(site: Site) -> dict[str, URIRef]:
-    """Every municipality of the graph by its code."""
+    """Every municipality of the graph by its code (made once per site)."""
+    return site.once("municipalities", lambda: _find_municipalities(site))
+
+
+def _find_municipalities(site: Site) -> dict[str, URIRef]:
     out = {}
     for m in site.graph.subjects(RDF.type, DCTERMS.Location):
         code = municipality_code(site, m) if isinstance(m, URIRef) else None
@@ -195,10 +214,10 @@ def _panel(site: Site, b: Boundaries, frame: Frame, by_code: Mapping[str, list[U
         node = places.get(code)
         name = site.label(node, lang)[0] if node is not None else code
         label = _text(lang)["in_pilots"].format(name, ", ".join(site.label(p, lang)[0] for p in ps))
-        areas.append({"d": _area_path(b, [code], frame), "fill": fill, "label": label,
+        areas.append({"d": _area_path(b, (code,), frame), "fill": fill, "label": label,
                       "href": href(site, here, node, lang) if node is not None else None})
-    land = _outline(b, frame) if nearby is None else _area_path(b, nearby, frame)
-    return {"land": land, "mesh": _mesh(b, b.codes if nearby is None else nearby, frame), "areas": areas}
+    land = _outline(b, frame) if nearby is None else _area_path(b, tuple(nearby), frame)
+    return {"land": land, "mesh": _mesh(b, tuple(b.codes if nearby is None else nearby), frame), "areas": areas}
 
 
 @lru_cache(maxsize=16)
@@ -210,7 +229,7 @@ def _at_scale(b: Boundaries, scale: float) -> Boundaries:
 
 def _country_frame(atlas: Atlas, scale: float, pad: float = 4) -> tuple[Frame, float, float]:
     """Whole pixels: at this scale a tenth of a pixel would only make the page heavier."""
-    e0, n0, e1, n1 = extent(atlas.then)
+    e0, n0, e1, n1 = _extent(atlas.then, atlas.then.codes)
     frame = Frame(round(e0 - pad * scale), round(n1 + pad * scale), scale, 0)
     return frame, round((e1 - e0) / scale + 2 * pad, 1), round((n1 - n0) / scale + 2 * pad, 1)
 
@@ -271,7 +290,7 @@ def pilot_map(site: Site, atlas: Atlas, pilot: URIRef, lang: str, here: str, siz
     b = atlas.then
     if not codes:
         return Markup("")
-    e0, n0, e1, n1 = extent(b, codes)
+    e0, n0, e1, n1 = _extent(b, codes)
     span = max(e1 - e0, n1 - n0) * 1.3 + 20000
     scale = span / size
     cx, cy = (e0 + e1) / 2, (n0 + n1) / 2
@@ -302,7 +321,7 @@ def locator_map(site: Site, atlas: Atlas, municipality: URIRef, lang: str, scale
     b = _at_scale(atlas.now if code in atlas.now.topology.areas else atlas.then, scale)
     frame, w, h = _country_frame(atlas, scale)
     panel = {"land": _outline(b, frame), "mesh": "", "x": 0, "heading": "", "marker": frame.xy(centroid(b.rings(code))),
-             "areas": [{"d": _area_path(b, [code], frame), "fill": DARK_BAND[0], "label": "", "href": None}]}
+             "areas": [{"d": _area_path(b, (code,), frame), "fill": DARK_BAND[0], "label": "", "href": None}]}
     name = site.label(municipality, lang)[0]
     credit = _credit(lang, w)
     return fragment("map.svg.j2", id=f"map-locator-{code}", width=w, height=round(h + 4 + 12 * len(credit), 1),
@@ -314,6 +333,12 @@ def locator_map(site: Site, atlas: Atlas, municipality: URIRef, lang: str, scale
 @lru_cache(maxsize=4)
 def _extents(b: Boundaries) -> dict[str, tuple[float, float, float, float]]:
     return {c: extent(b, [c]) for c in b.codes}
+
+
+def _extent(b: Boundaries, codes: Sequence[str]) -> tuple[float, float, float, float]:
+    """:func:`~kopa_graph.geo.atlas.extent` of ``codes``, from each area's own, which are measured once."""
+    boxes = [_extents(b)[c] for c in codes if c in _extents(b)]
+    return (min(e[0] for e in boxes), min(e[1] for e in boxes), max(e[2] for e in boxes), max(e[3] for e in boxes))
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -18,11 +19,14 @@ from rdflib.term import Node
 from kopa_graph.graph.labels import label
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.publish.conneg import CSP_PAGE
+from kopa_graph.publish.site.facts import Facts
 from kopa_graph.publish.site.messages import messages
 from kopa_graph.publish.templating import Markup, fragment, macro, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 from kopa_graph.rdfio.ntriples import term_key
+
+T = TypeVar("T")
 
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
 VCARD_FN = URIRef("http://www.w3.org/2006/vcard/ns#fn")
@@ -45,6 +49,19 @@ class Site:
     page_of: Callable[[URIRef], str | None]  # site-relative document path without extension, or None
     _labels: dict[tuple[Node, str], tuple[str, str | None]] = field(default_factory=dict, repr=False)
     _translations: set[tuple[Node, str]] | None = field(default=None, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    _shown: dict[tuple[int, Node, str], Markup] = field(default_factory=dict, repr=False, compare=False)
+    facts: Facts = field(init=False, repr=False, compare=False)  # the graph's lookups, answered fast
+
+    def __post_init__(self) -> None:
+        self.facts = Facts(self.graph)
+
+    def once(self, key: Any, make: Callable[[], T]) -> T:
+        """What ``make`` gives, made once for this site (an index, a map's colours): every page asks again."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
 
     def label(self, node: Node, lang: str) -> tuple[str, str | None]:
         """A label of ``node`` in ``lang`` (or the best other), with its language tag."""
@@ -67,9 +84,9 @@ class Site:
     def _area(self, node: Node, lang: str) -> tuple[str, str | None] | None:
         """A pilot's area in a classification is named by the pilot and the classification's label in
         ``lang`` ("Birkaland: Landskap 2020"), not by its label's code ("Birkaland: maakunta_1_20200101")."""
-        scheme = self.graph.value(node, DCTERMS.conformsTo)
-        pilot = self.graph.value(predicate=DCTERMS.spatial, object=node)
-        if scheme is None or pilot is None or (pilot, RDF.type, KOPA.Pilot) not in self.graph:
+        scheme = self.facts.value(node, DCTERMS.conformsTo)
+        pilot = self.facts.value(predicate=DCTERMS.spatial, object=node)
+        if scheme is None or pilot is None or (pilot, RDF.type, KOPA.Pilot) not in self.facts:
             return None
         (name, tag), (kind, kind_tag) = self.label(pilot, lang), self.label(scheme, lang)
         return f"{name}: {kind}", tag if tag == kind_tag else None
@@ -83,7 +100,7 @@ class Site:
 
     def _fallback(self, node: URIRef, lang: str) -> tuple[str, str | None]:
         """Resources without a label are named by what they say: a name, the words as written, a code."""
-        g = self.graph
+        g = self.facts
         for p in (FOAF_NAME, VCARD_FN, KOPA.asWritten, SCHEMA.text, SKOS.notation):
             value = g.value(node, p)
             if isinstance(value, Literal):
@@ -104,7 +121,7 @@ class Site:
             names = [", ".join(sorted(self.label(o, lang)[0] for o in g.objects(node, p)))
                      for p in (ORG.originalOrganization, ORG.resultingOrganization)]
             return f"{names[0]} → {names[1]} ({g.value(node, DCTERMS.date)})", None
-        description = label(g, node, lang, (DCTERMS.description,))
+        description = label(self.graph, node, lang, (DCTERMS.description,))
         if description is not None:  # an activity: the first words of what it does
             return re.split(r"[:.;]", description[0], maxsplit=1)[0], description[1]
         return qname(node), None
@@ -155,8 +172,13 @@ class Value:
 
 def value(site: Site, here: str, node: Node, lang: str) -> Markup:
     """``node`` as the page ``here`` in ``lang`` shows it (``macros.html.j2``'s ``value``): a literal as
-    written, an IRI by its label, linked to its page (or to the line of the article it names)."""
-    return _written(_value_of(site, here, node, lang))
+    written, an IRI by its label, linked to its page (or to the line of the article it names). Made once per
+    node, language and depth of ``here`` in the site (a link from ``here`` depends on nothing else)."""
+    key = (here.count("/"), node, lang)
+    shown = site._shown.get(key)
+    if shown is None:
+        shown = site._shown[key] = _written(_value_of(site, here, node, lang))
+    return shown
 
 
 def _value_of(site: Site, here: str, node: Node, lang: str) -> Value:
@@ -222,8 +244,8 @@ def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Gr
     facts = [(shown(p), [shown(v) for v in sorted(description.objects(iri, p), key=term_key)])
              for p in sorted({p for p in description.predicates(iri, None) if p != RDF.type}, key=term_key)]
     incoming = [(shown(s), shown(p))
-                for s, p in sorted(site.graph.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
+                for s, p in sorted(site.facts.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
                 if isinstance(s, URIRef) and site.page_of(s) is not None]
     return fragment("resource.html.j2", ui=UI[lang], all_data=VIEW[lang]["all_data"], view=view, title=title, title_lang=tag if tag != lang else None, iri=iri,
-                    types=[shown(t) for t in sorted(site.graph.objects(iri, RDF.type), key=term_key)],
+                    types=[shown(t) for t in sorted(site.facts.objects(iri, RDF.type), key=term_key)],
                     facts=facts, incoming=incoming, stem=stem, formats=[FORMATS[n] for n in PUBLISHED])

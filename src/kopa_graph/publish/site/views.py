@@ -42,38 +42,38 @@ class Context:
 
     def value(self, node: Node | None, p: URIRef) -> Node | None:
         """``node``'s ``p``, or ``None`` (also where ``node`` is ``None``: rdflib would take that as any)."""
-        return None if node is None else self.site.graph.value(node, p)
+        return None if node is None else self.site.facts.value(node, p)
 
     def objects(self, s: Node, p: URIRef) -> list[Node]:
-        return sorted(self.site.graph.objects(s, p), key=self.order)
+        return sorted(self.site.facts.objects(s, p), key=self.order)
 
     def subjects(self, p: URIRef, o: Node) -> list[Node]:
-        return sorted(self.site.graph.subjects(p, o), key=self.order)
+        return sorted(self.site.facts.subjects(p, o), key=self.order)
 
     def order(self, node: Node | None) -> tuple[int, str, tuple[int, str, str, str]]:
         """Nodes in the order the graph gives them (schema:position), else by label, else by term."""
         if node is None:
             return (1 << 30, "", (0, "", "", ""))
-        position = self.site.graph.value(node, SCHEMA.position)
+        position = self.site.facts.value(node, SCHEMA.position)
         text = self.site.label(node, self.lang)[0] if isinstance(node, URIRef) else str(node)
         return (int(position) if isinstance(position, Literal) else 1 << 30, text.casefold(), term_key(node))
 
 
 def _is_pilot(ctx: Context, iri: URIRef) -> bool:
-    return (iri, RDF.type, KOPA.Pilot) in ctx.site.graph
+    return (iri, RDF.type, KOPA.Pilot) in ctx.site.facts
 
 
 def _is_municipality(ctx: Context, iri: URIRef) -> bool:
-    g = ctx.site.graph
+    g = ctx.site.facts
     return (iri, RDF.type, ORG.Organization) in g and (iri, RDF.type, DCTERMS.Location) in g
 
 
 def _is_organisation(ctx: Context, iri: URIRef) -> bool:
-    return (iri, RDF.type, ORG.Organization) in ctx.site.graph
+    return (iri, RDF.type, ORG.Organization) in ctx.site.facts
 
 
 def _is_theme(ctx: Context, iri: URIRef) -> bool:
-    return (iri, KOPA.theme, None) not in ctx.site.graph and any(ctx.site.graph.subjects(KOPA.theme, iri))
+    return (iri, KOPA.theme, None) not in ctx.site.facts and any(ctx.site.facts.subjects(KOPA.theme, iri))
 
 
 def _lines(ctx: Context, node: Node) -> list[Markup]:
@@ -91,18 +91,18 @@ def _code(ctx: Context, org: Node | None) -> Node | None:
 def _roles(ctx: Context, membership: Node) -> list[Node]:
     """A membership's roles, without one another of them narrows (a lead organisation is a participant too)."""
     roles = ctx.objects(membership, ORG.role)
-    broader = {b for r in roles for b in ctx.site.graph.objects(r, SKOS.broader)}
+    broader = {b for r in roles for b in ctx.site.facts.objects(r, SKOS.broader)}
     return [r for r in roles if r not in broader]
 
 
 def _is_lead(ctx: Context, membership: Node) -> bool:
-    return any(str(r).endswith(LEAD_ROLE) for r in ctx.site.graph.objects(membership, ORG.role))
+    return any(str(r).endswith(LEAD_ROLE) for r in ctx.site.facts.objects(membership, ORG.role))
 
 
 def pilot_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
     """A pilot: its map (``figure``, when there is one), members (the lead first), themes with their
     education levels, contact posts, areas and the article's lines it comes from."""
-    g = ctx.site.graph
+    g = ctx.site.facts
     memberships = ctx.subjects(ORG.organization, iri)
     memberships.sort(key=lambda m: not _is_lead(ctx, m))  # stable: the lead first, then in the article's order
     members = [{"name": ctx.show(g.value(m, ORG.member)),
@@ -126,7 +126,7 @@ def pilot_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
 def _identifiers(ctx: Context, org: URIRef) -> list[dict[str, object]]:
     """An organisation's identifiers: the registry, the value, who issues it, and the registry's public pages
     of it that the graph names (``dct:references``: the code-list entries of a municipality code)."""
-    g = ctx.site.graph
+    g = ctx.site.facts
     return [{"scheme": ctx.show(g.value(i, DCTERMS.type)), "value": ctx.show(g.value(i, SKOS.notation)),
              "agency": ctx.show(_in_language(ctx, i, ADMS.schemeAgency)),
              "pages": [named(ctx.site, ctx.here, r, g.value(r, SKOS.inScheme) or r, ctx.lang)
@@ -144,7 +144,7 @@ def _in_language(ctx: Context, node: Node, p: URIRef) -> Literal | None:
 def organisation_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
     """An organisation: the pilots it takes part in with its role in each, its type, identifiers, its
     municipality, the organisation it is part of and its units, and the posts in it."""
-    g = ctx.site.graph
+    g = ctx.site.facts
     pilots = [{"pilot": ctx.show(g.value(m, ORG.organization)), "roles": [ctx.show(r) for r in _roles(ctx, m)],
                "written": ctx.show(g.value(m, KOPA.asWritten)), "lines": _lines(ctx, m)}
               for m in sorted(g.objects(iri, ORG.hasMembership), key=lambda m: ctx.order(g.value(m, ORG.organization)))]
@@ -164,7 +164,7 @@ def organisation_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Marku
 def municipality_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
     """A municipality: its locator map (``figure``), its entries in the code lists of 2020 and of today with
     the region and sub-region each places it in, and the changes (mergers, moves) between."""
-    g = ctx.site.graph
+    g = ctx.site.facts
     entries = []
     for ident in ctx.objects(iri, ADMS.identifier):
         for entry in ctx.objects(ident, DCTERMS.references):
@@ -182,7 +182,7 @@ def municipality_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Marku
 
 def theme_view(ctx: Context, iri: URIRef, figure: Markup | None) -> Markup:
     """A theme: the pilots that name it, with the education levels each names, and its matches in YSO."""
-    g = ctx.site.graph
+    g = ctx.site.facts
     statements = sorted(g.subjects(KOPA.theme, iri),
                         key=lambda st: ctx.order(g.value(predicate=KOPA.themeStatement, object=st)))
     pilots = [{"pilot": ctx.show(g.value(predicate=KOPA.themeStatement, object=st)),
