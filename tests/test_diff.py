@@ -212,6 +212,8 @@ def test_versions_and_the_changes_pages_of_two_real_releases(releases: tuple[Pat
         assert 'href="doc/pilot/jarviseutu/theme/flexible-education-models"' in page
         assert 'href="doc/pilot/jarviseutu/theme/online-teaching"' not in page  # removed: no page to link
         assert "&lt;https://w3id.org/kopa/id/theme/online-teaching&gt; .</code>" in page
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert all(f"/changes{suffix}.html</loc>" in sitemap for suffix in ("", ".fi", ".en")), "the sitemap lists them"
 
 
 def test_release_versions_are_explicit_input_and_checked(releases: tuple[Path, Path, Path], tmp_path: Path) -> None:

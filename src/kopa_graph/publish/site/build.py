@@ -87,6 +87,7 @@ def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, 
             with progress.stage(f"compare with the previous release {previous.where}"):
                 for path, page in changes_pages(previous, validated.graph, validated.settings).items():
                     w.put(path, page)
+        _sitemap(w, validated.settings.base_iri)
         with progress.stage(f"save to {out}"):
             release.switch()
     return SiteResult(Path(out), len([p for p in w.paths if p.endswith(".html")]), count)
@@ -138,9 +139,13 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
     for path, text in server_files().items():
         w.put(path, text)
-    pages_html = sorted(p for p in w.paths if p.endswith(".html") and not p.startswith("_config/"))
-    w.put("sitemap.xml", render("sitemap.xml.j2", urls=[settings.base_iri + p for p in pages_html]))
     return len(resources)
+
+
+def _sitemap(w: _Writer, base_iri: str) -> None:
+    """``sitemap.xml``: every page written (the changes pages too), none of the web servers' own files."""
+    pages_html = sorted(p for p in w.paths if p.endswith(".html") and not p.startswith("_config/"))
+    w.put("sitemap.xml", render("sitemap.xml.j2", urls=[base_iri + p for p in pages_html]))
 
 
 def document(g: Graph | Facts, iri: URIRef, id_base: str) -> Graph:
