@@ -38,9 +38,19 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BuildResult:
-    graph: Graph
+    built: BuiltGraph
     report: ValidationReport
     files: dict[str, Path]
+
+    @property
+    def graph(self) -> Graph:
+        """The graph as rdflib's (made on first use: the build itself never needs it)."""
+        return self.built.graph
+
+    @property
+    def triples(self) -> int:
+        """How many triples the graph has."""
+        return len(self.built.triples)
 
 
 @contextmanager
@@ -109,12 +119,12 @@ def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Pro
         built = build_graph(data, settings)
     del data  # the source data is in the graph now: free it before validation doubles the graph in memory
     with progress.stage(f"write {STEM}.nt"):
-        lines, blanks = ntriples_lines(built.graph)
+        lines, blanks = ntriples_lines(built.triples)
         written: bytes | Path = staging.put(f"{STEM}.nt", lines) if staging is not None else b"".join(lines)
         del lines
-    with progress.stage(f"validate {len(built.graph)} triples"):
+    with progress.stage(f"validate {len(built.triples)} triples"):
         shapes = load_shapes(settings)
-        report = validate_graph(built.graph, settings, shapes=shapes, data_ntriples=None if blanks else written)
+        report = validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else written)
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
     return _Run(built, report, blanks, article)
@@ -137,18 +147,18 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
             file = f"{STEM}{FORMATS[name].extension}"
             if file not in staging.temps:
                 with progress.stage(f"write {file}"):
-                    chunks = serialize_chunks(built.graph, name, prefixes, settings.id_base)
+                    chunks = serialize_chunks(built.triples, name, prefixes, settings.id_base)
                     if progress.enabled:  # a bar over the nodes written, one chunk each (and a head and a tail)
-                        nodes = len(set(built.graph.subjects(unique=True)))
+                        nodes = len(built.triples.spo)
                         chunks = progress.track(f"{file}: nodes", chunks, nodes + 2)
                     staging.put(file, chunks)
         staging.put(CONTEXT_FILE, context_document(settings.id_base))
         nt_digest = staging.digests[f"{STEM}.nt"][0]
         graph_digest = graph_hash(built.graph) if run.blank_nodes else nt_digest  # canonical N-Quads already
-        staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.graph), staging.digests,
+        staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.triples), staging.digests,
                                             str(IRIs(settings).dataset()), settings.personal_data))
         with progress.stage(f"save to {out_dir}"):
             files = {name: Path(out_dir) / name for name in staging.commit()}
             release.switch()
-    log.info("wrote %d triples to %s", len(built.graph), out_dir)
-    return BuildResult(built.graph, report, files)
+    log.info("wrote %d triples to %s", len(built.triples), out_dir)
+    return BuildResult(built, report, files)
