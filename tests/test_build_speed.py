@@ -114,3 +114,20 @@ def test_leaving_the_block_ends_the_child() -> None:
     assert pid is not None
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already waited for: no child left behind
+
+
+def test_the_floor_writes_the_three_formats_of_the_same_graph(tmp_path: Path, small_built: BuiltGraph,
+                                                              settings: Settings) -> None:
+    """benchmarks/floor.py, issue 18's baseline: pyoxigraph alone on the build's N-Triples."""
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import floor
+
+    nt = tmp_path / "kopa.nt"
+    nt.write_bytes(serialize(small_built.triples, "n-triples", prefixes_for(settings.id_base), settings.id_base))
+    floor.floor(nt, tmp_path / "out")
+    for name, fmt in (("floor.ttl", "turtle"), ("floor.nt", "nt"), ("floor.jsonld", "json-ld")):
+        assert isomorphic(Graph().parse(tmp_path / "out" / name, format=fmt), small_built.graph), name
