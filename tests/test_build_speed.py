@@ -131,3 +131,28 @@ def test_the_floor_writes_the_three_formats_of_the_same_graph(tmp_path: Path, sm
     floor.floor(nt, tmp_path / "out")
     for name, fmt in (("floor.ttl", "turtle"), ("floor.nt", "nt"), ("floor.jsonld", "json-ld")):
         assert isomorphic(Graph().parse(tmp_path / "out" / name, format=fmt), small_built.graph), name
+
+
+def test_the_source_files_load_as_pyyamls_safe_loader_reads_them(tmp_path: Path) -> None:
+    """The YAML loader's shortcuts (a text scalar is its text; a lighter resolver) change no value or type."""
+    import yaml
+
+    from kopa_graph.source.yamlfile import load_yaml
+
+    def plain(x: object) -> object:
+        if isinstance(x, dict):
+            return [(plain(k), plain(v)) for k, v in x.items()]
+        if isinstance(x, list):
+            return [plain(v) for v in x]
+        return type(x).__name__, repr(x)
+
+    text = ("a: yes\nb: 1\nc: 1.5\nd: 2020-01-01\ne: ~\nf: ''\ng: 'yes'\nh: -3\ni: .inf\nk: null\nl: x\nm: 0o17\n"
+            "n: 2020-01-01 10:00:00\no: [1, 'a', b, no, &x 'anchored', *x]\np: {q: On, r: \"2\"}\n'': 5\ns: |\n  two\n"
+            "  lines\n")
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    assert plain(load_yaml(tmp_path / "f.yaml")) == plain(yaml.load(text, Loader=yaml.SafeLoader))
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "data").glob("*.yaml")):
+        expected = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        assert plain(load_yaml(path)) == plain(expected), path
