@@ -57,7 +57,7 @@ def _resolve(loader: Any, kind: type, value: str, implicit: tuple[bool, bool]) -
                 if regexp.match(value):
                     return tag  # type: ignore[no-any-return]
         return _STR
-    return yaml.resolver.BaseResolver.resolve(loader, kind, value, implicit)  # type: ignore[no-any-return]
+    return yaml.resolver.BaseResolver.resolve(loader, kind, value, implicit)  # type: ignore[no-any-return,no-untyped-call]
 
 
 def _make_loader(path: Path) -> Any:

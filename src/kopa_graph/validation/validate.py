@@ -175,6 +175,7 @@ def _validate(data: Graph | TripleSet, shapes: Graph, ontology: Graph, sparql: s
     else:
         if core == "fast" and unsupported is not None:
             log.info("validation: the shapes use %s, which only pySHACL checks", unsupported)
+        assert isinstance(data, Graph)  # made above
         report_graph = _pyshacl(data, shapes, ontology)
         if constraints:
             for c, row in sparql_constraints.evaluate([data, ontology], constraints, engine=sparql_engine):
@@ -239,6 +240,7 @@ def _validate_fast(data: Graph | TripleSet, ontology: Graph, shapes: Graph,
         if sparql_engine == "oxigraph":
             solutions = ((c, row) for c in constraints for row in _select_on(store, c))
         else:
+            assert isinstance(data, Graph)  # made in _validate for rdflib's engine
             solutions = sparql_constraints.evaluate([data, ontology], constraints, engine=sparql_engine)
         for c, row in solutions:
             sparql_constraints.add_to_report(report, c, row, row["this"])
