@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
-from kopa_graph.errors import NotConformant
+from kopa_graph.errors import NotConformant, ValidatorError
+from kopa_graph.forked import ChildFailed, Forked
 from kopa_graph.graph.build import BuiltGraph, build_graph
 from kopa_graph.graph.iris import IRIs
 from kopa_graph.progress import QUIET, Progress
@@ -38,9 +39,19 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BuildResult:
-    graph: Graph
+    built: BuiltGraph
     report: ValidationReport
     files: dict[str, Path]
+
+    @property
+    def graph(self) -> Graph:
+        """The graph as rdflib's (made on first use: the build itself never needs it)."""
+        return self.built.graph
+
+    @property
+    def triples(self) -> int:
+        """How many triples the graph has."""
+        return len(self.built.triples)
 
 
 @contextmanager
@@ -98,9 +109,11 @@ def graph_to_ask(data_dir: Path | None, settings: Settings, graph_file: Path | N
 
 
 def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Progress,
-                        staging: Staging | None = None) -> _Run:
+                        staging: Staging | None = None,
+                        meanwhile: Callable[[BuiltGraph], None] | None = None) -> _Run:
     """With ``staging``, the N-Triples go straight to their file there (and validation reads them from
-    it); without, they are made for validation only."""
+    it); without, they are made for validation only. With ``meanwhile``, validation runs in a child
+    process (:mod:`kopa_graph.forked`) while this one calls ``meanwhile(built)``."""
     folder = Path(data_dir) if data_dir else default_data_dir()
     with progress.stage("load the source data"):
         data = load_source_data(folder)
@@ -109,12 +122,26 @@ def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Pro
         built = build_graph(data, settings)
     del data  # the source data is in the graph now: free it before validation doubles the graph in memory
     with progress.stage(f"write {STEM}.nt"):
-        lines, blanks = ntriples_lines(built.graph)
+        lines, blanks = ntriples_lines(built.triples)
         written: bytes | Path = staging.put(f"{STEM}.nt", lines) if staging is not None else b"".join(lines)
         del lines
-    with progress.stage(f"validate {len(built.graph)} triples"):
-        shapes = load_shapes(settings)
-        report = validate_graph(built.graph, settings, shapes=shapes, data_ntriples=None if blanks else written)
+    shapes = load_shapes(settings)
+
+    def validate() -> ValidationReport:
+        return validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else written)
+
+    if meanwhile is None:
+        with progress.stage(f"validate {len(built.triples)} triples"):
+            report = validate()
+    else:
+        with Forked(validate) as validating:
+            meanwhile(built)
+            with progress.stage(f"validate {len(built.triples)} triples"):
+                try:
+                    report = validating.result()
+                except ChildFailed as exc:
+                    raise ValidatorError(f"validation could not finish: {exc}. The graph counts as not "
+                                         "validated and nothing was written.") from None
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
     return _Run(built, report, blanks, article)
@@ -131,25 +158,27 @@ def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Pr
     prefixes = prefixes_for(settings.id_base)
     with no_cyclic_gc(), new_release(out_dir, BUILD, data_dir) as release, \
             Staging(release.folder, published=False) as staging:
-        run = _build_and_validate(data_dir, settings, progress, staging)
+
+        def write_the_others(built: BuiltGraph) -> None:  # while the graph is validated
+            for name in PUBLISHED:
+                file = f"{STEM}{FORMATS[name].extension}"
+                if file not in staging.temps:
+                    with progress.stage(f"write {file}"):
+                        chunks = serialize_chunks(built.triples, name, prefixes, settings.id_base)
+                        if progress.enabled:  # a bar over the nodes written, one chunk each (and a head and a tail)
+                            chunks = progress.track(f"{file}: nodes", chunks, len(built.triples.spo) + 2)
+                        staging.put(file, chunks)
+
+        run = _build_and_validate(data_dir, settings, progress, staging, write_the_others)
         built, report = run.built, run.report
-        for name in PUBLISHED:
-            file = f"{STEM}{FORMATS[name].extension}"
-            if file not in staging.temps:
-                with progress.stage(f"write {file}"):
-                    chunks = serialize_chunks(built.graph, name, prefixes, settings.id_base)
-                    if progress.enabled:  # a bar over the nodes written, one chunk each (and a head and a tail)
-                        nodes = len(set(built.graph.subjects(unique=True)))
-                        chunks = progress.track(f"{file}: nodes", chunks, nodes + 2)
-                    staging.put(file, chunks)
         staging.put(CONTEXT_FILE, context_document(settings.id_base))
         nt_digest = staging.digests[f"{STEM}.nt"][0]
         graph_digest = graph_hash(built.graph) if run.blank_nodes else nt_digest  # canonical N-Quads already
-        staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.graph), staging.digests,
+        staging.put(MANIFEST_FILE, manifest(graph_digest, len(built.triples), staging.digests,
                                             str(IRIs(settings).dataset()), settings.personal_data, settings.version,
                                             settings.previous_version))
         with progress.stage(f"save to {out_dir}"):
             files = {name: Path(out_dir) / name for name in staging.commit()}
             release.switch()
-    log.info("wrote %d triples to %s", len(built.graph), out_dir)
-    return BuildResult(built.graph, report, files)
+    log.info("wrote %d triples to %s", len(built.triples), out_dir)
+    return BuildResult(built, report, files)

@@ -45,7 +45,7 @@ def build(ctx: click.Context, data_dir: Path | None, out_dir: Path, no_personal_
         result = run_build(data_dir, out_dir, _settings(ctx, no_personal_data, release_version, previous),
                            _progress(ctx))
         warnings = len(result.report.warnings)
-        click.echo(f"Built {len(result.graph)} triples; conforms to the shapes"
+        click.echo(f"Built {result.triples} triples; conforms to the shapes"
                    + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else "") + ".")
         for _name, path in sorted(result.files.items()):
             click.echo(f"  wrote {path}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -21,6 +22,7 @@ from kopa_graph.graph.iris import IRIs, article_line
 from kopa_graph.graph.linkfacts import RegistryLinker
 from kopa_graph.languages import NAMES_IN_ENGLISH
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, prefixes_for
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.settings import Settings
 from kopa_graph.source.crosscheck import PROJECT_SOURCE
 from kopa_graph.source.load import MUNICIPALITIES_DATASET
@@ -31,15 +33,26 @@ _ISO639_1 = "http://id.loc.gov/vocabulary/iso639-1/"
 
 @dataclass(frozen=True)
 class BuiltGraph:
-    """The graph and, for each subject minted from data/, where it was defined."""
+    """The graph and, for each subject minted from data/, where it was defined.
 
-    graph: Graph
+    The triples are built into a :class:`~kopa_graph.rdfio.tripleset.TripleSet`, which is all that
+    ``kopa-graph build`` needs to validate and write them; :attr:`graph`, the same triples as an
+    rdflib graph, is made the first time it is asked for (issue 18: at a million triples rdflib's
+    ``Graph.add`` was the largest stage of the build).
+    """
+
+    triples: TripleSet
     origins: Mapping[URIRef, Location]
     #: Names left out by the profile without personal data: to be removed from any text copied
     #: verbatim (the article). Never written anywhere.
     withheld: tuple[str, ...] = ()
     #: The municipal boundaries of 2020 and today, for the site's maps (None: the data has none).
     atlas: Atlas | None = None
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib graph with the project's prefixes bound (made once, on first use)."""
+        return self.triples.to_graph()
 
 
 def new_graph(settings: Settings) -> Graph:
@@ -50,12 +63,17 @@ def new_graph(settings: Settings) -> Graph:
     return g
 
 
+def new_triples(settings: Settings) -> TripleSet:
+    """An empty :class:`TripleSet` whose rdflib graph will have the project's prefixes bound."""
+    return TripleSet(prefixes_for(settings.id_base))
+
+
 
 class _Builder:
     def __init__(self, data: SourceData, settings: Settings) -> None:
         self.data = data
         self.iri = IRIs(settings)
-        self.g = new_graph(settings)
+        self.g = new_triples(settings)
         self.origins: dict[URIRef, Location] = {}
         self.lang = data.article.language
         self.personal_data = settings.personal_data

@@ -18,6 +18,7 @@ from rdflib.term import Node
 from kopa_graph.graph.iris import OPINTOPOLKU_KOODISTOT, IRIs, codelist_code, codelist_scheme
 from kopa_graph.graph.links import MUNICIPALITY_CODE_SCHEME, current, link_identifiers, municipality_of
 from kopa_graph.rdfio.namespaces import ADMS, DCAT, DCTERMS, FOAF, KOPA, ORG, OWL, PROV, RDF, RDFS, ROV, SKOS, XSD
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.source.model import (
     IDENTIFIER_SCHEMES,
     LEVELS,
@@ -47,7 +48,8 @@ def _date(classification: str) -> str:
 
 
 class RegistryLinker:
-    def __init__(self, g: Graph, iri: IRIs, data: SourceData, add: Callable[[URIRef, URIRef, Node], None]) -> None:
+    def __init__(self, g: Graph | TripleSet, iri: IRIs, data: SourceData,
+                 add: Callable[[URIRef, URIRef, Node], None]) -> None:
         self.g, self.iri, self.data, self.add = g, iri, data, add
         self.dataset = iri.dataset
         self._areas: set[tuple[str, str]] = set()

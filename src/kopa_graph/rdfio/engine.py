@@ -19,6 +19,7 @@ from kopa_graph.errors import RDFLoadError
 from kopa_graph.rdfio.formats import Format, format_for_path
 from kopa_graph.rdfio.jsonld import jsonld_chunks, parse_jsonld
 from kopa_graph.rdfio.ntriples import ntriples_lines, turtle_chunks
+from kopa_graph.rdfio.tripleset import TripleSet
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +147,13 @@ def _short(exc: Exception) -> str:
     return text if len(text) < 400 else text[:400] + "…"
 
 
-def serialize(graph: Graph, fmt_name: str, prefixes: dict[str, str], id_base: str) -> bytes:
+def serialize(graph: Graph | TripleSet, fmt_name: str, prefixes: dict[str, str], id_base: str) -> bytes:
     """The bytes of ``graph`` in a published format; the same graph always gives the same bytes."""
     return b"".join(serialize_chunks(graph, fmt_name, prefixes, id_base))
 
 
-def serialize_chunks(graph: Graph, fmt_name: str, prefixes: dict[str, str], id_base: str) -> Iterator[bytes]:
+def serialize_chunks(graph: Graph | TripleSet, fmt_name: str, prefixes: dict[str, str],
+                     id_base: str) -> Iterator[bytes]:
     """:func:`serialize` in pieces, to be written one after another: a large graph's text is never
     held in memory whole."""
     if fmt_name == "turtle":

@@ -23,6 +23,7 @@ from rdflib.term import Node
 from kopa_graph.errors import RDFLoadError
 from kopa_graph.rdfio.namespaces import RDF, XSD
 from kopa_graph.rdfio.ntriples import term_key
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.resources import context_path
 
 #: The IRI under which the project's context is published; documents may name it.
@@ -121,7 +122,7 @@ def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None,
     return b"".join(jsonld_chunks(graph, id_base, context, context_iri=context_iri))
 
 
-def jsonld_chunks(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None, *,
+def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, Any] | None = None, *,
                   context_iri: str | None = None) -> Iterator[bytes]:
     """:func:`jsonld` in pieces, one node at a time: the bytes of ``json.dumps(document, indent=2,
     sort_keys=True, ensure_ascii=False)`` without the whole document in memory, and written by

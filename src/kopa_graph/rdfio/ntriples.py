@@ -14,6 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kopa_graph.rdfio.namespaces import RDF, XSD
+from kopa_graph.rdfio.tripleset import TripleSet
 
 _ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 _LIT_RE = re.compile(r'[\x00-\x1f"\\\x7f]')
@@ -73,7 +74,7 @@ def ntriples(graph: Graph) -> bytes:
     return b"".join(ntriples_lines(graph)[0])
 
 
-def ntriples_lines(graph: Graph) -> tuple[list[bytes], bool]:
+def ntriples_lines(graph: Graph | TripleSet) -> tuple[list[bytes], bool]:
     """The sorted lines of :func:`ntriples` (to write one by one, without joining a large graph's
     text in memory), and whether the graph has blank nodes. UTF-8 keeps the order of code points, so
     the lines sort as bytes exactly as they would as text."""
@@ -137,7 +138,7 @@ def turtle(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -
     return b"".join(turtle_chunks(graph, prefixes, base))
 
 
-def turtle_chunks(graph: Graph, prefixes: Mapping[str, str], base: str | None = None) -> Iterator[bytes]:
+def turtle_chunks(graph: Graph | TripleSet, prefixes: Mapping[str, str], base: str | None = None) -> Iterator[bytes]:
     """:func:`turtle` in pieces (the prefixes, then one subject's block at a time), to be written
     without the whole text in memory."""
     from kopa_graph.rdfio.oxbridge import by_subject

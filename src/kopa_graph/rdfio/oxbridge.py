@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kopa_graph.rdfio.tripleset import TripleSet
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
@@ -110,7 +112,7 @@ def _converter(typed: dict[tuple[str, str], Literal] | None) -> Callable[[Any], 
     return convert
 
 
-def store_of(graphs: Iterable[Graph], ntriples: bytes | Path | None = None) -> ox.Store:
+def store_of(graphs: Iterable[Graph | TripleSet], ntriples: bytes | Path | None = None) -> ox.Store:
     """An in-memory pyoxigraph store holding the triples of ``graphs`` (their union), and of
     ``ntriples`` (the text, or a file): N-Triples already written for a graph without blank nodes load
     several times faster than rdflib terms can be handed over one by one."""
@@ -134,9 +136,11 @@ def store_of(graphs: Iterable[Graph], ntriples: bytes | Path | None = None) -> o
     return store
 
 
-def _own_index(g: Graph) -> dict[Node, dict[Node, dict[Node, int]]] | None:
+def _own_index(g: Graph | TripleSet) -> dict[Node, dict[Node, dict[Node, int]]] | None:
     """rdflib's subject-predicate-object index of ``g``, when ``g`` is a plain graph alone in an
-    in-memory store (the index then holds exactly its triples)."""
+    in-memory store (the index then holds exactly its triples); a :class:`TripleSet`'s own index."""
+    if isinstance(g, TripleSet):
+        return g.spo
     store = g.store
     spo = getattr(store, "_Memory__spo", None)
     contexts = getattr(store, "_Memory__all_contexts", None)
@@ -147,7 +151,7 @@ def _own_index(g: Graph) -> dict[Node, dict[Node, dict[Node, int]]] | None:
     return spo
 
 
-def triples(g: Graph) -> Iterable[tuple[Node, Node, Node]]:
+def triples(g: Graph | TripleSet) -> Iterable[tuple[Node, Node, Node]]:
     """The triples of ``g``; read straight from rdflib's in-memory index when the graph has one (four
     times faster than ``Graph.triples``, which resolves contexts for every triple)."""
     spo = _own_index(g)
@@ -160,7 +164,7 @@ def triples(g: Graph) -> Iterable[tuple[Node, Node, Node]]:
                 yield s, p, o
 
 
-def by_subject(g: Graph) -> Mapping[Node, Mapping[Node, Collection[Node]]]:
+def by_subject(g: Graph | TripleSet) -> Mapping[Node, Mapping[Node, Collection[Node]]]:
     """The triples of ``g`` grouped by subject, then predicate: rdflib's own index when the graph has
     one (no copy of a large graph), else a grouping made here."""
     spo = _own_index(g)

@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from kopa_graph.rdfio.namespaces import RDF, RDFS, SH, XSD
 from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES, converter
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.validation.checks import (
     FastResult,
     Scope,
@@ -74,7 +75,8 @@ RETYPED = INTEGER_SUBTYPES | {XSD.integer}
 class FastValidator:
     shapes: Graph
     store: Any  # pyoxigraph.Store holding data + ontology
-    graphs: list[Graph] = field(default_factory=list)  # the same triples in rdflib, to undo Oxigraph's retyping
+    #: the same triples in rdflib terms, to undo Oxigraph's retyping
+    graphs: list[Graph | TripleSet] = field(default_factory=list)
     _members: dict[Node, set[Node]] = field(default_factory=dict)
     _failing: dict[Node, dict[Node, bool]] = field(default_factory=dict)
     _described: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)

@@ -25,6 +25,7 @@ from kopa_graph.errors import KopaError, Location, ValidatorError
 from kopa_graph.graph.build import BuiltGraph
 from kopa_graph.rdfio.namespaces import RDF, SH
 from kopa_graph.rdfio.ntriples import term_key
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
 from kopa_graph.validation import sparql as sparql_constraints
@@ -119,7 +120,7 @@ def load_ontology() -> Graph:
     return parse_file(ontology_path())
 
 
-def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
+def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | None = None,
                    ontology: Graph | None = None, sparql: str = "set",
                    sparql_engine: str = "oxigraph", core: str = "fast",
                    data_ntriples: bytes | Path | None = None) -> ValidationReport:
@@ -157,7 +158,7 @@ def validate_graph(data: Graph, settings: Settings, shapes: Graph | None = None,
         rdflib.NORMALIZE_LITERALS = saved
 
 
-def _validate(data: Graph, shapes: Graph, ontology: Graph, sparql: str, sparql_engine: str, core: str,
+def _validate(data: Graph | TripleSet, shapes: Graph, ontology: Graph, sparql: str, sparql_engine: str, core: str,
               data_ntriples: bytes | Path | None) -> ValidationReport:
     from kopa_graph.validation import core as core_constraints
 
@@ -166,11 +167,15 @@ def _validate(data: Graph, shapes: Graph, ontology: Graph, sparql: str, sparql_e
     if sparql == "set":
         shapes, constraints = sparql_constraints.split_shapes(shapes)
     unsupported = core_constraints.supported(shapes)
+    if isinstance(data, TripleSet) and not (core == "fast" and sparql == "set" and unsupported is None
+                                            and sparql_engine == "oxigraph"):
+        data = data.to_graph()  # pySHACL and rdflib's SPARQL read an rdflib graph
     if core == "fast" and sparql == "set" and unsupported is None:
         report_graph, results = _validate_fast(data, ontology, shapes, constraints, sparql_engine, data_ntriples)
     else:
         if core == "fast" and unsupported is not None:
             log.info("validation: the shapes use %s, which only pySHACL checks", unsupported)
+        assert isinstance(data, Graph)  # made above
         report_graph = _pyshacl(data, shapes, ontology)
         if constraints:
             for c, row in sparql_constraints.evaluate([data, ontology], constraints, engine=sparql_engine):
@@ -198,8 +203,9 @@ def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
     return report_graph
 
 
-def _validate_fast(data: Graph, ontology: Graph, shapes: Graph, constraints: list[sparql_constraints.SparqlConstraint],
-                   sparql_engine: str, data_ntriples: bytes | Path | None = None) -> tuple[Graph, list[Result]]:
+def _validate_fast(data: Graph | TripleSet, ontology: Graph, shapes: Graph,
+                   constraints: list[sparql_constraints.SparqlConstraint], sparql_engine: str,
+                   data_ntriples: bytes | Path | None = None) -> tuple[Graph, list[Result]]:
     """Both kinds of constraints on one pyoxigraph store; the results and a W3C SHACL report graph."""
     from kopa_graph.rdfio.oxbridge import store_of
     from kopa_graph.validation.core import FastValidator
@@ -234,6 +240,7 @@ def _validate_fast(data: Graph, ontology: Graph, shapes: Graph, constraints: lis
         if sparql_engine == "oxigraph":
             solutions = ((c, row) for c in constraints for row in _select_on(store, c))
         else:
+            assert isinstance(data, Graph)  # made in _validate for rdflib's engine
             solutions = sparql_constraints.evaluate([data, ontology], constraints, engine=sparql_engine)
         for c, row in solutions:
             sparql_constraints.add_to_report(report, c, row, row["this"])
