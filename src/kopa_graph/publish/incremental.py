@@ -28,8 +28,8 @@ from kopa_graph.graph.iris import IRIs
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
 from kopa_graph.publish.diff import Snapshot, compare, load_snapshot
-from kopa_graph.publish.patch import sparql_update
 from kopa_graph.publish.graphstore.client import open_client
+from kopa_graph.publish.patch import sparql_update
 from kopa_graph.publish.triplestore import (
     PublishError,
     _put_and_check,
