@@ -288,6 +288,27 @@ def wait_for_health(base: str, proc: subprocess.Popen[bytes], seconds: float = 6
         time.sleep(0.1)
 
 
+def forward(handler: Any, target: Any, body: bytes, timeout: float) -> None:
+    """Send the request ``handler`` (an ``http.server`` handler) holds, with ``body``, to ``target`` (a split
+    URL), and its answer back whole (one Content-Length, no hop-by-hop headers)."""
+    import http.client
+
+    conn = http.client.HTTPConnection(target.hostname, target.port, timeout=timeout)
+    headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "connection")}
+    conn.request(handler.command, handler.path, body=body or None, headers=headers)
+    answer = conn.getresponse()
+    data = answer.read()
+    handler.send_response(answer.status)
+    for k, v in answer.getheaders():
+        if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+            handler.send_header(k, v)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(data)
+    conn.close()
+
+
 @contextmanager
 def failing_after(upstream: str, posts: int) -> Iterator[str]:
     """A proxy on loopback that forwards everything to ``upstream``'s host, except that after ``posts`` POSTs
@@ -309,20 +330,7 @@ def failing_after(upstream: str, posts: int) -> Iterator[str]:
                 if count["POST"] > posts:
                     self.close_connection = True
                     return
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            answer = conn.getresponse()
-            data = answer.read()
-            self.send_response(answer.status)
-            for k, v in answer.getheaders():
-                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-            conn.close()
+            forward(self, target, body, 60)
 
         do_GET = do_PUT = do_POST = do_HEAD = _any
 

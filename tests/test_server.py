@@ -18,7 +18,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, SMALL_TRIPLES, break_beta, failing_after, graph_store, need_peer, probing
+from conftest import SMALL, SMALL_TRIPLES, break_beta, failing_after, forward, graph_store, need_peer, probing
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.triplestore import PublishError, _integers, publish
 
@@ -478,19 +478,7 @@ def _faulty_proxy(upstream: str) -> Iterator[tuple[str, dict[str, str]]]:
                     raw.sendall(head + body[: len(body) // 2])
                 self.close_connection = True
                 return
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            answer = conn.getresponse()
-            data = answer.read()
-            self.send_response(answer.status)
-            for k, v in answer.getheaders():
-                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            conn.close()
+            forward(self, target, body, 30)
 
         do_GET = do_PUT = do_POST = do_DELETE = _any
 
