@@ -54,6 +54,40 @@ def test_each_contract_catches_a_breach(tmp_path: Path) -> None:
         assert contract in broken and f"{module} -> {imported}" in broken, (contract, result.stdout)
 
 
+#: The modules that may make HTTP requests (docs/architecture.md): the triplestore client, incremental publish,
+#: and the remote store serve fronts.
+HTTP_CLIENTS = ("kopa_graph.publish.triplestore", "kopa_graph.publish.graphstore", "kopa_graph.publish.incremental",
+                "kopa_graph.publish.remote")
+HTTP_LIBRARIES = ("httpx", "requests", "urllib3", "aiohttp")
+
+
+def test_the_http_contract_covers_every_module_but_the_clients() -> None:
+    """The contract one-http-client names the modules that may not import an HTTP library, so a module it does
+    not name would escape it: every module is named by it (as itself or inside a named package), or is one of
+    :data:`HTTP_CLIENTS`, or is a package's ``__init__`` above a client that imports no HTTP library itself."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    contract = next(c for c in contracts["contracts"] if c["id"] == "one-http-client")
+    assert sorted(contract["forbidden_modules"]) == sorted(HTTP_LIBRARIES)
+
+    def within(module: str, names: Iterator[str] | tuple[str, ...] | list[str]) -> bool:
+        return any(module == n or module.startswith(n + ".") for n in names)
+
+    escaped = []
+    for path in sorted(SRC.rglob("*.py")):
+        module = ".".join(path.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__")
+        if within(module, contract["source_modules"]) or within(module, HTTP_CLIENTS):
+            continue
+        above_a_client = path.name == "__init__.py" and any(c.startswith(module + ".") for c in HTTP_CLIENTS)
+        imported = {alias.name.split(".")[0] for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                    if isinstance(node, (ast.Import, ast.ImportFrom))
+                    for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+        if not above_a_client or imported & set(HTTP_LIBRARIES):
+            escaped.append(module)
+    assert not escaped, f"add these to the one-http-client contract's source_modules (pyproject.toml): {escaped}"
+
+
 def _mints_from_base(call: ast.Call) -> bool:
     """``URIRef(...)`` built from the settings' base IRIs (an f-string or a concatenation naming one)."""
     if getattr(call.func, "id", getattr(call.func, "attr", None)) != "URIRef" or not call.args:
