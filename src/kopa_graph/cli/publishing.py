@@ -128,10 +128,9 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
               help="SPARQL Update endpoint for --chunk-triples and --incremental (Oxigraph: "
                    "http://HOST:7878/update, Virtuoso: http://HOST:8890/sparql-auth).")
 @click.option("--read-back", "read_back_mode", type=click.Choice(["auto", "graph-store", "sparql"]), default="auto",
-              show_default=True,
-              help="How each graph is read back and checked: graph-store (a Graph Store GET), sparql (CONSTRUCT "
-                   "pages from --query-endpoint), auto (a GET; pages when the GET fails with 5xx and "
-                   "--query-endpoint is given, as Virtuoso's does over 1,000,000 triples).")
+              show_default=True, help="How each graph is read back and checked: graph-store (a Graph Store GET), "
+              "sparql (CONSTRUCT pages from --query-endpoint), auto (a GET; pages when the GET fails with 5xx and "
+              "--query-endpoint is given, as Virtuoso's does over 1,000,000 triples).")
 @click.option("--query-endpoint", metavar="URL",
               help="The store's SPARQL query endpoint, for --read-back (Oxigraph: http://HOST:7878/query, "
                    "Virtuoso: http://HOST:8890/sparql).")
@@ -232,7 +231,6 @@ def _publish_options(password_env: str | None, endpoint: str | None, bulk_bundle
 def _read_back(mode: str, query_endpoint: str | None, page: int):  # type: ignore[no-untyped-def]
     from kopa_graph.errors import InputError
     from kopa_graph.publish.graphstore.paged import ReadBack
-
     if mode == "sparql" and not query_endpoint:
         raise InputError("--read-back sparql needs --query-endpoint, the store's SPARQL query endpoint (Oxigraph: "
                          "http://HOST:7878/query, Virtuoso: http://HOST:8890/sparql)")
