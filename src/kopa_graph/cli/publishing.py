@@ -127,6 +127,15 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @click.option("--update-endpoint",
               help="SPARQL Update endpoint for --chunk-triples and --incremental (Oxigraph: "
                    "http://HOST:7878/update, Virtuoso: http://HOST:8890/sparql-auth).")
+@click.option("--read-back", "read_back_mode", type=click.Choice(["auto", "graph-store", "sparql"]), default="auto",
+              show_default=True, help="How each graph is read back and checked: graph-store (a Graph Store GET), "
+              "sparql (CONSTRUCT pages from --query-endpoint), auto (a GET; pages when the GET fails with 5xx and "
+              "--query-endpoint is given, as Virtuoso's does over 1,000,000 triples).")
+@click.option("--query-endpoint", metavar="URL",
+              help="The store's SPARQL query endpoint, for --read-back (Oxigraph: http://HOST:7878/query, "
+                   "Virtuoso: http://HOST:8890/sparql).")
+@click.option("--read-page-triples", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Triples per page when reading back through --query-endpoint.")
 @click.option("--description-graph", "description_iri",
               help="Named graph for the dataset description (DCAT/VoID) [default: the graph IRI + /description].")
 @click.option("--licence", default=DEFAULT_LICENCE, show_default=True,
@@ -153,7 +162,7 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
 @click.pass_context
 def publish(ctx: click.Context, endpoint: str | None, graph_iri: str | None, user: str | None,
             password_env: str | None, auth: str, chunk_triples: int | None, update_endpoint: str | None,
-            description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None, timeout: float,
+            read_back_mode: str, query_endpoint: str | None, read_page_triples: int, description_iri: str | None, licence: str, publisher: str, sparql_endpoint: str | None, timeout: float,
             retries: int, dry_run: bool, old: Path | None, bulk_bundle: Path | None, data_dir: Path | None,
             no_personal_data: bool, release_version: str | None, previous: Path | None) -> None:
     """Push the validated graph and its description to a triplestore (SPARQL
@@ -194,7 +203,8 @@ def publish(ctx: click.Context, endpoint: str | None, graph_iri: str | None, use
                                  description_iri=description_iri, licence=licence, publisher=publisher,
                                  sparql_endpoint=sparql_endpoint, user=user, password=password, dry_run=dry_run,
                                  timeout=timeout, retries=retries, progress=progress, auth=auth,
-                                 chunk_triples=chunk_triples, update_endpoint=update_endpoint)
+                                 chunk_triples=chunk_triples, update_endpoint=update_endpoint,
+                                 read_back=_read_back(read_back_mode, query_endpoint, read_page_triples))
         _echo_published(result, dry_run)
 
 
@@ -216,6 +226,15 @@ def _publish_options(password_env: str | None, endpoint: str | None, bulk_bundle
         raise InputError("give either --endpoint (send the graph) or --bulk-bundle DIR (write it for Virtuoso's "
                          "bulk loader)")
     return password
+
+
+def _read_back(mode: str, query_endpoint: str | None, page: int):  # type: ignore[no-untyped-def]
+    from kopa_graph.errors import InputError
+    from kopa_graph.publish.graphstore.paged import ReadBack
+    if mode == "sparql" and not query_endpoint:
+        raise InputError("--read-back sparql needs --query-endpoint, the store's SPARQL query endpoint (Oxigraph: "
+                         "http://HOST:7878/query, Virtuoso: http://HOST:8890/sparql)")
+    return ReadBack(mode, query_endpoint, page)
 
 
 def _echo_published(result, dry_run: bool) -> None:  # type: ignore[no-untyped-def]

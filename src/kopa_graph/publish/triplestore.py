@@ -35,7 +35,8 @@ from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
 from kopa_graph.publish.graphstore.client import PublishError, _with_retries, graph_url, negotiate, open_client
 from kopa_graph.publish.graphstore.dialects import _integer, check_read_back
-from kopa_graph.publish.graphstore.staged import publish_staged, read_back
+from kopa_graph.publish.graphstore.paged import ReadBack
+from kopa_graph.publish.graphstore.staged import publish_staged, read_graph
 from kopa_graph.rdfio.formats import FORMATS
 from kopa_graph.rdfio.ntriples import ntriples
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER
@@ -67,14 +68,16 @@ def description_graph_iri(graph_iri: str) -> str:
 def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None, password: str | None = None,
             dry_run: bool = False, timeout: float = 30.0, retries: int = 3, description: Graph | None = None,
             description_iri: str | None = None, progress: Progress = QUIET, *, auth: str = "auto",
-            chunk_triples: int | None = None, update_endpoint: str | None = None) -> PublishResult:
+            chunk_triples: int | None = None, update_endpoint: str | None = None,
+            read_back: ReadBack | None = None) -> PublishResult:
     """PUT ``graph`` (and ``description``, into its own named graph) and read each back.
 
     The data graph goes first: a description never announces data the store
     does not hold. Each PUT is an atomic replace of its graph. With ``chunk_triples``, the data graph goes in
     pieces of that many triples into a staging graph, which ``MOVE`` (sent to ``update_endpoint``) switches
     in once it reads back whole (:mod:`kopa_graph.publish.graphstore.staged`). ``auth``: auto (from the
-    endpoint's challenge, Digest preferred), digest or basic.
+    endpoint's challenge, Digest preferred), digest or basic. ``read_back``: how each graph is read back (a Graph
+    Store ``GET``, or pages from the SPARQL query endpoint: :mod:`kopa_graph.publish.graphstore.paged`).
     """
     if chunk_triples is not None and not update_endpoint:
         raise PublishError("--chunk-triples needs --update-endpoint, the SPARQL Update endpoint that switches the "
@@ -84,19 +87,22 @@ def publish(graph: Graph, endpoint: str, graph_iri: str, user: str | None = None
     d_triples = len(description) if description is not None else 0
     if dry_run:
         return PublishResult(url, len(graph), len(ntriples(graph)), False, "", d_url, d_triples)
-    with open_client([endpoint, *([update_endpoint] if update_endpoint else [])], user, password, auth,
+    query = [read_back.query_endpoint] if read_back and read_back.query_endpoint else []
+    with open_client([endpoint, *([update_endpoint] if update_endpoint else []), *query], user, password, auth,
                      timeout) as client:
         with progress.stage(f"send {len(graph)} triples and read them back"):
             if chunk_triples is not None and update_endpoint:
                 note, sent = publish_staged(client, endpoint, update_endpoint, graph_iri, graph, chunk_triples,
-                                            retries, progress)
+                                            retries, progress, read_back)
             else:
                 body = ntriples(graph)
-                note, sent = _put_and_check(client, url, graph, body, retries, progress), len(body)
+                note, sent = _put_and_check(client, url, graph, body, retries, progress,
+                                            (graph_iri, read_back)), len(body)
         d_note = ""
         if description is not None and d_url is not None:
             with progress.stage("send the dataset description and read it back"):
-                d_note = _put_and_check(client, d_url, description, ntriples(description), retries, progress)
+                d_note = _put_and_check(client, d_url, description, ntriples(description), retries, progress,
+                                        (description_iri or description_graph_iri(graph_iri), read_back))
     return PublishResult(url, len(graph), sent, True, note, d_url, d_triples, d_note)
 
 
@@ -105,7 +111,7 @@ def publish_release(validated: Validated, endpoint: str, graph_iri: str | None =
                     publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None, user: str | None = None,
                     password: str | None = None, dry_run: bool = False, timeout: float = 30.0, retries: int = 3,
                     progress: Progress = QUIET, auth: str = "auto", chunk_triples: int | None = None,
-                    update_endpoint: str | None = None) -> PublishResult:
+                    update_endpoint: str | None = None, read_back: ReadBack | None = None) -> PublishResult:
     """:func:`publish` a validated graph with its dataset description (the one the site publishes), into
     ``graph_iri`` (default: the dataset's IRI) and its description graph."""
     with progress.stage("describe the dataset"):
@@ -114,7 +120,7 @@ def publish_release(validated: Validated, endpoint: str, graph_iri: str | None =
     return publish(validated.graph, endpoint, graph_iri or str(IRIs(validated.settings).dataset()), user, password,
                    dry_run, timeout=timeout, retries=retries, description=description,
                    description_iri=description_iri, progress=progress, auth=auth, chunk_triples=chunk_triples,
-                   update_endpoint=update_endpoint)
+                   update_endpoint=update_endpoint, read_back=read_back)
 
 
 #: The piece of a body sent at a time when a progress bar follows the upload.
@@ -122,7 +128,7 @@ _PIECE = 1 << 16
 
 
 def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int,  # type: ignore[no-untyped-def]
-                   progress: Progress = QUIET) -> str:
+                   progress: Progress = QUIET, where: tuple[str, ReadBack | None] = ("", None)) -> str:
     headers = {"Content-Type": FORMATS["n-triples"].media_type + "; charset=utf-8"}
 
     def content() -> bytes | Iterator[bytes]:
@@ -136,7 +142,7 @@ def _put_and_check(client, url: str, graph: Graph, body: bytes, retries: int,  #
 
     negotiate(client, url)
     _with_retries(lambda: client.put(url, content=content(), headers=headers), "PUT", url, retries)
-    return check_read_back(graph, read_back(client, url, retries), url)
+    return check_read_back(graph, read_graph(client, url, where[0], retries, where[1], progress), url)
 
 
 def _integers(g: Graph) -> Graph:

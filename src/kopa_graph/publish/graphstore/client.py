@@ -21,6 +21,10 @@ class PublishError(KopaError):
     exit_code = 4
 
 
+class EndpointFailed(PublishError):
+    """The endpoint failed (5xx) or could not be reached on every attempt."""
+
+
 def graph_url(endpoint: str, graph_iri: str) -> str:
     from urllib.parse import quote
 
@@ -78,4 +82,4 @@ def _with_retries(call: Callable[[], httpx.Response], what: str, url: str, retri
             delay *= 2
     outcome = ("the endpoint's graph was not changed by kopa-graph (a PUT replaces it whole or not at all)"
                if what == "PUT" else "the graph could not be checked")
-    raise PublishError(f"{what} {url}: {problem} after {retries} attempts; {outcome}")
+    raise EndpointFailed(f"{what} {url}: {problem} after {retries} attempts; {outcome}")

@@ -16,7 +16,7 @@ Until step 4 the endpoint's graph is the last good one, however a run fails or i
 from __future__ import annotations
 
 import hashlib
-import re
+import logging
 from collections.abc import Iterator
 
 import httpx
@@ -25,14 +25,15 @@ from rdflib.term import Node
 
 from kopa_graph.errors import RDFLoadError
 from kopa_graph.progress import QUIET, Progress
-from kopa_graph.publish.graphstore.client import PublishError, _with_retries, graph_url, negotiate
+from kopa_graph.publish.graphstore.client import EndpointFailed, PublishError, _with_retries, graph_url, negotiate
 from kopa_graph.publish.graphstore.dialects import check_read_back
+from kopa_graph.publish.graphstore.paged import _IRI_BAD, ReadBack, read_paged
 from kopa_graph.rdfio.engine import parse_bytes
 from kopa_graph.rdfio.formats import FORMATS
 from kopa_graph.rdfio.ntriples import nt_term
 
 _NT = FORMATS["n-triples"]
-_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+log = logging.getLogger("kopa_graph.publish.triplestore")
 
 
 def staging_iri(graph_iri: str) -> str:
@@ -90,8 +91,28 @@ def read_back(client: httpx.Client, url: str, retries: int) -> Graph:
                            "path (see kopa-graph publish --help)") from None
 
 
+def read_graph(client: httpx.Client, url: str, graph_iri: str, retries: int, how: ReadBack | None = None,
+               progress: Progress = QUIET) -> Graph:
+    """The graph at ``url`` (``graph_iri`` of the Graph Store), read as ``how`` says
+    (:class:`~kopa_graph.publish.graphstore.paged.ReadBack`): a ``GET``, or pages from the query endpoint."""
+    how = how or ReadBack()
+    if how.mode == "sparql" and how.query_endpoint:
+        return read_paged(client, how.query_endpoint, graph_iri, how.page, retries, progress)
+    try:
+        return read_back(client, url, retries)
+    except EndpointFailed as exc:  # a 5xx or no answer, on every attempt
+        if how.mode != "auto":
+            raise
+        if not how.query_endpoint:
+            raise EndpointFailed(f"{exc}; a graph the Graph Store GET cannot return (Virtuoso: over 1,000,000 "
+                                 "triples) is read back in pages with --query-endpoint URL") from None
+        log.warning("%s; reading it back in pages of %d triples from %s", exc, how.page, how.query_endpoint)
+        return read_paged(client, how.query_endpoint, graph_iri, how.page, retries, progress)
+
+
 def publish_staged(client: httpx.Client, endpoint: str, update_endpoint: str, graph_iri: str, graph: Graph,
-                   size: int, retries: int, progress: Progress = QUIET) -> tuple[str, int]:
+                   size: int, retries: int, progress: Progress = QUIET,
+                   how: ReadBack | None = None) -> tuple[str, int]:
     """Steps 1-4 above; the note of the read-back (:func:`.dialects.check_read_back`) and the bytes sent."""
     if _IRI_BAD.search(graph_iri):
         raise PublishError(f"--graph {graph_iri!r}: not an IRI that can be written in SPARQL (no spaces, <, >, "
@@ -111,7 +132,7 @@ def publish_staged(client: httpx.Client, endpoint: str, update_endpoint: str, gr
         except PublishError as exc:
             raise PublishError(f"{exc}; piece {n + 1} of {len(bodies)}: {failed}") from None
     with progress.stage("read the staging graph back"):
-        check_read_back(graph, read_back(client, s_url, retries), s_url)
+        check_read_back(graph, read_graph(client, s_url, staging, retries, how, progress), s_url)
     move = f"MOVE <{staging}> TO <{graph_iri}>"
     with progress.stage("switch the staging graph in (SPARQL Update MOVE)"):
         try:
@@ -121,7 +142,7 @@ def publish_staged(client: httpx.Client, endpoint: str, update_endpoint: str, gr
                                f"Virtuoso: http://HOST:8890/sparql-auth): {failed}") from None
     url = graph_url(endpoint, graph_iri)
     with progress.stage("read the graph back"):
-        note = check_read_back(graph, read_back(client, url, retries), url)
+        note = check_read_back(graph, read_graph(client, url, graph_iri, retries, how, progress), url)
     return note, sum(len(b) for b in bodies)
 
 
