@@ -12,8 +12,8 @@ Measured against Oxigraph 0.5 and Virtuoso 7.2 (``tests/test_virtuoso.py`` names
   (``POINT (1 2)`` as ``POINT(1 2)``).
 - Virtuoso writes language tags in lower case (``sv-FI`` as ``sv-fi``): tags are case-insensitive and rdflib
   counts both as one literal, so this reads back as the same graph and is not reported.
-- ``canonical-lexical`` (Virtuoso; Oxigraph for ``xsd:decimal``): typed literals in canonical form (``1.50`` as ``1.5``, ``"1"^^xsd:boolean`` as
-  ``true``, ``.5`` seconds as ``.500``).
+- ``canonical-lexical`` (Virtuoso; Oxigraph for ``xsd:decimal``): typed literals in canonical form (``1.50``
+  as ``1.5``, ``"1"^^xsd:boolean`` as ``true``, ``.5`` seconds as ``.500``).
 - ``duration-seconds`` (Virtuoso): ``xsd:duration`` as a number of seconds (``P1D`` as ``86400.0``, not a valid
   ``xsd:duration``).
 """
