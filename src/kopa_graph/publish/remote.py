@@ -63,6 +63,14 @@ def _graph_format(media: str) -> Any:
             FORMATS["turtle"].media_type: ox.RdfFormat.TURTLE}.get(media)
 
 
+#: The pauses before asking again after a 404 at the store's query URL (:meth:`RemoteStore._asked`).
+_NOT_FOUND_PAUSES = (0.2, 0.5)
+
+
+class _NotFound(Exception):
+    """The store answered 404 at its query URL."""
+
+
 class StoreUnavailable(KopaError):
     """``serve --sparql-endpoint``: the store does not answer when the server starts (exit 4, as publish)."""
 
@@ -116,7 +124,7 @@ class RemoteStore:
         graph = checked.form in ("CONSTRUCT", "DESCRIBE")
         try:
             async with asyncio.timeout(self.timeout):
-                media, body = await self._ask(text, _GRAPH_ACCEPT if graph else _RESULTS_ACCEPT)
+                media, body = await self._asked(text, _GRAPH_ACCEPT if graph else _RESULTS_ACCEPT)
         except TimeoutError:
             raise QueryFailed("timeout", f"the SPARQL store did not answer within {self.timeout:g} s") from None
         parsed = await asyncio.to_thread(self._parsed, text, media, body, fmt, graph_fmt, graph)  # off the loop
@@ -136,6 +144,22 @@ class RemoteStore:
             log.warning("the SPARQL store's answer could not be read: %s", exc)
             return QueryFailed("bad-answer", "the SPARQL store's answer could not be read as "
                                              f"{media or 'an answer'}: {one_line(str(exc), 120)}")
+
+    async def _asked(self, text: str, accept: str) -> tuple[str, bytes]:
+        """:meth:`_ask`, again after a pause when the store answers 404 at its own query URL, which Virtuoso 7.2
+        did now and then under load for a query it answered before and after (a read-only query is safe to
+        ask twice); a 404 that stays is the store's failure (502), never the client's."""
+        for pause in _NOT_FOUND_PAUSES:
+            try:
+                return await self._ask(text, accept)
+            except _NotFound:
+                log.warning("the SPARQL store answered 404 at %s; asking again in %.2f s", self.endpoint, pause)
+                await asyncio.sleep(pause)
+        try:
+            return await self._ask(text, accept)
+        except _NotFound:
+            raise QueryFailed("bad-answer", f"the SPARQL store answered 404 (not found) at {self.endpoint}; check "
+                                            "--sparql-endpoint (the store's query URL)") from None
 
     async def _ask(self, text: str, accept: str) -> tuple[str, bytes]:
         form = {"query": text, **({"default-graph-uri": self.graph} if self.graph else {})}
@@ -159,6 +183,8 @@ class RemoteStore:
         if response.status_code >= 500:  # it failed on this query (Virtuoso: its compiler's errors)
             raise QueryFailed("store-error", f"the SPARQL store failed on this query ({response.status_code}): "
                                              f"{one_line(body.decode('utf-8', 'replace'))}")
+        if response.status_code == 404:
+            raise _NotFound()
         if response.status_code >= 400:
             raise QueryFailed("error", f"the SPARQL store refused the query ({response.status_code}): "
                                        f"{one_line(body.decode('utf-8', 'replace'))}")
