@@ -57,6 +57,16 @@ def test_every_helper_parses_and_has_a_complete_header(name: str) -> None:
         assert f"?{p.name}" in h.text, f"{name}: parameter {p.name} is not a variable of the query"
 
 
+@pytest.mark.parametrize("name", sorted(helpers()))
+def test_no_helper_applies_str_to_a_text_parameter(name: str) -> None:
+    """A text parameter is bound as a plain literal, so STR() of it is the value itself; Virtuoso 7.2 loses
+    rows where STR() is applied to a value outside ASCII given in VALUES (test_virtuoso.py shows the rows)."""
+    h = helper(name)
+    for p in h.params:
+        if p.type == "string":
+            assert not re.search(rf"STR\(\s*[?$]{p.name}\s*\)", h.text, re.IGNORECASE), (name, p.name)
+
+
 @pytest.fixture(scope="module")
 def small_graph() -> Graph:
     return build_graph(load_source_data(SMALL), Settings()).graph

@@ -131,26 +131,12 @@ DOCUMENTS = ("pilot/alfa", "organisation/sasky", "municipality/005", "pilot/alfa
              "organisation-type/municipality", "membership/alfa/005", "dataset/kopa")
 
 
-#: Where Virtuoso 7.2 (Debian's virtuoso-opensource) answers a helper otherwise than Oxigraph does in-process:
-#: the helper's name and what the remote server answers instead (README: serve over a SPARQL store).
-VIRTUOSO_DIFFERS = {
-    # "Virtuoso 37000 Error SQ156: Internal Optimized compiler error": the store fails (500), serve says 502
-    "claim-detail": 502,
-    # FILTER NOT EXISTS beside two OPTIONALs keeps organisations that have identifiers: more rows
-    "organisations-without-identifiers": 200,
-}
-
-
-def _compare(local: str, remote: str, differs: dict[str, int] | None = None) -> int:
+def _compare(local: str, remote: str) -> int:
     """Ask both servers every route of :func:`_routes`; the number of routes compared byte for byte."""
     differences, compared = [], 0
     for path, headers in _routes():
         a = httpx.get(local + path, headers=headers, timeout=30)
         b = httpx.get(remote + path, headers=headers, timeout=30)
-        name = path.split("?")[0].removeprefix("/queries/").rsplit(".", 1)[0]
-        if differs and name in differs:
-            assert b.status_code == differs[name], (path, b.status_code, b.text[:300])
-            continue
         compared += 1
         same = (a.status_code, a.headers.get("content-type"), a.headers.get("location"), a.content) == \
                (b.status_code, b.headers.get("content-type"), b.headers.get("location"), b.content)
@@ -165,10 +151,7 @@ def test_every_route_answers_over_virtuoso_as_in_process(local: str, site: Path,
                                                          release: Any) -> None:
     endpoint, iri = in_virtuoso
     with remote_server(site, RemoteStore(endpoint, iri, timeout=10.0, max_rows=5000), release=release) as remote:
-        assert _compare(local, remote, VIRTUOSO_DIFFERS) == len(_routes()) - 8
-        failed = httpx.get(f"{remote}/queries/claim-detail.json", params={"claim": "joint-authorities-for-education"})
-        assert failed.json()["error"].startswith("the SPARQL store failed on this query (500): Virtuoso 37000")
-        assert "retry-after" not in failed.headers and "Traceback" not in failed.text
+        assert _compare(local, remote) == len(_routes())
 
 
 def test_every_route_answers_over_oxigraph_as_in_process(local: str, site: Path, in_oxigraph: tuple[str, str],
