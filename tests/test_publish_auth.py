@@ -160,3 +160,28 @@ def test_a_graph_iri_that_would_break_the_move_request_is_refused_before_anythin
         publish(graph, store.url, "https://example.org/g> } ; DROP ALL ; #", chunk_triples=2,
                 update_endpoint=store.url.replace("/store", "/update"))
     assert store.seen == [] and store.hits == []
+
+
+def test_credentials_go_to_the_origins_of_the_endpoint_the_update_and_the_query_endpoint_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SECURITY.md: the paged read-back asks --query-endpoint, so its origin is the third that may be answered
+    with credentials (after its own 401); any other origin gets none (test above)."""
+    from kopa_graph.publish import triplestore
+    from kopa_graph.publish.graphstore.client import open_client
+    from kopa_graph.publish.graphstore.paged import ReadBack
+
+    clients: list[httpx.Client] = []
+
+    def spy(*args: object, **kwargs: object) -> httpx.Client:
+        clients.append(open_client(*args, **kwargs))  # type: ignore[arg-type]
+        return clients[-1]
+
+    monkeypatch.setattr(triplestore, "open_client", spy)
+    g = Graph()
+    g.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("o")))
+    with pytest.raises(PublishError):  # nothing listens on these ports
+        publish(g, "http://127.0.0.1:9/store", "https://example.org/g", "u", "p", retries=1, timeout=2,
+                chunk_triples=10, update_endpoint="http://127.0.0.1:10/update",
+                read_back=ReadBack("sparql", "https://127.0.0.2/query"))
+    assert isinstance(clients[0].auth, EndpointAuth)
+    assert clients[0].auth.origins == {("http", "127.0.0.1", 9), ("http", "127.0.0.1", 10), ("https", "127.0.0.2", 443)}
