@@ -151,3 +151,23 @@ def test_incremental_publish_to_virtuoso_replaces_whole_when_it_holds_no_such_gr
     assert "Published in full: the store holds " in result.output
     back = _get(virtuoso.graph_store, iri, httpx.DigestAuth("dba", "dba"))
     assert graph_hash(store_form(back)) == graph_hash(store_form(Graph().parse(new / "kopa.nt")))
+
+
+def test_incremental_publish_reads_in_pages_where_the_store_cannot_get_the_graph(
+        oxigraph: str, releases: tuple[Path, Path, Path]) -> None:  # noqa: F811
+    """A store whose Graph Store GET fails for a large graph (Virtuoso over 1M triples: 500) is read before and
+    after the change in pages from --query-endpoint, as publish reads back; without it the error names it."""
+    from test_paged import get_fails
+
+    old, new, data = releases
+    iri = "https://example.org/test_incremental/paged"
+    _put(f"{oxigraph}/store", iri, old / "kopa.nt")
+    with get_fails(oxigraph) as (proxy, seen):
+        alone = _publish(data, old, f"{proxy}/store", f"{proxy}/update", iri, "--retries", "1")
+        assert alone.exit_code == 4 and "--query-endpoint URL" in alone.output, alone.output
+        result = _publish(data, old, f"{proxy}/store", f"{proxy}/update", iri, "--retries", "1",
+                          "--query-endpoint", f"{proxy}/query", "--read-page-triples", "2000")
+    assert result.exit_code == 0, result.output
+    assert "Published incrementally: sent the change: 7 triples removed, 7 added" in result.output
+    assert seen["query"] >= 2 * (1 + 3), "before and after: the count, then a query a page"
+    assert graph_hash(_get(f"{oxigraph}/store", iri)) == _sha(new)

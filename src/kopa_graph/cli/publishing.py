@@ -190,6 +190,7 @@ def publish(ctx: click.Context, endpoint: str | None, graph_iri: str | None, use
                        f"{bundle.folder / 'load.sql'}")
             return
         assert endpoint is not None
+        how = _read_back(read_back_mode, query_endpoint, read_page_triples)
         if old is not None:
             if dry_run:
                 raise InputError("--dry-run and --incremental together: to see the change without sending it, "
@@ -197,14 +198,13 @@ def publish(ctx: click.Context, endpoint: str | None, graph_iri: str | None, use
             _incremental(old, validate_source(data_dir, settings, progress), endpoint, update_endpoint,
                          graph_iri, description_iri=description_iri, licence=licence, publisher=publisher,
                          sparql_endpoint=sparql_endpoint, user=user, password=password, auth=auth,
-                         timeout=timeout, retries=retries, progress=progress)
+                         timeout=timeout, retries=retries, progress=progress, read_back=how)
             return
         result = publish_release(validate_source(data_dir, settings, progress), endpoint, graph_iri,
                                  description_iri=description_iri, licence=licence, publisher=publisher,
                                  sparql_endpoint=sparql_endpoint, user=user, password=password, dry_run=dry_run,
                                  timeout=timeout, retries=retries, progress=progress, auth=auth,
-                                 chunk_triples=chunk_triples, update_endpoint=update_endpoint,
-                                 read_back=_read_back(read_back_mode, query_endpoint, read_page_triples))
+                                 chunk_triples=chunk_triples, update_endpoint=update_endpoint, read_back=how)
         _echo_published(result, dry_run)
 
 

@@ -1,8 +1,9 @@
 """``publish --incremental OLD``: send a triplestore only what changed since release OLD, when it holds OLD.
 
-1. GET the named graph (Graph Store Protocol) and hash it as ``manifest.json`` does (RDFC-1.0, SHA-256).
+1. Read the named graph (a Graph Store GET, or pages from the query endpoint, as publish reads back) and hash
+   it as ``manifest.json`` does (RDFC-1.0, SHA-256).
 2. When the hash is OLD's ``graph.sha256``, POST the change (:func:`~kopa_graph.publish.patch.sparql_update`,
-   scoped to the graph) to the SPARQL Update endpoint, then GET the graph again: its hash must now be the new
+   scoped to the graph) to the SPARQL Update endpoint, then read the graph again: its hash must now be the new
    release's.
    A store that keeps some literals in forms of its own (integers retyped, Virtuoso's WKT) holds a release
    when the hashes are equal once both graphs are in those forms (:func:`store_form`).
@@ -29,6 +30,8 @@ from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
 from kopa_graph.publish.diff import Snapshot, compare, load_snapshot
 from kopa_graph.publish.graphstore.client import open_client
+from kopa_graph.publish.graphstore.paged import ReadBack
+from kopa_graph.publish.graphstore.staged import read_graph
 from kopa_graph.publish.patch import sparql_update
 from kopa_graph.publish.triplestore import (
     PublishError,
@@ -84,19 +87,24 @@ def store_form(graph: Graph) -> Graph:
     return out
 
 
-def store_graph(client, url: str, retries: int = 3) -> Graph | None:  # type: ignore[no-untyped-def]
-    """The graph at ``url`` (a Graph Store graph URL); ``None`` when there is none."""
-    response = client.get(url, headers={"Accept": FORMATS["n-triples"].media_type})
-    if response.status_code == 404:
-        return None
-    if response.status_code >= 300:
-        response = _with_retries(lambda: client.get(url, headers={"Accept": FORMATS["n-triples"].media_type}),
-                                 "GET", url, retries)
-    try:
-        return parse_bytes(response.content, FORMATS["n-triples"], url)
-    except RDFLoadError as exc:
-        raise PublishError(f"{url}: the graph read back is not N-Triples ({exc}); check --endpoint (the Graph "
-                           "Store path, see kopa-graph publish --help)") from None
+def store_graph(client, url: str, retries: int = 3, graph_iri: str = "",  # type: ignore[no-untyped-def]
+                how: ReadBack | None = None, progress: Progress = QUIET) -> Graph | None:
+    """The graph at ``url`` (a Graph Store graph URL, ``graph_iri``); ``None`` when there is none. Read as ``how``
+    says (:class:`~kopa_graph.publish.graphstore.paged.ReadBack`, as publish reads back): a ``GET``, or pages
+    from the query endpoint, where a store's ``GET`` cannot return a large graph (Virtuoso: over 1M triples)."""
+    how = how or ReadBack()
+    if how.mode != "sparql":
+        response = client.get(url, headers={"Accept": FORMATS["n-triples"].media_type})
+        if response.status_code == 404:
+            return None
+        if response.status_code < 300:
+            try:
+                return parse_bytes(response.content, FORMATS["n-triples"], url)
+            except RDFLoadError as exc:
+                raise PublishError(f"{url}: the graph read back is not N-Triples ({exc}); check --endpoint (the "
+                                   "Graph Store path, see kopa-graph publish --help)") from None
+    held = read_graph(client, url, graph_iri, retries, how, progress)  # retried; in pages where asked or needed
+    return held if len(held) else None  # a quad store holds no empty graph
 
 
 def publish_incremental(validated: Validated, old: Path, endpoint: str, update_endpoint: str,
@@ -104,19 +112,22 @@ def publish_incremental(validated: Validated, old: Path, endpoint: str, update_e
                         licence: str = DEFAULT_LICENCE, publisher: str = DEFAULT_PUBLISHER,
                         sparql_endpoint: str | None = None, user: str | None = None, password: str | None = None,
                         auth: str = "auto", timeout: float = 30.0, retries: int = 3,
-                        progress: Progress = QUIET) -> IncrementalResult:
+                        progress: Progress = QUIET, read_back: ReadBack | None = None) -> IncrementalResult:
     """Turn the store's graph from release ``old`` into ``validated`` by a SPARQL Update when the store holds
-    ``old``; else (or when the result is not the new release) replace it whole."""
+    ``old``; else (or when the result is not the new release) replace it whole. The store's graph is read as
+    ``read_back`` says, before and after (a ``GET``, or pages from its query endpoint)."""
     previous = load_snapshot(old)
     iri = graph_iri or str(IRIs(validated.settings).dataset())
     url = graph_url(endpoint, iri)
     new_sha = hashlib.sha256(canonical_nquads(validated.graph)).hexdigest()
     description = release_description(validated.graph, validated.settings, licence, publisher,
                                       sparql_endpoint).description
-    d_url = graph_url(endpoint, description_iri or description_graph_iri(iri))
-    with open_client([endpoint, update_endpoint], user, password, auth, timeout) as client:
+    d_iri = description_iri or description_graph_iri(iri)
+    d_url = graph_url(endpoint, d_iri)
+    query = [read_back.query_endpoint] if read_back and read_back.query_endpoint else []
+    with open_client([endpoint, update_endpoint, *query], user, password, auth, timeout) as client:
         with progress.stage("read the store's graph and hash it"):
-            held = store_graph(client, url, retries)
+            held = store_graph(client, url, retries, iri, read_back, progress)
         before = None if held is None else graph_hash(held)
         if not _holds(held, before, previous.sha256, previous.graph):
             what = "holds no such graph" if held is None else f"holds a graph with SHA-256 {before}"
@@ -131,29 +142,29 @@ def publish_incremental(validated: Validated, old: Path, endpoint: str, update_e
                     _with_retries(lambda: client.post(update_endpoint, content=sparql_update(diff, iri).encode(),
                                                       headers={"Content-Type": SPARQL_UPDATE_MEDIA_TYPE}),
                                   "POST", update_endpoint, retries)
-                back = store_graph(client, url, retries)
+                back = store_graph(client, url, retries, iri, read_back, progress)
             after = None if back is None else graph_hash(back)
             if _holds(back, after, new_sha, validated.graph):
-                _put_and_check(client, d_url, description, ntriples(description), retries)
+                _put_and_check(client, d_url, description, ntriples(description), retries, QUIET, (d_iri, read_back))
                 done = (f"sent the change: {removed} triples removed, {added} added" if not diff.same
                         else "the store holds the new release already: sent no change")
                 return IncrementalResult(True, done, removed, added, before, after, new_sha)
             reason = (f"after the update the store's graph has SHA-256 {after}, not the new release's {new_sha}; "
                       "replaced it whole")
         with progress.stage(f"replace the graph whole: send {len(validated.graph)} triples and read them back"):
-            _replace(client, url, validated.graph, new_sha, retries, progress)
-            _put_and_check(client, d_url, description, ntriples(description), retries)
+            _replace(client, url, validated.graph, new_sha, retries, progress, (iri, read_back))
+            _put_and_check(client, d_url, description, ntriples(description), retries, QUIET, (d_iri, read_back))
     return IncrementalResult(False, reason, 0, 0, before, new_sha, new_sha)
 
 
 def _replace(client, url: str, graph: Graph, sha256: str, retries: int,  # type: ignore[no-untyped-def]
-             progress: Progress) -> None:
+             progress: Progress, where: tuple[str, ReadBack | None]) -> None:
     """The full replace (a PUT, read back: the same graph), where a store that keeps WKT or integers in forms of its
     own (Virtuoso) holds the graph when it is the same in those forms (:func:`store_form`)."""
     try:
-        _put_and_check(client, url, graph, ntriples(graph), retries, progress)
+        _put_and_check(client, url, graph, ntriples(graph), retries, progress, where)
     except PublishError:
-        back = store_graph(client, url, retries)
+        back = store_graph(client, url, retries, *where, progress)
         if not _holds(back, None if back is None else graph_hash(back), sha256, graph):
             raise
 
