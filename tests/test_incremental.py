@@ -171,3 +171,21 @@ def test_incremental_publish_reads_in_pages_where_the_store_cannot_get_the_graph
     assert "Published incrementally: sent the change: 7 triples removed, 7 added" in result.output
     assert seen["query"] >= 2 * (1 + 3), "before and after: the count, then a query a page"
     assert graph_hash(_get(f"{oxigraph}/store", iri)) == _sha(new)
+
+
+def test_store_form_is_the_two_value_keeping_rewritings_of_the_dialects() -> None:
+    from rdflib import Literal, URIRef
+
+    from kopa_graph.publish.graphstore.dialects import REWRITINGS, VIRTUOSO_GEOMETRY
+    from kopa_graph.publish.incremental import STORE_FORMS
+    from kopa_graph.rdfio.namespaces import GEO, XSD
+
+    assert set(STORE_FORMS) <= {r.name for r in REWRITINGS}
+    g = Graph()
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    g.add((s, p, Literal("5", datatype=XSD.nonNegativeInteger)))
+    g.add((s, p, Literal("POINT (23.9  62.9)", datatype=VIRTUOSO_GEOMETRY)))
+    g.add((s, p, Literal("1.50", datatype=XSD.decimal)))  # canonical-lexical is not a store form: kept as written
+    assert set(store_form(g).objects()) == {Literal("5", datatype=XSD.integer),
+                                            Literal("POINT(23.9 62.9)", datatype=GEO.wktLiteral),
+                                            Literal("1.50", datatype=XSD.decimal)}

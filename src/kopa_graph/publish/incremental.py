@@ -18,11 +18,10 @@ Digest); no request follows a redirect, so credentials never go to another host.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
 from kopa_graph.errors import RDFLoadError
 from kopa_graph.graph.iris import IRIs
@@ -30,6 +29,7 @@ from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.description import release_description
 from kopa_graph.publish.diff import Snapshot, compare, load_snapshot
 from kopa_graph.publish.graphstore.client import open_client
+from kopa_graph.publish.graphstore.dialects import REWRITINGS, _rewrite
 from kopa_graph.publish.graphstore.paged import ReadBack
 from kopa_graph.publish.graphstore.staged import read_graph
 from kopa_graph.publish.patch import sparql_update
@@ -43,9 +43,7 @@ from kopa_graph.publish.triplestore import (
 from kopa_graph.rdfio.engine import parse_bytes
 from kopa_graph.rdfio.formats import FORMATS, SPARQL_UPDATE_MEDIA_TYPE
 from kopa_graph.rdfio.manifest import canonical_nquads, graph_hash
-from kopa_graph.rdfio.namespaces import GEO, XSD
 from kopa_graph.rdfio.ntriples import ntriples
-from kopa_graph.rdfio.oxbridge import INTEGER_SUBTYPES
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER
 from kopa_graph.validation.validate import Validated
 
@@ -68,23 +66,16 @@ class IncrementalResult:
         return self.sha256_after != self.release_sha256
 
 
-#: Virtuoso's own datatype for the geometries it parses from geo:wktLiteral (it gives them back so).
-VIRTUOSO_GEOMETRY = URIRef("http://www.openlinksw.com/schemas/virtrdf#Geometry")
-_WKT_SPACE = re.compile(r"\s*([(),])\s*")
-
-
 def store_form(graph: Graph) -> Graph:
     """``graph`` as the stores keep it: every literal of a type derived from xsd:integer typed xsd:integer
     (Oxigraph, Virtuoso), and every WKT literal (geo:wktLiteral, or Virtuoso's virtrdf:Geometry) typed
-    geo:wktLiteral with no space around its brackets and commas (Virtuoso writes ``POINT(1 2)``)."""
-    out = Graph()
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype in INTEGER_SUBTYPES:
-            o = Literal(str(o), datatype=XSD.integer)
-        elif isinstance(o, Literal) and o.datatype in (GEO.wktLiteral, VIRTUOSO_GEOMETRY):
-            o = Literal(_WKT_SPACE.sub(r"\1", str(o)).strip(), datatype=GEO.wktLiteral)
-        out.add((s, p, o))
-    return out
+    geo:wktLiteral with no space around its brackets and commas (Virtuoso writes ``POINT(1 2)``): the two
+    rewritings of :mod:`~kopa_graph.publish.graphstore.dialects` that keep every value."""
+    return _rewrite(graph, tuple(r for r in REWRITINGS if r.name in STORE_FORMS))
+
+
+#: The names of the rewritings :func:`store_form` applies.
+STORE_FORMS = ("integer-subtypes", "wkt-geometry")
 
 
 def store_graph(client, url: str, retries: int = 3, graph_iri: str = "",  # type: ignore[no-untyped-def]
