@@ -169,6 +169,29 @@ def _digest_ok(header: str, method: str, user: str, password: str, nonce: str) -
     return f.get("username") == user and f.get("nonce") == nonce and f.get("response") == want
 
 
+class Quiet:
+    """Mixed into a test's ``BaseHTTPRequestHandler``: no access log on stderr."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def loopback(handler: Any) -> Iterator[str]:
+    """``handler`` (a request handler class) served on 127.0.0.1 by a ``ThreadingHTTPServer`` in daemon threads:
+    yields its base URL ``http://127.0.0.1:PORT``; shut down and closed on exit."""
+    import http.server
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @contextmanager
 def graph_store(status: int = 204, headers: dict[str, str] | None = None, auth: str | None = None,
                 user: str = "u", password: str = "p") -> Iterator[GraphStore]:
@@ -186,7 +209,7 @@ def graph_store(status: int = 204, headers: dict[str, str] | None = None, auth: 
                   "both": ['Basic realm="test"', f'Digest realm="test", nonce="{nonce}", qop="auth", algorithm=MD5']}
     basic = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(Quiet, http.server.BaseHTTPRequestHandler):
         def _allowed(self) -> bool:
             given = self.headers.get("Authorization", "")
             store.seen.append((self.command, given))
@@ -228,17 +251,9 @@ def graph_store(status: int = 204, headers: dict[str, str] | None = None, auth: 
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    store.url = f"http://127.0.0.1:{srv.server_port}/store"
-    try:
+    with loopback(Handler) as url:
+        store.url = f"{url}/store"
         yield store
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 
@@ -320,7 +335,7 @@ def failing_after(upstream: str, posts: int) -> Iterator[str]:
     target = urllib.parse.urlsplit(upstream)
     count = {"POST": 0}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(Quiet, http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def _any(self) -> None:
@@ -334,14 +349,5 @@ def failing_after(upstream: str, posts: int) -> Iterator[str]:
 
         do_GET = do_PUT = do_POST = do_HEAD = _any
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with loopback(Handler) as url:
+        yield url

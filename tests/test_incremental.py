@@ -4,10 +4,9 @@ one pilot's keyword changed), live against Oxigraph and Virtuoso (HTTP Digest)."
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from conftest import ROOT
+from conftest import ROOT, Quiet, loopback
 from kopa_graph.cli import main
 from kopa_graph.publish.incremental import store_form
 from kopa_graph.rdfio.manifest import graph_hash
@@ -82,21 +81,14 @@ def test_incremental_publish_replaces_whole_when_the_store_holds_something_else(
 @contextmanager
 def _inert_update_endpoint() -> Iterator[str]:
     """A SPARQL Update endpoint that answers 204 and changes nothing (a store whose update went elsewhere)."""
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet, BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             self.send_response(204)
             self.end_headers()
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/update"
-    finally:
-        server.shutdown()
+    with loopback(Handler) as url:
+        yield f"{url}/update"
 
 
 def test_incremental_publish_falls_back_when_the_read_back_is_not_the_new_release(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.server
 import re
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 
-from conftest import forward
+from conftest import Quiet, forward, loopback
 from kopa_graph.cli import main
 from kopa_graph.publish.graphstore.dialects import check_read_back
 from kopa_graph.publish.graphstore.paged import ReadBack, read_paged
@@ -52,7 +51,7 @@ def get_fails(upstream: str, stuck: bool = False) -> Iterator[tuple[str, dict[st
     target = urllib.parse.urlsplit(upstream)
     seen = {"GET": 0, "query": 0}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(Quiet, http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def _any(self) -> None:
@@ -73,17 +72,8 @@ def get_fails(upstream: str, stuck: bool = False) -> Iterator[tuple[str, dict[st
 
         do_GET = do_PUT = do_POST = do_HEAD = _any
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with loopback(Handler) as url:
+        yield url, seen
 
 
 def test_virtuoso_keeps_blank_node_labels_from_page_to_page(virtuoso: Any) -> None:

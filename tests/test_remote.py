@@ -17,7 +17,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL
+from conftest import SMALL, Quiet, loopback
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.remote import RemoteStore
 from kopa_graph.query.helpers import helpers
@@ -192,11 +192,11 @@ def _fake_store(status: int, body: bytes, content_type: str = SPARQL_JSON,
                 headers: dict[str, str] | None = None, misses: int = 0) -> Iterator[tuple[str, list[bytes]]]:
     """An HTTP server that answers every request alike (but the first ``misses``: 404 with an HTML page, as
     Virtuoso now and then did); yields its URL and the bodies it was sent."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     received: list[bytes] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet, BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             received.append(self.rfile.read(int(self.headers.get("content-length", "0"))))
             missed = len(received) <= misses
@@ -208,16 +208,8 @@ def _fake_store(status: int, body: bytes, content_type: str = SPARQL_JSON,
             self.end_headers()
             self.wfile.write(answer)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}/sparql", received
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with loopback(Handler) as url:
+        yield f"{url}/sparql", received
 
 
 def _rows(*values: str) -> bytes:

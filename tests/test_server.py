@@ -18,7 +18,18 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, SMALL_TRIPLES, break_beta, failing_after, forward, graph_store, need_peer, probing
+from conftest import (
+    SMALL,
+    SMALL_TRIPLES,
+    Quiet,
+    break_beta,
+    failing_after,
+    forward,
+    graph_store,
+    loopback,
+    need_peer,
+    probing,
+)
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.triplestore import PublishError, _integers, publish
 
@@ -452,7 +463,7 @@ def _faulty_proxy(upstream: str) -> Iterator[tuple[str, dict[str, str]]]:
     mode = {"now": "pass"}
     counts: dict[str, int] = {}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(Quiet, http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def _any(self) -> None:
@@ -482,18 +493,8 @@ def _faulty_proxy(upstream: str) -> Iterator[tuple[str, dict[str, str]]]:
 
         do_GET = do_PUT = do_POST = do_DELETE = _any
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}{target.path}", mode
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with loopback(Handler) as url:
+        yield f"{url}{target.path}", mode
 
 
 @pytest.mark.parametrize("fault", ["refuse", "hang", "error", "midway"])
