@@ -17,7 +17,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from conftest import SMALL, Quiet, loopback
+from conftest import SMALL, SMALL_TRIPLES, Quiet, loopback
 from kopa_graph import Settings, build_graph, load_source_data
 from kopa_graph.publish.remote import RemoteStore
 from kopa_graph.query.helpers import helpers
@@ -376,6 +376,18 @@ def test_cli_serve_over_a_store(in_oxigraph: tuple[str, str], local: str) -> Non
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(20)
+    other = subprocess.Popen(_cli("serve", "--port", "0", "--data", str(SMALL), "--sparql-endpoint", endpoint,
+                                  "--graph", iri + "/not-there"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env)
+    try:
+        assert other.stdout is not None and other.stderr is not None
+        assert other.stdout.readline().startswith("http://127.0.0.1:")
+        assert other.stderr.readline() == (f"serve: warning: the store's graph holds 0 triples and the release in "
+                                           f"--data {SMALL_TRIPLES}: the store holds another release (publish this "
+                                           "one into it) or more than it; check --graph\n")
+    finally:
+        other.send_signal(signal.SIGTERM)
+        other.wait(20)
     down = subprocess.run(_cli("serve", "--port", "0", "--data", str(SMALL), "--sparql-endpoint",
                                f"http://127.0.0.1:{_free_port()}/sparql"), capture_output=True, text=True, env=env,
                           timeout=60)

@@ -20,11 +20,7 @@ from kopa_graph.cli import (
     main,
 )
 from kopa_graph.languages import LANGUAGES
-from kopa_graph.settings import (
-    DEFAULT_LICENCE,
-    DEFAULT_PUBLISHER,
-    SERVER_LIMITS,
-)
+from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, SERVER_LIMITS
 
 
 @main.command()
@@ -108,6 +104,10 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
             store = RemoteStore(store_url, store_graph, timeout=timeout, max_rows=max_rows)
             store.count()
         validated = validate_source(data_dir, _settings(ctx, no_personal_data))
+        if store is not None and store.triples != len(validated.graph):
+            click.echo(f"serve: warning: the store's graph holds {store.triples} triples and the release in --data "
+                       f"{len(validated.graph)}: the store holds another release (publish this one into it) or "
+                       "more than it; check --graph", err=True)
         run_serve(validated, host, port, workers=workers, timeout=timeout, memory_mb=memory_mb, max_rows=max_rows,
                   sandbox=not no_sandbox, store=store, sparql=sparql_on, announce=lambda line: click.echo(line))
 
