@@ -315,3 +315,39 @@ def test_screenshots_at_1280_and_390_px(chromium, served: str, name: str, path: 
         shot = artefacts / f"pages-{name}-{width}.png"
         page.screenshot(shot)
         assert shot.stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def changes_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shipped data's site as release 2, whose previous release 1 had one pilot's keyword otherwise: its
+    changes pages (site --release-version 2 --previous OLD), on loopback."""
+    from click.testing import CliRunner
+
+    from conftest import loopback
+    from kopa_graph.cli import main
+    from kopa_graph.publish.diff import load_snapshot
+    from test_diff import changed_data
+
+    tmp = tmp_path_factory.mktemp("changes")
+    old = tmp / "old"
+    done = CliRunner().invoke(main, ["build", "--data", str(changed_data(tmp)), "--out", str(old),
+                                     "--release-version", "1"])
+    assert done.exit_code == 0, done.output
+    out = tmp / "site"
+    build_site(validate_source(ROOT / "data", Settings(version="2", previous_version="1")), out,
+               previous=load_snapshot(old))
+    with loopback(functools.partial(_Quiet, directory=str(out))) as url:
+        yield url + "/"
+
+
+@pytest.mark.parametrize("path", ["changes.html", "changes.fi.html", "changes.en.html"])
+def test_the_changes_pages_pass_axe_and_do_not_scroll_sideways_at_390_px(chromium, changes_served: str,  # type: ignore[no-untyped-def]
+                                                                         path: str) -> None:
+    page = chromium.open(changes_served + path, width=390, height=844, bypass_csp=True)
+    width, inner = page.eval("[document.documentElement.scrollWidth, innerWidth]")
+    assert width <= inner, f"{path} scrolls sideways at 390 px: {width} > {inner}"
+    assert page.eval("document.querySelectorAll('section.change li.removed, section.change li.added').length") == 14
+    page.eval(AXE.read_text(encoding="utf-8"))
+    violations = page.eval("axe.run().then(r => r.violations.map(v => ({id: v.id, impact: v.impact, "
+                           "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))")
+    assert violations == [], json.dumps(violations, ensure_ascii=False)
