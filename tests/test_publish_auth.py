@@ -185,3 +185,33 @@ def test_credentials_go_to_the_origins_of_the_endpoint_the_update_and_the_query_
                 read_back=ReadBack("sparql", "https://127.0.0.2/query"))
     assert isinstance(clients[0].auth, EndpointAuth)
     assert clients[0].auth.origins == {("http", "127.0.0.1", 9), ("http", "127.0.0.1", 10), ("https", "127.0.0.2", 443)}
+
+
+def test_publish_takes_no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY or ALL_PROXY would get every request, credentials included (Basic: the password itself); publish
+    contacts the endpoint's own host only. Before, the proxy received HEAD, PUT and GET with the Authorization."""
+    from test_remote import _Listener
+
+    elsewhere = _Listener()
+    monkeypatch.setenv("HTTP_PROXY", elsewhere.url)
+    monkeypatch.setenv("ALL_PROXY", elsewhere.url)
+    g = Graph()
+    g.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("o")))
+    try:
+        with pytest.raises(PublishError):  # the host does not exist (.invalid): nothing to reach
+            publish(g, "http://store.invalid:8890/store", "https://example.org/g", "u", "secret", retries=1,
+                    timeout=2)
+        assert elsewhere.accepted == [], "the proxy named by the environment was contacted"
+    finally:
+        elsewhere.close()
+
+
+@pytest.mark.parametrize(("challenges", "chosen"), [(['Bearer realm="x"', 'Basic realm="x"'], "basic"),
+                                                    (['Basic realm="x"', 'Digest realm="x", nonce="n"'], "digest"),
+                                                    (['Basic realm="x"'], "basic")])
+def test_auto_takes_digest_whenever_offered_else_basic(challenges: list[str], chosen: str) -> None:
+    auth = EndpointAuth("u", "p", "auto", ["http://store.example/"])
+    response = httpx.Response(401, headers=[("WWW-Authenticate", c) for c in challenges],
+                              request=httpx.Request("HEAD", "http://store.example/"))
+    auth.learn(response)
+    assert auth.chosen == chosen

@@ -129,8 +129,8 @@ def serve(ctx: click.Context, host: str, port: int, data_dir: Path | None, worke
                    "http://HOST:7878/update, Virtuoso: http://HOST:8890/sparql-auth).")
 @click.option("--read-back", "read_back_mode", type=click.Choice(["auto", "graph-store", "sparql"]), default="auto",
               show_default=True, help="How each graph is read back and checked: graph-store (a Graph Store GET), "
-              "sparql (CONSTRUCT pages from --query-endpoint), auto (a GET; pages when the GET fails with 5xx and "
-              "--query-endpoint is given, as Virtuoso's does over 1,000,000 triples).")
+              "sparql (CONSTRUCT pages from --query-endpoint), auto (a GET; pages when the GET fails with 5xx or gets "
+              "no answer and --query-endpoint is given, as Virtuoso's fails over 1,000,000 triples).")
 @click.option("--query-endpoint", metavar="URL",
               help="The store's SPARQL query endpoint, for --read-back (Oxigraph: http://HOST:7878/query, "
                    "Virtuoso: http://HOST:8890/sparql).")

@@ -1,10 +1,11 @@
 """Authentication to a triplestore: HTTP Basic or Digest, chosen by ``--auth`` or from the endpoint's challenge.
 
 ``auto`` (the default) sends nothing secret until the endpoint's ``401`` names its schemes
-(``WWW-Authenticate``), then uses Digest whenever it is offered and Basic only where it is the sole scheme
-offered. ``digest`` never sends Basic; ``basic`` refuses, without sending the password, an endpoint that asks
-for Digest only. Credentials go only to the endpoints' own origins (scheme, host and port) and redirects are
-never followed (:mod:`kopa_graph.publish.triplestore`), so they never reach another host.
+(``WWW-Authenticate``), then uses Digest whenever it is offered and Basic where Digest is not (and Basic is).
+``digest`` never sends Basic; ``basic`` refuses, without sending the password, an endpoint that asks for Digest
+only. Credentials go only to the endpoints' own origins (scheme, host and port); redirects are never followed
+and no proxy is taken from the environment (:func:`kopa_graph.publish.graphstore.client.open_client`), so they
+never reach another host.
 """
 
 from __future__ import annotations

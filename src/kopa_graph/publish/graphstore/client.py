@@ -35,11 +35,12 @@ def graph_url(endpoint: str, graph_iri: str) -> str:
 def open_client(endpoints: list[str], user: str | None, password: str | None, auth: str = "auto",
                 timeout: float = 30.0) -> httpx.Client:
     """A client that never follows redirects and authenticates (``auth``: auto, digest, basic) only to the
-    origins of ``endpoints``."""
+    origins of ``endpoints``; it takes no proxy, ``.netrc`` or certificate setting from the environment, so that
+    nothing (credentials least of all) goes to a proxy that ``HTTP_PROXY`` or ``ALL_PROXY`` names."""
     from kopa_graph.publish.graphstore.auth import EndpointAuth
 
     credentials = EndpointAuth(user, password or "", auth, endpoints) if user else None
-    return httpx.Client(follow_redirects=False, timeout=timeout, auth=credentials)
+    return httpx.Client(follow_redirects=False, trust_env=False, timeout=timeout, auth=credentials)
 
 
 def negotiate(client: httpx.Client, url: str) -> None:

@@ -50,7 +50,8 @@ DEFAULT_PAGE = 100_000
 @dataclass(frozen=True)
 class ReadBack:
     """How publish reads a graph back: ``graph-store`` (a ``GET``), ``sparql`` (pages from ``query_endpoint``), or
-    ``auto`` (a ``GET``, then pages when the ``GET`` fails with 5xx and a query endpoint is given)."""
+    ``auto`` (a ``GET``, then pages when the ``GET`` fails with 5xx or gets no answer, after its retries, and a
+    query endpoint is given)."""
 
     mode: str = "auto"
     query_endpoint: str | None = None
