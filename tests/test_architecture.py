@@ -202,3 +202,27 @@ def test_no_module_over_400_lines_and_no_function_over_60() -> None:
                 if lines > 60:
                     long_functions.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {lines} lines")
     assert long_modules == [] and long_functions == []
+
+
+#: Where RDF is parsed or written outside kopa_graph.rdfio (README: the engine seam): query answers, each by
+#: pyoxigraph, in the query worker, the store client and the paged read-back, and the SHACL report's Turtle.
+RDF_TEXT_OUTSIDE_RDFIO = {"src/kopa_graph/query/worker.py", "src/kopa_graph/publish/remote.py",
+                          "src/kopa_graph/publish/graphstore/paged.py", "src/kopa_graph/validation/validate.py"}
+
+
+def test_rdf_is_parsed_and_written_in_rdfio_and_the_listed_places_only() -> None:
+    """A call of ``parse``/``serialize`` on pyoxigraph, or ``serialize``/``parse`` on an rdflib graph, outside
+    kopa_graph.rdfio is in one of :data:`RDF_TEXT_OUTSIDE_RDFIO`, and each of those still has one."""
+    src = ROOT / "src" / "kopa_graph"
+    found = set()
+    for path in sorted(src.rglob("*.py")):
+        if path.parent.name == "rdfio":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in ("parse", "serialize"):
+                base = ast.unparse(node.func.value)
+                keywords = {k.arg for k in node.keywords}
+                if base in ("ox", "pyoxigraph") or "format" in keywords:
+                    found.add(str(path.relative_to(ROOT)))
+    assert found == RDF_TEXT_OUTSIDE_RDFIO
