@@ -10,6 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from conftest import SMALL, SMALL_TRIPLES, graph_store
 from kopa_graph.cli import main
+from kopa_graph.errors import InputError
 from kopa_graph.publish.graphstore.auth import EndpointAuth, offered_schemes
 from kopa_graph.publish.graphstore.dialects import check_read_back
 from kopa_graph.publish.graphstore.staged import pieces
@@ -156,10 +157,29 @@ def test_read_back_names_each_rewriting_and_refuses_anything_else() -> None:
 
 
 def test_a_graph_iri_that_would_break_the_move_request_is_refused_before_anything_is_sent(graph: Graph) -> None:
-    with graph_store() as store, pytest.raises(PublishError, match="not an IRI that can be written in SPARQL"):
+    with graph_store() as store, pytest.raises(InputError, match="not an IRI that can be written in SPARQL"):
         publish(graph, store.url, "https://example.org/g> } ; DROP ALL ; #", chunk_triples=2,
                 update_endpoint=store.url.replace("/store", "/update"))
     assert store.seen == [] and store.hits == []
+
+
+@pytest.mark.parametrize("bad", ["https://example.org/g> } ; DROP ALL ; #", "https://example.org/a b",
+                                 'https://example.org/"g"', "https://example.org/{g}"])
+def test_every_sparql_request_refuses_a_graph_iri_that_would_break_it(bad: str) -> None:
+    """The MOVE (above), the paged read-back's CONSTRUCT and the SPARQL Update of --incremental and diff --patch
+    write the graph IRI into the request: each refuses one that would end it (the Update did not)."""
+    from kopa_graph.publish.diff import Snapshot, compare
+    from kopa_graph.publish.graphstore.paged import read_paged
+    from kopa_graph.publish.patch import sparql_update
+
+    g = Graph()
+    g.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("o")))
+    diff = compare(Snapshot("old", "0" * 64, 0, None, Graph()), Snapshot("new", "1" * 64, 1, None, g))
+    with pytest.raises(InputError, match="not an IRI that can be written in SPARQL"):
+        sparql_update(diff, bad)
+    with pytest.raises(InputError, match="not an IRI that can be written in SPARQL"):
+        read_paged(httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(500))), "http://x/q", bad, 10, 1)
+    assert "GRAPH <https://example.org/g>" in sparql_update(diff, "https://example.org/g")
 
 
 def test_credentials_go_to_the_origins_of_the_endpoint_the_update_and_the_query_endpoint_only(

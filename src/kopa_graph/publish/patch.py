@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kopa_graph.errors import InputError
 from kopa_graph.publish.diff import Diff, Piece
+from kopa_graph.rdfio.ntriples import graph_iri_in_sparql
 
 #: The forms --patch writes, by file extension.
 SPARQL_UPDATE = "sparql-update"
@@ -58,7 +59,10 @@ def _block(lines: list[str], graph: str | None) -> str:
 
 def sparql_update(diff: Diff, graph: str | None = None) -> str:
     """The SPARQL 1.1 Update that turns the old release into the new one (in ``graph``, else the default
-    graph); empty operations are left out, and no difference is an empty request (a comment)."""
+    graph); empty operations are left out, and no difference is an empty request (a comment). A ``graph`` that
+    cannot be written as an IRI in SPARQL is an :class:`~kopa_graph.errors.InputError`."""
+    if graph is not None:
+        graph_iri_in_sparql(graph)
     ops = []
     if diff.removed:
         ops.append("DELETE DATA {\n" + _block(list(diff.removed), graph) + "}")

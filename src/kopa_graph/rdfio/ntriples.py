@@ -40,6 +40,18 @@ def iri(term: URIRef) -> str:
     return "<" + _IRI_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04X}", str(term)) + ">"
 
 
+def graph_iri_in_sparql(graph: str, option: str = "--graph") -> str:
+    """``graph`` as an IRI to write into a SPARQL request (``GRAPH <...>``, ``MOVE``, a ``CONSTRUCT``'s graph);
+    :class:`~kopa_graph.errors.InputError` naming ``option`` when it holds a character that would end the IRI
+    or the request (a space, ``<``, ``>``, a quote, a brace, ``|``, ``^``, a backquote, a backslash)."""
+    if _IRI_BAD.search(graph):
+        from kopa_graph.errors import InputError
+
+        raise InputError(f"{option} {graph!r}: not an IRI that can be written in SPARQL (no spaces, <, >, quotes, "
+                         "braces, |, ^, ` or backslashes)")
+    return f"<{graph}>"
+
+
 def literal(term: Literal, datatype: str | None = None) -> str:
     out = literal_text(str(term))
     if term.language:

@@ -27,7 +27,6 @@ sent to the query endpoint (Virtuoso ``/sparql``, Oxigraph ``/query``), and chec
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +36,10 @@ from rdflib import BNode, Graph
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.graphstore.client import PublishError, _with_retries
 from kopa_graph.rdfio.formats import FORMATS, RESULTS_FORMATS
+from kopa_graph.rdfio.ntriples import graph_iri_in_sparql
 
 _NT = FORMATS["n-triples"]
 _JSON = RESULTS_FORMATS["json"]
-_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 #: How a graph is read back after it is sent (``--read-back``).
 READ_BACK_MODES = ("auto", "graph-store", "sparql")
 #: Triples per page when none is given (``--read-page-triples``).
@@ -92,9 +91,7 @@ def read_paged(client: httpx.Client, endpoint: str, graph_iri: str, page: int, r
 
     from kopa_graph.rdfio.oxbridge import converter
 
-    if _IRI_BAD.search(graph_iri):
-        raise PublishError(f"--graph {graph_iri!r}: not an IRI that can be written in SPARQL (no spaces, <, >, "
-                           "quotes, braces, |, ^, ` or backslashes)")
+    graph_iri_in_sparql(graph_iri)
     total = store_count(client, endpoint, graph_iri, retries)
     convert = converter()
     blanks: dict[str, BNode] = {}  # one table for every page: the store's labels are stable

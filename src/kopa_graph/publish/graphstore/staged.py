@@ -27,10 +27,10 @@ from kopa_graph.errors import RDFLoadError
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish.graphstore.client import EndpointFailed, PublishError, _with_retries, graph_url, negotiate
 from kopa_graph.publish.graphstore.dialects import check_read_back
-from kopa_graph.publish.graphstore.paged import _IRI_BAD, ReadBack, read_paged
+from kopa_graph.publish.graphstore.paged import ReadBack, read_paged
 from kopa_graph.rdfio.engine import parse_bytes
 from kopa_graph.rdfio.formats import FORMATS
-from kopa_graph.rdfio.ntriples import nt_term
+from kopa_graph.rdfio.ntriples import graph_iri_in_sparql, nt_term
 
 _NT = FORMATS["n-triples"]
 log = logging.getLogger("kopa_graph.publish.triplestore")
@@ -114,9 +114,7 @@ def publish_staged(client: httpx.Client, endpoint: str, update_endpoint: str, gr
                    size: int, retries: int, progress: Progress = QUIET,
                    how: ReadBack | None = None) -> tuple[str, int]:
     """Steps 1-4 above; the note of the read-back (:func:`.dialects.check_read_back`) and the bytes sent."""
-    if _IRI_BAD.search(graph_iri):
-        raise PublishError(f"--graph {graph_iri!r}: not an IRI that can be written in SPARQL (no spaces, <, >, "
-                           "quotes, braces, |, ^, ` or backslashes)")
+    graph_iri_in_sparql(graph_iri)
     staging = staging_iri(graph_iri)
     s_url = graph_url(endpoint, staging)
     bodies = pieces(graph, size)
