@@ -157,3 +157,25 @@ def test_cli_read_back_sparql_needs_a_query_endpoint() -> None:
     result = CliRunner().invoke(main, ["publish", "--endpoint", "http://127.0.0.1:9/store", "--read-back", "sparql"])
     assert result.exit_code == 2
     assert "--read-back sparql needs --query-endpoint" in result.output
+
+
+def test_read_back_graph_store_never_reads_in_pages(oxigraph: str) -> None:  # noqa: F811
+    """--read-back graph-store: a GET and nothing else, even with a query endpoint given and the GET failing;
+    --read-back auto with a GET that answers asks the query endpoint nothing either."""
+    g = _cyclic()
+    iri = EX + "graph-store-only"
+    with get_fails(oxigraph) as (proxy, seen), pytest.raises(PublishError, match="HTTP 500"):
+        publish(g, f"{proxy}/store", iri, retries=1, read_back=ReadBack("graph-store", f"{proxy}/query", 7))
+    assert seen["GET"] == 1 and seen["query"] == 0
+    counted = {"query": 0}
+
+    class Counting(Quiet, http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            counted["query"] += 1
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    with loopback(Counting) as query:
+        result = publish(g, f"{oxigraph}/store", iri, retries=1, read_back=ReadBack("auto", f"{query}/query", 7))
+    assert result.verified and counted["query"] == 0

@@ -235,3 +235,26 @@ def test_auto_takes_digest_whenever_offered_else_basic(challenges: list[str], ch
                               request=httpx.Request("HEAD", "http://store.example/"))
     auth.learn(response)
     assert auth.chosen == chosen
+
+
+def test_the_move_is_sent_once_and_never_retried(graph: Graph) -> None:
+    """A retried MOVE would move an empty staging graph over the graph: an update endpoint that fails it gets
+    it once, whatever --retries says, and the error names the MOVE and says the graph was not changed."""
+    from http.server import BaseHTTPRequestHandler
+
+    from conftest import Quiet, loopback
+
+    moves: list[bytes] = []
+
+    class Update(Quiet, BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            moves.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    refused = pytest.raises(PublishError, match=r"\(MOVE <.*> TO <https://example.org/g>\).*was not changed")
+    with graph_store() as store, loopback(Update) as update, refused:
+        publish(graph, store.url, "https://example.org/g", chunk_triples=len(graph) + 1, retries=3,
+                update_endpoint=f"{update}/update")
+    assert len(moves) == 1 and moves[0].startswith(b"update=MOVE")

@@ -415,3 +415,43 @@ def test_pages_over_a_store_count_among_the_queries_in_flight(site: Path, releas
         assert received == [], "nothing is asked of the store past the bound"
         state.queries.clear()
         assert client.get("/queries/statistics.json").status_code == 200
+
+
+@pytest.mark.parametrize(("status", "served", "says"), [(400, 400, "the SPARQL store refused the query (400): "),
+                                                        (500, 502, "the SPARQL store failed on this query (500): ")])
+def test_what_a_refusing_or_failing_store_says_is_one_printable_line(site: Path, status: int, served: int,
+                                                                     says: str) -> None:
+    """SECURITY.md: a store's error text is cut to one printable line of at most 200 characters (no newline, no
+    terminal escape); a 4xx is the client's 400, another 5xx a 502, neither with Retry-After."""
+    body = b"line one\n\x1b[31mred\x1b[0m\r\n" + b"x" * 500
+    with _fake_store(status, body, "text/plain") as (url, _), remote_server(site, RemoteStore(url)) as remote:
+        answer = httpx.get(f"{remote}/queries/statistics.json")
+    error = answer.json()["error"]
+    assert answer.status_code == served and "retry-after" not in answer.headers
+    assert error.startswith(says + "line one [31mred [0m xxx"), error
+    tail = error[len(says):]
+    assert len(tail) == 200 and tail.endswith("…") and not any(c in error for c in "\n\r\x1b")
+
+
+def test_a_remote_store_refuses_what_the_lexer_refuses_before_sending_it() -> None:
+    """The store client's own check (the server's routes refuse such a query first): nothing is sent."""
+    import asyncio
+
+    from kopa_graph.query.worker import QueryFailed
+
+    with _fake_store(200, _rows("v")) as (url, received):
+        for query in ("SELECT * WHERE { SERVICE <http://elsewhere.example/> { ?s ?p ?o } }",
+                      "INSERT DATA { <http://a.example/> <http://a.example/> 1 }"):
+            with pytest.raises(QueryFailed):
+                asyncio.run(RemoteStore(url).run(query))
+    assert received == []
+
+
+def test_the_stores_limits_are_the_documented_ones() -> None:
+    """SECURITY.md and README: a connection within 3 s, at most 16 MiB of an answer read (the reading is
+    tested with a smaller cap in test_the_stores_answers_are_untrusted)."""
+    from kopa_graph.publish.remote import MAX_ANSWER_BYTES
+
+    store = RemoteStore("http://127.0.0.1:9/sparql", timeout=30.0)
+    assert store._timeouts.connect == 3.0 and store._timeouts.read == 30.0
+    assert store.max_bytes == MAX_ANSWER_BYTES == 16 * 2**20
