@@ -181,3 +181,41 @@ def test_store_form_is_the_two_value_keeping_rewritings_of_the_dialects() -> Non
     assert set(store_form(g).objects()) == {Literal("5", datatype=XSD.integer),
                                             Literal("POINT(23.9 62.9)", datatype=GEO.wktLiteral),
                                             Literal("1.50", datatype=XSD.decimal)}
+
+
+def test_incremental_publish_puts_nothing_into_the_data_graph_and_the_description_whole(
+        oxigraph: str, releases: tuple[Path, Path, Path]) -> None:  # noqa: F811
+    """README: only the change goes to the data graph (one SPARQL Update, no PUT), and the description graph is
+    always sent whole (one PUT): what the store then holds is the new release's description."""
+    import urllib.parse
+
+    from conftest import forward
+    from kopa_graph import Settings
+    from kopa_graph.pipeline import validate_source
+    from kopa_graph.publish.description import release_description
+    from kopa_graph.publish.triplestore import description_graph_iri
+
+    old, _, data = releases
+    iri = "https://example.org/test_incremental/counted"
+    _put(f"{oxigraph}/store", iri, old / "kopa.nt")
+    target = urllib.parse.urlsplit(oxigraph)
+    seen: list[tuple[str, str]] = []
+
+    class Counting(Quiet, BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("graph", [""])[0]
+            seen.append((self.command, graph or urllib.parse.urlsplit(self.path).path))
+            forward(self, target, body, 60)
+
+        do_GET = do_PUT = do_POST = do_HEAD = _any
+
+    with loopback(Counting) as proxy:
+        result = _publish(data, old, f"{proxy}/store", f"{proxy}/update", iri)
+    assert result.exit_code == 0 and "Published incrementally" in result.output, result.output
+    described = description_graph_iri(iri)
+    assert [s for s in seen if s[0] in ("PUT", "POST")] == [("POST", "/update"), ("PUT", described)], seen
+    expected = release_description(validate_source(data, Settings()).graph, Settings()).description
+    assert graph_hash(store_form(_get(f"{oxigraph}/store", described))) == graph_hash(store_form(expected))
