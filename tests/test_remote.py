@@ -455,3 +455,41 @@ def test_the_stores_limits_are_the_documented_ones() -> None:
     store = RemoteStore("http://127.0.0.1:9/sparql", timeout=30.0)
     assert store._timeouts.connect == 3.0 and store._timeouts.read == 30.0
     assert store.max_bytes == MAX_ANSWER_BYTES == 16 * 2**20
+
+
+@pytest.mark.parametrize("path", ["/doc/pilot/a%22b", "/doc/pilot/a%3Eb%20c", "/doc/pilot/a%7Bb%7D",
+                                  "/doc/pilot/a%5Cb"])
+def test_a_doc_path_that_is_not_plain_is_404_and_never_asked(site: Path, release: Any, path: str) -> None:
+    """Only plain resource paths (store_pages.PLAIN) are written into a query; any other is 404 at once."""
+    with _fake_store(200, b"", "application/n-triples") as (url, received), \
+            remote_server(site, RemoteStore(url), release=release) as remote:
+        answer = httpx.get(remote + path, headers=HTML)
+    assert answer.status_code == 404 and received == []
+
+
+def test_no_query_worker_is_started_over_a_store(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: over a store no query worker is started (the queries go to the store)."""
+    from kopa_graph.publish.server import app
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a query worker pool was made over a store")
+
+    monkeypatch.setattr(app, "QueryPool", refuse)
+    with _fake_store(200, _rows("v")) as (url, _), remote_server(site, RemoteStore(url)) as remote:
+        assert httpx.get(f"{remote}/queries/statistics.json").status_code == 200
+
+
+def test_sparql_over_a_store_refuses_updates_and_overlong_queries_before_sending(site: Path) -> None:
+    """README: /sparql over a store runs the same checks as in-process: read-only, the length cap."""
+    from kopa_graph.publish.server.protocol import MAX_QUERY_LENGTH
+
+    long = "SELECT * WHERE { ?s ?p ?o } #" + "x" * MAX_QUERY_LENGTH
+    with _fake_store(200, _rows("v")) as (url, received), remote_server(site, RemoteStore(url)) as remote:
+        update = httpx.post(f"{remote}/sparql", data={"update": "INSERT DATA { <http://a.example/> "
+                                                                "<http://a.example/> 1 }"})
+        inserted = httpx.get(f"{remote}/sparql", params={"query": "INSERT DATA { <http://a.example/> "
+                                                                  "<http://a.example/> 1 }"})
+        too_long = httpx.post(f"{remote}/sparql", data={"query": long})
+    assert update.status_code in (400, 403) and inserted.status_code in (400, 403), (update.text, inserted.text)
+    assert too_long.status_code in (413, 414), too_long.text
+    assert received == []
