@@ -232,3 +232,36 @@ def test_release_versions_are_explicit_input_and_checked(releases: tuple[Path, P
                                       str(versioned)])
     assert again.exit_code == 2 and "is the previous release's version too" in again.output
     assert not any((tmp_path / n).exists() for n in "abcd")
+
+
+def _release(folder: Path, nt: str) -> Path:
+    """A release folder as load_snapshot reads it: kopa.nt and a manifest.json with its hashes."""
+    import hashlib
+
+    folder.mkdir(parents=True)
+    (folder / "kopa.nt").write_text(nt, encoding="utf-8")
+    graph = Graph().parse(data=nt, format="nt")
+    (folder / "manifest.json").write_text(json.dumps({
+        "graph": {"sha256": graph_hash(graph), "triples": len(graph)},
+        "files": {"kopa.nt": {"sha256": hashlib.sha256(nt.encode()).hexdigest()}}}), encoding="utf-8")
+    return folder
+
+
+def test_cli_refuses_an_rdf_patch_that_would_remove_blank_nodes_and_names_ru(tmp_path: Path) -> None:
+    """README: a diff that removes blank nodes is refused as RDF Patch, exit 2, naming .ru (which works)."""
+    old = _release(tmp_path / "old", '<https://example.org/s> <https://example.org/p> _:b .\n'
+                                     '_:b <https://example.org/v> "1" .\n')
+    new = _release(tmp_path / "new", '<https://example.org/s> <https://example.org/p> "x" .\n')
+    refused = CliRunner().invoke(main, ["diff", str(old), str(new), "--patch", str(tmp_path / "change.rdfp")])
+    assert refused.exit_code == 2 and ".ru" in refused.output, refused.output
+    assert not (tmp_path / "change.rdfp").exists()
+    update = CliRunner().invoke(main, ["diff", str(old), str(new), "--patch", str(tmp_path / "change.ru")])
+    assert update.exit_code == 1, update.output
+    assert "DELETE WHERE" in (tmp_path / "change.ru").read_text(encoding="utf-8")
+
+
+def test_a_release_built_without_a_version_states_none(releases: tuple[Path, Path, Path]) -> None:
+    """A version is never taken from the clock: a build without --release-version writes none in its manifest."""
+    manifest = json.loads((releases[0] / "manifest.json").read_text(encoding="utf-8"))
+    assert "version" not in manifest and "previous_version" not in manifest
+    assert "version" not in json.dumps(manifest["graph"])
