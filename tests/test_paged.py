@@ -179,3 +179,37 @@ def test_read_back_graph_store_never_reads_in_pages(oxigraph: str) -> None:  # n
     with loopback(Counting) as query:
         result = publish(g, f"{oxigraph}/store", iri, retries=1, read_back=ReadBack("auto", f"{query}/query", 7))
     assert result.verified and counted["query"] == 0
+
+
+def _capped_store(lines: list[str], cap: int, empty_from: int | None = None) -> tuple[httpx.Client, list[str]]:
+    """A client on a stand-in query endpoint that holds ``lines`` (N-Triples) and answers at most ``cap`` triples
+    a page, as a store with a row cap does (Virtuoso's stock ResultSetMaxRows); from offset ``empty_from`` its
+    pages are empty (a graph emptied while it is read). Records each page's LIMIT/OFFSET."""
+    import json as _json
+    import urllib.parse
+
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        query = urllib.parse.parse_qs(request.content.decode())["query"][0]
+        if query.startswith("SELECT (COUNT"):
+            return httpx.Response(200, content=_json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+                {"n": {"type": "literal", "value": str(len(lines))}}]}}).encode())
+        limit, offset = (int(x) for x in re.search(r"LIMIT (\d+) OFFSET (\d+)", query).groups())  # type: ignore[union-attr]
+        asked.append(f"{limit}/{offset}")
+        rows = [] if empty_from is not None and offset >= empty_from else lines[offset:offset + min(limit, cap)]
+        return httpx.Response(200, content="".join(rows).encode(), headers={"Content-Type": "application/n-triples"})
+
+    return httpx.Client(transport=httpx.MockTransport(handler)), asked
+
+
+def test_a_store_that_caps_its_pages_is_read_whole_and_an_empty_page_is_an_error() -> None:
+    """README: a store that caps its answers gives short pages and the next starts after them; an empty page
+    before the count is reached is an error (the graph changed while it was read)."""
+    lines = [f'<{EX}s{i:02d}> <{EX}p> "{i}" .\n' for i in range(25)]
+    client, asked = _capped_store(lines, cap=10)
+    back = read_paged(client, "http://store.example/query", EX + "g", 50, 1)
+    assert len(back) == 25 and asked == ["50/0", "50/10", "50/20"]
+    client, asked = _capped_store(lines, cap=10, empty_from=10)
+    with pytest.raises(PublishError, match="holds 25 triples but the page at offset 10 is empty"):
+        read_paged(client, "http://store.example/query", EX + "g", 50, 1)
