@@ -648,3 +648,47 @@ def test_the_command_and_the_endpoint_write_an_answer_alike(server: str, graph: 
         assert json.loads(command.stdout) == endpoint.json()
     else:
         assert command.stdout_bytes.rstrip(b"\n") == endpoint.content.rstrip(b"\n")
+
+
+def test_a_staged_publish_killed_midway_leaves_the_old_graph_whole(oxigraph: str, graph: Graph) -> None:
+    """README: until the MOVE the endpoint's graph is the last good one, however the run fails or is killed: the
+    publish command, killed (SIGKILL) while its pieces go through a slow proxy, changed nothing (it was sending
+    another graph: the release without personal data)."""
+    import signal
+    import sys
+    import time
+    import urllib.parse
+    from http.server import BaseHTTPRequestHandler
+
+    from kopa_graph.publish.graphstore.dialects import same_graph
+
+    iri = "https://example.org/graphs/killed"
+    assert publish(graph, f"{oxigraph}/store", iri).verified
+    target = urllib.parse.urlsplit(oxigraph)
+    posts: list[float] = []
+
+    class Slow(Quiet, BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.command == "POST":
+                posts.append(time.monotonic())
+                time.sleep(0.3)
+            forward(self, target, body, 60)
+
+        do_GET = do_PUT = do_POST = do_HEAD = _any
+
+    with loopback(Slow) as proxy:
+        proc = subprocess.Popen([sys.executable, "-m", "kopa_graph.cli", "--quiet", "publish", "--data", str(SMALL),
+                                 "--endpoint", f"{proxy}/store", "--graph", iri, "--chunk-triples", "20",
+                                 "--update-endpoint", f"{proxy}/update", "--no-personal-data"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while len(posts) < 3 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    assert len(posts) >= 3, "the run reached its pieces before it was killed"
+    held = httpx.get(f"{oxigraph}/store", params={"graph": iri}, headers={"Accept": "application/n-triples"})
+    assert same_graph(Graph().parse(data=held.content, format="nt"), graph)
