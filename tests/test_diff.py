@@ -4,6 +4,7 @@ shipped data with one pilot's keyword changed) and on blank nodes."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -85,10 +86,12 @@ def test_diff_of_two_real_releases_groups_the_change_by_resource_with_labels(rel
 
 def test_diff_text_and_markdown_are_deterministic_and_same_releases_exit_0(releases: tuple[Path, Path, Path]) -> None:
     old, new, _ = releases
-    runs = [CliRunner().invoke(main, ["diff", str(old), str(new), "--format", fmt]) for fmt in ("text", "markdown")
-            for _ in range(2)]
-    assert [r.exit_code for r in runs] == [1] * 4
-    assert runs[0].output == runs[1].output and runs[2].output == runs[3].output
+    runs = [CliRunner().invoke(main, ["diff", str(old), str(new), "--format", fmt])
+            for fmt in ("text", "markdown", "json") for _ in range(2)]
+    assert [r.exit_code for r in runs] == [1] * 6
+    assert runs[0].output == runs[1].output and runs[2].output == runs[3].output and runs[4].output == runs[5].output
+    today = __import__("datetime").date.today().isoformat()
+    assert not any(today in r.output or re.search(r"\d\d:\d\d:\d\d", r.output) for r in runs), "no date or time"
     assert f"{JARVISEUTU}  Järviseutu\n- <{JARVISEUTU}> <http://purl.org/dc/terms/subject>" in runs[0].output
     assert "7 triples removed and 7 added, in 3 resources." in runs[0].output
     assert f"## [Järviseutu]({JARVISEUTU})\n\n```diff\n- <{JARVISEUTU}>" in runs[2].output

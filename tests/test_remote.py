@@ -254,7 +254,9 @@ def test_a_store_that_is_down_is_503_with_retry_after(site: Path, release: Any) 
             _unavailable(doc)
             assert ("cannot be reached" in doc.text and
                     doc.headers["content-type"].startswith("text/html" if accept == HTML else "application/json"))
-        assert httpx.get(f"{remote}/doc/dataset/kopa.ttl").status_code == 200, "the release's own: no store asked"
+        for own in ("/doc/dataset/kopa.ttl", "/", "/index.en.html", "/void.ttl", "/sitemap.xml", "/download/kopa.nt",
+                    "/ontology", "/shapes"):
+            assert httpx.get(remote + own, follow_redirects=True).status_code == 200, f"{own}: the release's own"
         answer = httpx.get(f"{remote}/queries/statistics.json")
         _unavailable(answer)
         assert answer.json() == {"error": "the SPARQL store cannot be reached (ConnectError); try again shortly"}

@@ -692,3 +692,18 @@ def test_a_staged_publish_killed_midway_leaves_the_old_graph_whole(oxigraph: str
     assert len(posts) >= 3, "the run reached its pieces before it was killed"
     held = httpx.get(f"{oxigraph}/store", params={"graph": iri}, headers={"Accept": "application/n-triples"})
     assert same_graph(Graph().parse(data=held.content, format="nt"), graph)
+
+
+def test_sparql_turned_off_in_process_and_the_helpers_still_answer(graph: Graph, site: Path) -> None:
+    """README: with --no-sparql /sparql and its editor are 404; the helpers at /queries always answer (over a
+    store: test_remote.py)."""
+    served = _serving(graph, site, workers=1, sparql=False)  # type: ignore[arg-type]
+    base = next(served)
+    try:
+        for answer in (httpx.get(f"{base}/sparql", params={"query": "ASK {}"}),
+                       httpx.post(f"{base}/sparql", data={"query": "ASK {}"}),
+                       httpx.get(f"{base}/sparql", headers={"Accept": "text/html"})):
+            assert answer.status_code == 404, answer.text
+        assert httpx.get(f"{base}/queries/statistics.json").status_code == 200
+    finally:
+        next(served, None)
