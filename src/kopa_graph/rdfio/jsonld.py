@@ -89,7 +89,7 @@ class _Compactor:
                 return f"{name}:{iri[len(ns):]}"
         return iri
 
-    def key(self, predicate: URIRef) -> tuple[str, _Term | None]:
+    def key(self, predicate: Node) -> tuple[str, _Term | None]:
         term = self.terms.get(str(predicate))
         return (term.name, term) if term else (self.compact_iri(str(predicate)), None)
 
