@@ -102,7 +102,8 @@ def main() -> int:
     print(f"{args.size}: {result['triples']} triples; kopa-graph build {result['build_seconds']:.2f} s "
           f"(peak {result['build_peak_mb']:.0f} MB), floor {result['floor_seconds']:.2f} s "
           f"(peak {result['floor_peak_mb']:.0f} MB): ratio {result['ratio']:.2f}; runs {result['build_runs']} / "
-          f"{result['floor_runs']}; CPU {result['build_cpu']:.1f} s / {result['floor_cpu']:.1f} s; load average {' '.join(f'{x:.2f}' for x in result['load_average'])}")  # type: ignore[union-attr]
+          f"{result['floor_runs']}; CPU {result['build_cpu']:.1f} s / {result['floor_cpu']:.1f} s; "
+          f"load average {' '.join(f'{x:.2f}' for x in result['load_average'])}")  # type: ignore[union-attr]
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
