@@ -41,11 +41,13 @@ def floor(nt: Path, out: Path) -> None:
 
 
 def timed(args: list[str]) -> dict[str, float]:
-    """Wall seconds and peak resident MB of one command, in a fresh child process."""
+    """Wall seconds, CPU seconds (user and system, its children included) and peak resident MB of one
+    command, in a fresh child process."""
     code = ("import resource, subprocess, sys, time, json; t = time.perf_counter(); "
             "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
             "print(json.dumps({'seconds': time.perf_counter() - t, 'exit': r.returncode, "
-            "'peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))")
+            "'cpu': u.ru_utime + u.ru_stime, 'peak_mb': u.ru_maxrss / 1024}))")
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(proc.stdout)
     if result["exit"] != 0:
@@ -66,6 +68,8 @@ def compare(data: Path, work: Path, repeat: int) -> dict[str, object]:
     return {"triples": manifest["graph"]["triples"], "build_seconds": build_s, "floor_seconds": floor_s,
             "ratio": build_s / floor_s, "build_peak_mb": max(r["peak_mb"] for r in builds),
             "floor_peak_mb": max(r["peak_mb"] for r in floors),
+            "build_cpu": statistics.median(r["cpu"] for r in builds),
+            "floor_cpu": statistics.median(r["cpu"] for r in floors),
             "build_runs": [round(r["seconds"], 2) for r in builds],
             "floor_runs": [round(r["seconds"], 2) for r in floors], "load_average": os.getloadavg()}
 
@@ -98,7 +102,8 @@ def main() -> int:
     print(f"{args.size}: {result['triples']} triples; kopa-graph build {result['build_seconds']:.2f} s "
           f"(peak {result['build_peak_mb']:.0f} MB), floor {result['floor_seconds']:.2f} s "
           f"(peak {result['floor_peak_mb']:.0f} MB): ratio {result['ratio']:.2f}; runs {result['build_runs']} / "
-          f"{result['floor_runs']}; load average {' '.join(f'{x:.2f}' for x in result['load_average'])}")  # type: ignore[union-attr]
+          f"{result['floor_runs']}; CPU {result['build_cpu']:.1f} s / {result['floor_cpu']:.1f} s; "
+          f"load average {' '.join(f'{x:.2f}' for x in result['load_average'])}")  # type: ignore[union-attr]
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -316,3 +316,31 @@ def test_jena_shacl_agrees_on_the_data_and_every_case(small_built: BuiltGraph, s
     assert answered == set(files), "Jena did not answer for every file"
     differ = {Path(f).stem: (sorted(found[f]), sorted(expected[f])) for f in files if found[f] != expected[f]}
     assert not differ, "\n".join(f"{n}: Jena {j}, expected {e}" for n, (j, e) in sorted(differ.items()))
+
+
+@pytest.mark.parametrize("subclass", [False, True])
+def test_class_targets_reach_the_subclasses_instances_and_no_others(subclass: bool, settings: Settings) -> None:
+    """A shape targeting a class checks the instances of its subclasses too, and only the class's: a class
+    without subclasses is matched by one rdf:type pattern joined into each query (issue 18), one with
+    subclasses by rdf:type/rdfs:subClassOf*. Both agree with pySHACL on every kind of query the fast path makes
+    (counts, hasValue, the filtered values)."""
+    prefixes = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex/> . " \
+               "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    shapes = Graph().parse(data=prefixes + "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property "
+                           "[ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype <http://www.w3.org/2001/"
+                           "XMLSchema#integer> ; sh:message 'p' ] , "
+                           "[ sh:path ex:q ; sh:hasValue ex:v ; sh:message 'q' ] .",
+                           format="turtle")
+    data = Graph().parse(data=prefixes + "ex:a a ex:C . ex:b a ex:D ; ex:q ex:v . ex:c a ex:E . "
+                         "ex:d a ex:C ; ex:p 1 ; ex:q ex:v . ex:e a ex:C ; ex:p 1, 2, \"x\" ; ex:q ex:v . "
+                         "ex:f a ex:C , ex:D ; ex:p 1 ; ex:q ex:v ."
+                         + (" ex:D rdfs:subClassOf ex:C ." if subclass else ""), format="turtle")
+    fast = validate_graph(data, settings, shapes=shapes, ontology=Graph())
+    slow = validate_graph(data, settings, shapes=shapes, ontology=Graph(), core="pyshacl")
+    assert _full(fast) == _full(slow)
+    found = {(str(r.focus).removeprefix("http://ex/"), r.constraint) for r in fast.results}
+    want = {("a", "MinCountConstraintComponent"), ("a", "HasValueConstraintComponent"),
+            ("e", "MaxCountConstraintComponent"), ("e", "DatatypeConstraintComponent")}
+    if subclass:
+        want.add(("b", "MinCountConstraintComponent"))
+    assert found == want

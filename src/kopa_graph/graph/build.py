@@ -78,6 +78,12 @@ class _Builder:
         self.lang = data.article.language
         self.personal_data = settings.personal_data
         self.withheld: set[str] = set()
+        # terms made again and again (lines, positions, the article's words): made once, each one shared
+        self._lines: dict[int, URIRef] = {}
+        self._written: dict[str, Literal] = {}
+        self._numbers: dict[int, Literal] = {}
+        self._concepts: dict[tuple[str, str], URIRef] = {}
+        self._orgs: dict[str, URIRef] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -100,16 +106,34 @@ class _Builder:
                 self.add(s, SKOS.altLabel, Literal(text, lang=lang))
 
     def line(self, n: int) -> URIRef:
-        return article_line(self.data.article.url, n)
+        found = self._lines.get(n)
+        if found is None:
+            found = self._lines[n] = article_line(self.data.article.url, n)
+        return found
 
     def written(self, text: str) -> Literal:
-        return Literal(text, lang=self.lang)
+        found = self._written.get(text)
+        if found is None:
+            found = self._written[text] = Literal(text, lang=self.lang)
+        return found
+
+    def number(self, n: int) -> Literal:
+        found = self._numbers.get(n)
+        if found is None:
+            found = self._numbers[n] = Literal(n)
+        return found
 
     def concept(self, scheme: str, concept_id: str) -> URIRef:
-        return self.iri.concept(scheme, concept_id)
+        found = self._concepts.get((scheme, concept_id))
+        if found is None:
+            found = self._concepts[scheme, concept_id] = self.iri.concept(scheme, concept_id)
+        return found
 
     def org(self, org_id: str) -> URIRef:
-        return self.iri.organisation(self.data.organisations[org_id])
+        found = self._orgs.get(org_id)
+        if found is None:
+            found = self._orgs[org_id] = self.iri.organisation(self.data.organisations[org_id])
+        return found
 
     # -- parts ---------------------------------------------------------------
 
@@ -188,8 +212,8 @@ class _Builder:
         for m in p.members:
             org = self.data.organisations[m.organisation]
             ms = self.subject(self.iri.membership(p.id, org), m.loc, ORG.Membership)
-            self.add(ms, ORG.member, self.iri.organisation(org))
-            self.add(self.iri.organisation(org), ORG.hasMembership, ms)  # the member reaches it too
+            self.add(ms, ORG.member, self.org(m.organisation))
+            self.add(self.org(m.organisation), ORG.hasMembership, ms)  # the member reaches it too
             self.add(ms, ORG.organization, s)
             self.add(ms, ORG.role, self.concept(ROLES, m.role))
             for page in p.pages:
@@ -275,15 +299,15 @@ class _Builder:
         for position, m in enumerate(pilot.members, start=1):
             org = self.data.organisations[m.organisation]
             ms = self.subject(self.iri.membership(pilot.id, org), m.loc, ORG.Membership)
-            self.add(ms, ORG.member, self.iri.organisation(org))
-            self.add(self.iri.organisation(org), ORG.hasMembership, ms)  # the member reaches it too
+            self.add(ms, ORG.member, self.org(m.organisation))
+            self.add(self.org(m.organisation), ORG.hasMembership, ms)  # the member reaches it too
             self.add(ms, ORG.organization, s)
             self.add(ms, ORG.role, self.concept(ROLES, PARTICIPANT))
             if m.role:
                 self.add(ms, ORG.role, self.concept(ROLES, m.role))
             written = f"{m.as_written} ({m.role_as_written})" if m.role_as_written else m.as_written
             self.add(ms, KOPA.asWritten, self.written(written))
-            self.add(ms, SCHEMA.position, Literal(position))
+            self.add(ms, SCHEMA.position, self.number(position))
             self.add(ms, DCTERMS.source, self.line(pilot.members_line))
             self.mentioned(m.organisation, m.as_written, pilot.members_line)
         self.keywords(s, pilot)
@@ -305,7 +329,7 @@ class _Builder:
                 if person is not None:
                     self.add(post, ORG.heldBy, person)
                 self.add(post, KOPA.asWritten, self.written(c.organisation_as_written))
-                self.add(post, SCHEMA.position, Literal(position))
+                self.add(post, SCHEMA.position, self.number(position))
                 self.add(post, DCTERMS.source, self.line(pilot.contacts_line))
                 self.add(s, SCHEMA.contactPoint, post)
             self.mentioned(c.organisation, c.organisation_as_written, pilot.contacts_line)
@@ -325,11 +349,11 @@ class _Builder:
                 item = self.subject(self.iri.level_item(pilot.id, k.theme, n), lv.loc, SCHEMA.ListItem)
                 self.add(st, SCHEMA.itemListElement, item)
                 self.add(item, SCHEMA.item, level)
-                self.add(item, SCHEMA.position, Literal(n))
+                self.add(item, SCHEMA.position, self.number(n))
                 self.add(item, KOPA.asWritten, self.written(lv.as_written))
                 self.add(item, DCTERMS.source, self.line(pilot.keywords_line))
             self.add(st, KOPA.asWritten, self.written(k.as_written))
-            self.add(st, SCHEMA.position, Literal(position))
+            self.add(st, SCHEMA.position, self.number(position))
             self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
 
     def claims(self) -> None:
@@ -340,7 +364,7 @@ class _Builder:
             self.add(s, KOPA.countOf, counted)
             self.add(s, SCHEMA.text, self.written(c.text))
             self.term(s, self.data.glossary.claims.get(c.id), "text", SCHEMA.text)
-            self.add(s, SCHEMA.position, Literal(position))
+            self.add(s, SCHEMA.position, self.number(position))
             self.add(s, DCTERMS.source, self.line(c.line))
 
 

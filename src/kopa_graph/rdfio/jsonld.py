@@ -89,7 +89,7 @@ class _Compactor:
                 return f"{name}:{iri[len(ns):]}"
         return iri
 
-    def key(self, predicate: URIRef) -> tuple[str, _Term | None]:
+    def key(self, predicate: Node) -> tuple[str, _Term | None]:
         term = self.terms.get(str(predicate))
         return (term.name, term) if term else (self.compact_iri(str(predicate)), None)
 
@@ -136,10 +136,16 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
         yield (head[:-2] + ',\n  "@graph": []\n}\n').encode("utf-8")
         return
     yield (head[:-2] + ',\n  "@graph": [\n').encode("utf-8")
+    rdf_type = RDF.type
+    keys: dict[Node, tuple[bool, str, _Term | None]] = {}  # per predicate: rdf:type?, its key, its term
     for i, s in enumerate(sorted(grouped, key=term_key)):
         node: dict[str, list[Any]] = {}
         for p, objects in grouped[s].items():
-            if p == RDF.type:
+            found = keys.get(p)
+            if found is None:
+                found = keys[p] = (p == rdf_type, *c.key(p))
+            is_type, name, term = found
+            if is_type:
                 types = [c.compact_iri(str(o)) for o in objects if isinstance(o, URIRef)]
                 if types:
                     node.setdefault("@type", []).extend(types)
@@ -148,17 +154,31 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
                     continue
             else:
                 others = list(objects)
-            name, term = c.key(URIRef(str(p)))
             node.setdefault(name, []).extend(c.value(o, term) for o in others)
-        doc_node: dict[str, Any] = {"@id": c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}"}
-        for name, values in node.items():
-            if len(values) > 1:
-                values = sorted(values, key=_canonical)
-            doc_node[name] = values[0] if len(values) == 1 and name != "@type" else values
-        parts = [",\n" if i else "", "    "]
-        _dumps(doc_node, "\n    ", parts)
+        parts = [",\n    {" if i else "    {", "\n      \"@id\": ",
+                 _encode_string(c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}")]
+        if "@id" in node or (node and min(node) < "@id"):  # never so; written the general way if it were
+            parts = [",\n" if i else "", "    "]
+            _dumps(_doc_node(s, node, c), "\n    ", parts)
+        else:
+            for name in sorted(node):
+                values = node[name]
+                if len(values) > 1:
+                    values = sorted(values, key=_canonical)
+                parts.append(",\n      " + _encode_string(name) + ": ")
+                _dumps(values[0] if len(values) == 1 and name != "@type" else values, "\n      ", parts)
+            parts.append("\n    }")
         yield "".join(parts).encode("utf-8")
     yield b"\n  ]\n}\n"
+
+
+def _doc_node(s: Node, node: dict[str, list[Any]], c: _Compactor) -> dict[str, Any]:
+    doc_node: dict[str, Any] = {"@id": c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}"}
+    for name, values in node.items():
+        if len(values) > 1:
+            values = sorted(values, key=_canonical)
+        doc_node[name] = values[0] if len(values) == 1 and name != "@type" else values
+    return doc_node
 
 
 def _prepared(context: Mapping[str, Any], id_base: str, context_iri: str | None) -> tuple[_Compactor, str]:

@@ -90,7 +90,7 @@ def ntriples_lines(graph: Graph | TripleSet) -> tuple[list[bytes], bool]:
     """The sorted lines of :func:`ntriples` (to write one by one, without joining a large graph's
     text in memory), and whether the graph has blank nodes. UTF-8 keeps the order of code points, so
     the lines sort as bytes exactly as they would as text."""
-    from kopa_graph.rdfio.oxbridge import triples
+    from kopa_graph.rdfio.oxbridge import by_subject
 
     written: dict[Node, bytes] = {}  # a term is written once, however often it occurs
 
@@ -100,7 +100,13 @@ def ntriples_lines(graph: Graph | TripleSet) -> tuple[list[bytes], bool]:
             found = written[t] = nt_term(t).encode("utf-8")
         return found
 
-    lines = [b"%s %s %s .\n" % (w(s), w(p), w(o)) for s, p, o in triples(graph)]
+    lines: list[bytes] = []
+    extend = lines.extend
+    for s, po in by_subject(graph).items():  # each subject and predicate written once per group, not per triple
+        ws = w(s) + b" "
+        for p, objects in po.items():
+            head = ws + w(p) + b" "
+            extend([head + w(o) + b" .\n" for o in objects])
     lines.sort()
     return lines, any(isinstance(t, BNode) for t in written)
 
@@ -111,15 +117,16 @@ class _TurtleTerms:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.base = base
         self.used: set[str] = set()
-        self._written: dict[URIRef, tuple[str, str | None]] = {}  # an IRI is written often: once is enough
+        self._written: dict[URIRef, str] = {}  # an IRI is written often: once is enough
 
     def iri(self, term: URIRef) -> str:
         found = self._written.get(term)
         if found is None:
-            found = self._written[term] = self._iri(term)
-        if found[1] is not None:
-            self.used.add(found[1])
-        return found[0]
+            found, prefix = self._iri(term)
+            self._written[term] = found
+            if prefix is not None:  # every IRI written is made here once: its prefix is used
+                self.used.add(prefix)
+        return found
 
     def _iri(self, term: URIRef) -> tuple[str, str | None]:
         value = str(term)
@@ -135,7 +142,8 @@ class _TurtleTerms:
 
     def term(self, term: Node) -> str:
         if isinstance(term, URIRef):
-            return self.iri(term)
+            found = self._written.get(term)
+            return self.iri(term) if found is None else found
         if isinstance(term, Literal):
             dt = str(term.datatype) if term.datatype else ""
             if not term.language and dt in _BARE and _BARE[dt].match(str(term)):
@@ -158,16 +166,24 @@ def turtle_chunks(graph: Graph | TripleSet, prefixes: Mapping[str, str], base: s
     terms = _TurtleTerms(prefixes, base)
     grouped = by_subject(graph)
     rdf_type = RDF.type
+    said: dict[Node, tuple[tuple[bool, tuple[int, str, str, str]], str]] = {}  # per predicate: its order, its text
+
+    def predicate(p: Node) -> tuple[tuple[bool, tuple[int, str, str, str]], str]:
+        found = said.get(p)
+        if found is None:
+            found = said[p] = ((p != rdf_type, term_key(p)), "a " if p == rdf_type else terms.term(p) + " ")
+        return found
+
     blocks = []
+    term = terms.term
     for s in sorted(grouped, key=term_key):
         preds = grouped[s]
-        order = sorted(preds, key=lambda p: (p != rdf_type, term_key(p))) if len(preds) > 1 else list(preds)
+        order = sorted(preds, key=lambda p: predicate(p)[0]) if len(preds) > 1 else list(preds)
         parts = []
         for p in order:
             objects = preds[p] if len(preds[p]) == 1 else sorted(preds[p], key=term_key)
-            ptext = "a" if p == rdf_type else terms.term(p)
-            parts.append(ptext + " " + ",\n        ".join(terms.term(o) for o in objects))
-        blocks.append(terms.term(s) + " " + " ;\n    ".join(parts) + " .\n")
+            parts.append(predicate(p)[1] + ",\n        ".join([term(o) for o in objects]))
+        blocks.append(term(s) + " " + " ;\n    ".join(parts) + " .\n")
     head = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()) if p in terms.used]
     if base:
         head.insert(0, f"@base <{base}> .\n")

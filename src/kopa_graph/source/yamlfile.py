@@ -47,17 +47,23 @@ _BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 
 
-def _resolve(loader: Any, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-    """PyYAML's ``BaseResolver.resolve`` for a loader without path or wildcard resolvers (the safe one):
-    the same tags, without its list building and path checks. libyaml's parser calls it for every node
-    from Python; at a million triples's source data it was a tenth of loading."""
-    if kind is yaml.ScalarNode:
-        if implicit[0]:
-            for tag, regexp in loader.yaml_implicit_resolvers.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag  # type: ignore[no-any-return]
-        return _STR
-    return yaml.resolver.BaseResolver.resolve(loader, kind, value, implicit)  # type: ignore[no-any-return,no-untyped-call]
+def _resolver(implicit_resolvers: dict[str | None, list[tuple[str, Any]]]) -> Any:
+    """PyYAML's ``BaseResolver.resolve`` for a loader without path or wildcard resolvers (the safe one), with
+    its ``implicit_resolvers``: the same tags, without its list building and path checks. libyaml's parser
+    calls it for every node from Python; at a million triples's source data it was a tenth of loading."""
+    scalar, by_first = yaml.ScalarNode, implicit_resolvers.get
+    general = yaml.resolver.BaseResolver.resolve
+
+    def resolve(loader: Any, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is scalar:
+            if implicit[0]:
+                for tag, regexp in by_first(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return general(loader, kind, value, implicit)  # type: ignore[no-any-return,no-untyped-call]
+
+    return resolve
 
 
 def _make_loader(path: Path) -> Any:
@@ -65,10 +71,16 @@ def _make_loader(path: Path) -> Any:
         pass
 
     if not Loader.yaml_path_resolvers and None not in Loader.yaml_implicit_resolvers:
-        Loader.resolve = _resolve
+        Loader.resolve = _resolver(Loader.yaml_implicit_resolvers)
+
+    places: dict[int, Location] = {}  # a line's location, made once (a flow mapping's keys share one)
 
     def loc(node: yaml.Node) -> Location:
-        return Location(path, node.start_mark.line + 1)
+        line = node.start_mark.line
+        found = places.get(line)
+        if found is None:
+            found = places[line] = Location(path, line + 1)
+        return found
 
     def construct(loader: Loader, node: yaml.Node) -> Any:
         """A text scalar is its text (what the safe constructor makes of it, without its bookkeeping:
