@@ -25,6 +25,7 @@ from kopa_graph.publish.templating import Markup, fragment, macro, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 from kopa_graph.rdfio.ntriples import term_key
+from kopa_graph.rdfio.tripleset import TripleSet
 
 T = TypeVar("T")
 
@@ -232,7 +233,7 @@ def page(title: str, title_lang: str | None, lang: str, here: str, body: str, al
                   body=Markup(body))
 
 
-def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph, stem: str,
+def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: TripleSet, stem: str,
                   view: Markup | None = None) -> Markup:
     """The body of ``iri``'s page (``templates/resource.html.j2``): its designed ``view``
     (:mod:`~kopa_graph.publish.site.views`) when it has one, then all its data: its types, its facts
@@ -241,8 +242,9 @@ def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Gr
         return value(site, here, node, lang)
 
     title, tag = site.label(iri, lang)
-    facts = [(shown(p), [shown(v) for v in sorted(description.objects(iri, p), key=term_key)])
-             for p in sorted({p for p in description.predicates(iri, None) if p != RDF.type}, key=term_key)]
+    about = description.spo.get(iri, {})
+    facts = [(shown(p), [shown(v) for v in sorted(about[p], key=term_key)])
+             for p in sorted((p for p in about if p != RDF.type), key=term_key)]
     incoming = [(shown(s), shown(p))
                 for s, p in sorted(site.facts.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
                 if isinstance(s, URIRef) and site.page_of(s) is not None]
