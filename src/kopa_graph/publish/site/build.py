@@ -34,9 +34,9 @@ from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import jsonld
 from kopa_graph.rdfio.namespaces import KOPA, RDF, SCHEMA, prefixes_for
 from kopa_graph.rdfio.ntriples import term_key
-from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.rdfio.release import SITE, new_release
 from kopa_graph.rdfio.release import Release as NewRelease
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 from kopa_graph.validation.validate import Validated, load_ontology
@@ -111,31 +111,36 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         w.put(f"void.{ext}", serialize(description, fmt, prefixes, id_base))
     w.put(".well-known/void", serialize(description, "turtle", prefixes, id_base))
     site_graph = g + description
-    labels = site_graph + load_ontology() + label_graph()
+    labels = site_pages.label_index(site_graph, load_ontology(), label_graph())
     resources = sorted({s for s in site_graph.subjects() if isinstance(s, URIRef) and str(s).startswith(id_base)},
                        key=term_key)
     pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
     site = site_pages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
 
+    endpoint = sparql_endpoint or ("/sparql" if front_end else None)
+    first = len(LANGUAGES)  # the index pages come first: the largest pages, shared out with the resources'
+
     def write(start: int, stop: int) -> list[str]:
-        for iri in resources[start:stop]:
+        for i in range(start, stop):
+            if i < first:
+                lang = LANGUAGES[i]
+                w.put(f"index{site_pages.lang_suffix(lang)}.html",
+                      index_body(site, lang, dists, atlas, endpoint, front_end))
+                continue
+            iri = resources[i - first]
             _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
             w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
         return w.taken()
 
     def done(n: int) -> None:
-        progress.count("resource pages", n, len(resources))
+        progress.count("resource pages", max(0, n - first), len(resources))
 
     jobs = forked.processes(len(resources), jobs, FORK_FROM)
     before = w.taken()
-    written = (forked.forked(len(resources), write, jobs, done) if jobs > 1
-               else forked.in_order(len(resources), write, done))
+    written = (forked.forked(first + len(resources), write, jobs, done) if jobs > 1
+               else forked.in_order(first + len(resources), write, done))
     w.paths = before + written
     _article_pages(w, article_text, str(article))
-    for lang in LANGUAGES:
-        w.put(f"index{site_pages.lang_suffix(lang)}.html", index_body(site, lang, dists, atlas,
-                                                                     sparql_endpoint or ("/sparql" if front_end else None),
-                                                                     front_end))
     _ontology_and_shapes(w, site)
     w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
     for path, text in server_files().items():
@@ -161,7 +166,7 @@ def document(g: Graph | Facts, iri: URIRef, id_base: str) -> TripleSet:
 
     desc = TripleSet()
     add = desc.add
-    neighbours = {}  # in the order met, without repeats (the order of the writers' input is not their output's)
+    neighbours: dict[Node, None] = {}  # in the order met, once each (the writers sort what they write)
     for p, o in g.predicate_objects(iri):
         add((iri, p, o))
         if outside(o):
