@@ -418,6 +418,43 @@ def test_hostile_content_is_shown_as_text_and_never_made_a_link(tmp_path: Path) 
     assert f'<meta http-equiv="Content-Security-Policy" content="{html.escape(conneg.CSP_PAGE)}">' in page
 
 
+def _unescaped_regions_calling(source: str) -> list[str]:
+    """What is called inside the ``{% autoescape false %}`` regions of an HTML template: macros, call blocks,
+    filters (their markup would come out as text there, and the environment's finalize escape it again)."""
+    import jinja2
+    from jinja2 import nodes
+
+    from kopa_graph.publish.templating import _environment
+
+    found = []
+    for region in jinja2.Environment().parse(source).find_all(nodes.ScopedEvalContextModifier):
+        off = [o for o in region.options if o.key == "autoescape" and isinstance(o.value, nodes.Const)]
+        if off and not off[0].value.value:
+            found += [f"line {n.lineno}: {type(n).__name__}" for kind in (nodes.Call, nodes.CallBlock, nodes.Filter)
+                      for n in region.find_all(kind)]
+    assert _environment(True).autoescape
+    return found
+
+
+def test_templates_write_without_autoescape_only_values_the_finalize_escapes() -> None:
+    """page.html.j2, resource.html.j2 and the value macro are rendered with Jinja's autoescape off where they
+    are hot (issue 18: the site's time): every value there is escaped by the environment's finalize, once, as
+    anywhere else; nothing there may call a macro or a filter, whose markup would be escaped a second time
+    (the value macro's lang="" was, until inlined). And the check sees such a call."""
+    from kopa_graph.publish.templating import render
+
+    templates = Path(sitepages.__file__).parent.parent / "templates"
+    for path in sorted(templates.glob("*.html.j2")):
+        assert _unescaped_regions_calling(path.read_text(encoding="utf-8")) == [], path.name
+    assert "autoescape false" in (templates / "page.html.j2").read_text(encoding="utf-8")
+    assert _unescaped_regions_calling("{% autoescape false %}{{ m(x) }}{{ y|join(', ') }}{% endautoescape %}") == [
+        "line 1: Call", "line 1: Filter"]
+    assert _unescaped_regions_calling("{{ m(x) }}{% autoescape false %}{{ x }}{% endautoescape %}") == []
+    page = render("page.html.j2", lang="sv", csp="c", title="<b>&", title_lang=None, style="s", alternates=[],
+                  jsonld=None, home="h", home_text="<i>", switch=None, names={}, body=sitepages.Markup("<p>ok</p>"))
+    assert "<title>&lt;b&gt;&amp;</title>" in page and ">&lt;i&gt;</a>" in page and "<p>ok</p>" in page
+
+
 def test_the_templates_escape_markup_and_refuse_a_missing_value() -> None:
     """HTML and XML templates are autoescaped; the configurations are written as given; a template that
     names a value it was not given is an error, never an empty string in a configuration."""

@@ -9,9 +9,10 @@ from rdflib.term import Node
 
 from kopa_graph.languages import FALLBACK
 from kopa_graph.rdfio.namespaces import SKOS
+from kopa_graph.rdfio.tripleset import TripleSet
 
 
-def label(g: Graph, node: Node | None, lang: str,
+def label(g: Graph | TripleSet, node: Node | None, lang: str,
           properties: Sequence[URIRef] = (SKOS.prefLabel,)) -> tuple[str, str | None] | None:
     """The label of ``node`` in ``lang`` and its language tag: else in the next language of
     :data:`~kopa_graph.languages.FALLBACK`, else an untagged one, else the first (by text) in any other

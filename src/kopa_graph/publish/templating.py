@@ -4,9 +4,11 @@ sheet, the sitemap, the 406 page, and the nginx, njs and Apache configurations.
 
 HTML, SVG and XML templates (``*.html.j2``, ``*.svg.j2``, ``*.xml.j2``) escape every value they are given
 with :func:`html.escape` (``&quot;`` and ``&#x27;`` for quotes), unless it is :class:`markupsafe.Markup`
-(HTML made and escaped already, such as a page's body, or what a macro of ``macros.html.j2`` writes); the
-configurations are written as given. A template may use only the values it is given: an unknown name is
-an error, never an empty string."""
+(HTML made and escaped already, such as a page's body, or what a macro of ``macros.html.j2`` writes): the
+environment's ``finalize`` does it, so that it holds inside a ``{% autoescape false %}`` region too, which
+the hottest templates use to spare each value Jinja's second escape (such a region calls no macro and no
+filter: ``tests/test_site.py``). The configurations are written as given. A template may use only the
+values it is given: an unknown name is an error, never an empty string."""
 
 from __future__ import annotations
 

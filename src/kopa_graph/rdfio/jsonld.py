@@ -114,7 +114,7 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def jsonld(graph: Graph, id_base: str, context: Mapping[str, Any] | None = None, *,
+def jsonld(graph: Graph | TripleSet, id_base: str, context: Mapping[str, Any] | None = None, *,
            context_iri: str | None = None) -> bytes:
     """Compact JSON-LD with the project's context embedded; nodes, keys and values sorted. With ``context_iri``
     the context is named by that address (:func:`published_context_iri`) instead of embedded: the same

@@ -62,28 +62,31 @@ class Release:
     folder: Path
     empty_folder: bool  # OUT is an empty folder (not yet a link) that the switch replaces
     switched: bool = False
-    _folders: set[Path] = field(default_factory=set)  # folders of the release known to exist
-
+    _folders: set[str] = field(default_factory=set)  # folders of the release known to exist
 
     def put(self, name: str, data: bytes | str) -> Path:
         """Write the file ``name`` (relative, ``/``-separated) of the release; :meth:`switch` flushes it to
-        disk with the rest."""
-        path = self.folder / name
-        if path.parent not in self._folders:  # a site puts about 4,000 files in 1,000 folders
-            make_folders(path.parent, self.folder)
-            self._folders.update(p for p in (path.parent, *path.parent.parents) if p.is_relative_to(self.folder))
+        disk with the rest. (Paths as text and the bytes written by ``os.write``: a site puts 100,000 files,
+        and ``pathlib`` and a buffered file object around each were a third of the time of putting one.)"""
+        where = f"{self.folder}/{name}"
+        parent = where.rpartition("/")[0]
+        if parent not in self._folders:  # a site puts about 4,000 files in 1,000 folders
+            folder = Path(parent)
+            make_folders(folder, self.folder)
+            self._folders.update(str(p) for p in (folder, *folder.parents) if p.is_relative_to(self.folder))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+            fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
             try:
                 os.fchmod(fd, FILE_MODE)
-                with os.fdopen(fd, "wb", closefd=False) as fh:
-                    fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+                left = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+                while left:
+                    left = left[os.write(fd, left):]
             finally:
                 os.close(fd)
         except OSError as exc:
             raise OutputError(f"{self.out}: cannot write {name}: {why(exc)}; the previous outputs are unchanged") \
                 from None
-        return path
+        return Path(where)
 
     def switch(self) -> None:
         """Show the release at OUT: flush its folders, then rename a new link over OUT (atomic)."""

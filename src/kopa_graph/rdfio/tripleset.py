@@ -56,9 +56,11 @@ class TripleSet:
         s, p, o = triple
         return o in self.spo.get(s, {}).get(p, {})
 
-    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        """The objects of ``subject`` and ``predicate``, as :meth:`rdflib.Graph.objects` gives them."""
-        yield from self.spo.get(subject, {}).get(predicate, {})
+    def objects(self, subject: Node | None, predicate: Node) -> Iterator[Node]:
+        """The objects of ``subject`` and ``predicate``, as :meth:`rdflib.Graph.objects` gives them (but a
+        subject of None is no pattern: it has none)."""
+        if subject is not None:
+            yield from self.spo.get(subject, {}).get(predicate, {})
 
     def to_graph(self) -> Graph:
         """The same triples in an rdflib graph with the prefixes bound."""

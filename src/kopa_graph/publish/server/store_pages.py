@@ -134,7 +134,8 @@ def _site(release: Release, graph: Graph) -> site_pages.Site:
     def page_of(node: URIRef) -> str | None:
         return "doc/" + str(node)[len(release.id_base):] if node in subjects else None
 
-    return site_pages.Site(site_graph, site_graph + release.labels, release.base_iri, release.article_url, page_of)
+    labels = site_pages.label_index(site_graph, release.labels)
+    return site_pages.Site(site_graph, labels, release.base_iri, release.article_url, page_of)
 
 
 def html(release: Release, graph: Graph, iri: URIRef, path: str, lang: str) -> str:

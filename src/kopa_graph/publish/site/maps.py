@@ -70,16 +70,31 @@ def _fmt(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+#: :func:`_fmt` of the numbers met so far (a map's steps repeat the same few: 1.2, -0.4, ...); 0.0 and -0.0,
+#: the only equal numbers with different texts, both write "0".
+_WRITTEN: dict[float, str] = {}
+
+
 def _line(points: Sequence[Point], frame: Frame, close: bool) -> str:
-    """Path data of the points: an absolute move, then relative lines (short text); repeats dropped."""
-    xy = [frame.xy(p) for p in points]
+    """Path data of the points: an absolute move, then relative lines (short text); repeats dropped. (``frame.xy``
+    of each point, inlined: the site draws millions.)"""
+    left, top, scale, digits = frame.left, frame.top, frame.scale, frame.digits
+    xy = [(round((p[0] - left) / scale, digits), round((top - p[1]) / scale, digits)) for p in points]
+    written = _WRITTEN if len(_WRITTEN) < 1 << 20 else {}
     out = [f"M{_fmt(xy[0][0])} {_fmt(xy[0][1])}"]
-    last = xy[0]
+    lx, ly = xy[0]
     steps = []
     for x, y in xy[1:]:
-        if (x, y) != last:
-            steps.append(f"{_fmt(x - last[0])} {_fmt(y - last[1])}")
-            last = (x, y)
+        if x != lx or y != ly:
+            dx, dy = x - lx, y - ly
+            tx = written.get(dx)
+            if tx is None:
+                tx = written[dx] = _fmt(dx)
+            ty = written.get(dy)
+            if ty is None:
+                ty = written[dy] = _fmt(dy)
+            steps.append(f"{tx} {ty}")
+            lx, ly = x, y
     if steps:
         out.append("l" + " ".join(steps))
     return "".join(out) + ("z" if close else "")

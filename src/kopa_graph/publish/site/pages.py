@@ -25,6 +25,8 @@ from kopa_graph.publish.templating import Markup, fragment, macro, render
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, KOPA, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 from kopa_graph.rdfio.ntriples import term_key
+from kopa_graph.rdfio.oxbridge import by_subject
+from kopa_graph.rdfio.tripleset import TripleSet
 
 T = TypeVar("T")
 
@@ -43,7 +45,7 @@ class Site:
     """What every page needs: the graph, labels, and where each resource's page is."""
 
     graph: Graph
-    labels: Graph  # the graph plus the ontology (for property labels)
+    labels: Graph | TripleSet  # the names in the graph, the ontology (property labels) and more: label_index
     base: str  # the site's base IRI, e.g. https://w3id.org/kopa/
     article_url: str
     page_of: Callable[[URIRef], str | None]  # site-relative document path without extension, or None
@@ -74,7 +76,7 @@ class Site:
         area = self._area(node, lang)
         if area is not None:
             return area
-        found = label(self.labels, node, lang, (SKOS.prefLabel, RDFS.label, DCTERMS.title))
+        found = label(self.labels, node, lang, NAMED_BY)
         if found is not None:
             return found
         if isinstance(node, URIRef):
@@ -125,6 +127,24 @@ class Site:
         if description is not None:  # an activity: the first words of what it does
             return re.split(r"[:.;]", description[0], maxsplit=1)[0], description[1]
         return qname(node), None
+
+
+#: The properties that name a resource on the pages, the first with a label in a language first.
+NAMED_BY = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
+
+
+def label_index(*graphs: Graph) -> TripleSet:
+    """The triples of ``graphs`` that name something (:data:`NAMED_BY`): all a :class:`Site`'s ``labels`` is asked
+    for. A few of the graph's triples, where their union was the whole graph copied twice more (at a million
+    triples, a gigabyte and a tenth of a site's time); each subject's names in the order the union has them."""
+    out = TripleSet()
+    add = out.add
+    for g in graphs:
+        for s, po in by_subject(g).items():
+            for p in NAMED_BY:
+                for o in po.get(p, ()):
+                    add((s, p, o))
+    return out
 
 
 def qname(iri: URIRef) -> str:
@@ -232,7 +252,7 @@ def page(title: str, title_lang: str | None, lang: str, here: str, body: str, al
                   body=Markup(body))
 
 
-def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph, stem: str,
+def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph | TripleSet, stem: str,
                   view: Markup | None = None) -> Markup:
     """The body of ``iri``'s page (``templates/resource.html.j2``): its designed ``view``
     (:mod:`~kopa_graph.publish.site.views`) when it has one, then all its data: its types, its facts
@@ -241,8 +261,9 @@ def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Gr
         return value(site, here, node, lang)
 
     title, tag = site.label(iri, lang)
-    facts = [(shown(p), [shown(v) for v in sorted(description.objects(iri, p), key=term_key)])
-             for p in sorted({p for p in description.predicates(iri, None) if p != RDF.type}, key=term_key)]
+    about = by_subject(description).get(iri, {})
+    facts = [(shown(p), [shown(v) for v in sorted(about[p], key=term_key)])
+             for p in sorted((p for p in about if p != RDF.type), key=term_key)]
     incoming = [(shown(s), shown(p))
                 for s, p in sorted(site.facts.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
                 if isinstance(s, URIRef) and site.page_of(s) is not None]
