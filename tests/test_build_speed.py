@@ -156,3 +156,18 @@ def test_the_source_files_load_as_pyyamls_safe_loader_reads_them(tmp_path: Path)
     for path in sorted((ROOT / "data").glob("*.yaml")):
         expected = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
         assert plain(load_yaml(path)) == plain(expected), path
+
+
+def test_nothing_buffered_before_the_fork_is_written_twice() -> None:
+    """kopa_graph.forked flushes stdout and stderr before it forks: text the parent wrote but had not yet sent
+    is not sent again by the child (which would copy the buffer)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.stdout.write('before '); sys.stderr.write('err ')\n"
+            "from kopa_graph.forked import Forked\n"
+            "with Forked(lambda: 41) as child: n = child.result()\n"
+            "print(n + 1)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**__import__("os").environ, "PYTHONUNBUFFERED": ""})
+    assert (done.returncode, done.stdout, done.stderr) == (0, "before 42\n", "err ")

@@ -62,6 +62,9 @@ def test_an_error_in_a_forked_child_is_raised_in_the_parent() -> None:
 def test_how_many_processes() -> None:
     import threading
 
+    from kopa_graph.publish.site import build
+
+    assert build.FORK_FROM == 1000, "README: from 1,000 resources"
     assert forked.processes(5000, 3, 1000) == 3  # as asked
     assert forked.processes(999, None, 1000) == 1  # too few to pay for a fork
     alone = threading.active_count() == 1  # pytest-xdist's workers run a thread of their own
@@ -142,3 +145,10 @@ def test_a_site_of_more_pilots_than_the_palette_has_colours(tmp_path: Path) -> N
     assert len(set(colours.values())) == len(maps.LIGHT_BAND + maps.DARK_BAND)  # all 14 used before any again
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert page.count('<rect width="14" height="14" fill="#') == 20  # every pilot in the map's legend
+
+
+def test_runs_are_consecutive_whole_and_none_but_the_last_under_least() -> None:
+    for count, jobs in ((10, 2), (100, 2), (5000, 4), (7, 3)):
+        spans = forked.runs(count, jobs)
+        assert [i for a, b in spans for i in range(a, b)] == list(range(count))
+        assert all(b - a >= 8 for a, b in spans[:-1])

@@ -35,7 +35,7 @@ def processes(count: int, jobs: int | None, least: int) -> int:
 
 def runs(count: int, jobs: int, per_job: int = 16, least: int = 8) -> list[tuple[int, int]]:
     """``range(count)`` cut into runs of consecutive items: about ``per_job`` a process, so that the two
-    finish together and progress moves, but no run under ``least`` items."""
+    finish together and progress moves, but no run under ``least`` items except the last."""
     size = max(least, -(-count // (jobs * per_job)))
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
