@@ -152,3 +152,20 @@ def test_runs_are_consecutive_whole_and_none_but_the_last_under_least() -> None:
         spans = forked.runs(count, jobs)
         assert [i for a, b in spans for i in range(a, b)] == list(range(count))
         assert all(b - a >= 8 for a, b in spans[:-1])
+
+
+def test_each_resources_json_ld_is_made_once_for_its_file_and_its_page(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: "each resource's JSON-LD once for its file and its page"."""
+    from kopa_graph.publish.site import build as site_build
+
+    made: list[object] = []
+    real = site_build.jsonld
+
+    def counting(desc: object, id_base: str) -> bytes:
+        made.append(desc)
+        return real(desc, id_base)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_build, "jsonld", counting)
+    result = build_site(validate_source(SMALL, Settings()), tmp_path / "site", jobs=1)
+    assert len(made) == result.resources > 100  # one per resource, not one per file (.jsonld) and page (x3)
