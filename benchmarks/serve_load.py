@@ -10,8 +10,11 @@ answers are compared (the same rows), so the figures compare like with like.
     python benchmarks/serve_load.py [--clients 4] [--requests 500] [--json out.json]
 
 Reports requests/s, p50, p90 and p99 latency for each server and the
-ratios, and exits 1 when the goal is missed (--goal): at least half of
-Oxigraph's throughput and p99 under 50 ms.
+ratios, and exits 1 when the goal is missed (--goal): at least 0.8 of
+Oxigraph's throughput (issue 18) and p99 under 50 ms. kopa-graph serve keeps
+answers for the same query asked again (``--cache-mb``, the default) and the
+load repeats 17 queries, so the figures of a cache are what it measures:
+``--uncached`` adds a row for ``serve --cache-mb 0``, every query evaluated.
 """
 
 from __future__ import annotations
@@ -119,7 +122,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3, help="timed runs per server (medians are reported)")
     ap.add_argument("--data", type=Path, help="source-data folder [default: the shipped data]")
     ap.add_argument("--json", type=Path, help="also write the figures here")
-    ap.add_argument("--goal", action="store_true", help="exit 1 unless rps >= half of Oxigraph's and p99 < 50 ms")
+    ap.add_argument("--goal", action="store_true", help="exit 1 unless rps >= 0.8 of Oxigraph's and p99 < 50 ms")
+    ap.add_argument("--uncached", action="store_true", help="also run serve --cache-mb 0 (every query evaluated)")
     args = ap.parse_args()
 
     bindir = Path(sys.executable).parent
@@ -133,25 +137,35 @@ def main() -> int:
     nt = (work / "out" / "kopa.nt").read_bytes()
     queries = helper_queries()
 
-    kport, oport = free_port(), free_port()
+    kport, oport, uport = free_port(), free_port(), free_port()
     servers = [subprocess.Popen([kopa, "serve", "--port", str(kport), *data], stdout=subprocess.DEVNULL),
                subprocess.Popen([oxi, "serve", "--bind", f"127.0.0.1:{oport}"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)]
+    kopas = [("kopa-graph serve", kport)]
+    if args.uncached:
+        servers.append(subprocess.Popen([kopa, "serve", "--port", str(uport), "--cache-mb", "0", *data],
+                                        stdout=subprocess.DEVNULL))
+        kopas.append(("  --cache-mb 0", uport))
     try:
-        wait_for(kport, "/health")
+        for _, port in kopas:
+            wait_for(port, "/health")
         wait_for(oport, "/query")
         c = http.client.HTTPConnection("127.0.0.1", oport, timeout=60)
         c.request("POST", "/store?default", body=nt, headers={"Content-Type": "application/n-triples"})
         assert c.getresponse().status in (200, 201, 204)
-        for name, text in queries:  # same answers from both, and both warm
-            a, b = ask(kport, "/sparql", text), ask(oport, "/query", text)
-            if a[0] != 200 or b[0] != 200 or rows(a[1]) != rows(b[1]):
-                raise SystemExit(f"{name}: the servers disagree ({a[0]} vs {b[0]})")
+        for name, text in queries:  # same answers from all, and all warm
+            b = ask(oport, "/query", text)
+            for _, port in kopas:
+                a = ask(port, "/sparql", text)
+                if a[0] != 200 or b[0] != 200 or rows(a[1]) != rows(b[1]):
+                    raise SystemExit(f"{name}: the servers disagree ({a[0]} vs {b[0]})")
         texts = [t for _, t in queries]
-        figures: dict[str, dict[str, float]] = {}
-        for label, port, path in (("oxigraph serve", oport, "/query"), ("kopa-graph serve", kport, "/sparql")):
-            runs = [run(port, path, texts, args.clients, args.requests) for _ in range(args.rounds)]
-            figures[label] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        order = [("oxigraph serve", oport, "/query")] + [(label, port, "/sparql") for label, port in kopas]
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in order}
+        for _ in range(args.rounds):  # the servers take turns, round by round: a busier minute hits all
+            for label, port, path in order:
+                runs[label].append(run(port, path, texts, args.clients, args.requests))
+        figures = {label: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for label, rs in runs.items()}
     finally:
         for s in servers:
             s.terminate()
@@ -167,10 +181,14 @@ def main() -> int:
               f"{f['errors']:7.0f}")
     ratio = kg["rps"] / ox["rps"]
     print(f"kopa-graph / oxigraph throughput: {ratio:.2f}")
+    ratios = {"ratio": ratio}
+    if args.uncached:
+        ratios["uncached_ratio"] = figures["  --cache-mb 0"]["rps"] / ox["rps"]
+        print(f"kopa-graph --cache-mb 0 / oxigraph throughput: {ratios['uncached_ratio']:.2f}")
     if args.json:
-        args.json.write_text(json.dumps({"figures": figures, "ratio": ratio}, indent=2) + "\n")
-    if args.goal and (ratio < 0.5 or kg["p99_ms"] >= 50 or kg["errors"]):
-        print("goal missed: at least 0.5 of Oxigraph's throughput, p99 under 50 ms, no errors")
+        args.json.write_text(json.dumps({"figures": figures, **ratios}, indent=2) + "\n")
+    if args.goal and (ratio < 0.8 or kg["p99_ms"] >= 50 or kg["errors"]):
+        print("goal missed: at least 0.8 of Oxigraph's throughput, p99 under 50 ms, no errors")
         return 1
     return 0
 

@@ -495,3 +495,14 @@ def test_sparql_over_a_store_refuses_updates_and_overlong_queries_before_sending
     assert update.status_code in (400, 403) and inserted.status_code in (400, 403), (update.text, inserted.text)
     assert too_long.status_code in (413, 414), too_long.text
     assert received == []
+
+
+def test_over_a_store_no_answer_is_kept(site: Path) -> None:
+    """The store's graph may change under the server: a query asked twice reaches the store twice."""
+    with _fake_store(200, _rows("v")) as (url, received):
+        with remote_server(site, RemoteStore(url)) as remote:
+            for _ in range(2):
+                r = httpx.get(f"{remote}/sparql", params={"query": "SELECT ?x WHERE { ?x ?p ?o }"},
+                              headers={"Accept": SPARQL_JSON})
+                assert r.status_code == 200, r.text
+        assert len(received) == 2

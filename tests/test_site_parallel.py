@@ -169,3 +169,41 @@ def test_each_resources_json_ld_is_made_once_for_its_file_and_its_page(tmp_path:
     monkeypatch.setattr(site_build, "jsonld", counting)
     result = build_site(validate_source(SMALL, Settings()), tmp_path / "site", jobs=1)
     assert len(made) == result.resources > 100  # one per resource, not one per file (.jsonld) and page (x3)
+
+
+def _indexes(g: Graph) -> list[list[object]]:
+    """rdflib's three indexes of ``g``, as nested lists in their order."""
+    def flat(d: object) -> object:
+        return [(k, flat(v)) for k, v in d.items()] if isinstance(d, dict) else d
+    return [flat(getattr(g.store, f"_Memory__{n}")) for n in ("spo", "pos", "osp")]  # type: ignore[misc]
+
+
+def test_the_description_is_joined_to_the_graph_and_taken_out_whole(small_built: BuiltGraph) -> None:
+    """The site reads the graph and its description without a copy of the graph: ``joined`` adds what the
+    graph lacks and, after, leaves it as it was, to the order of its indexes (its writers read them)."""
+    from rdflib import Literal
+
+    from kopa_graph.publish.site.facts import joined
+
+    g = small_built.graph
+    before, count = _indexes(g), len(g)
+    s, p, o = next(iter(g))
+    extra = Graph()
+    extra.add((s, p, o))  # already in the graph: stays
+    extra.add((s, p, Literal("new object")))  # a new object of a known subject and predicate
+    extra.add((s, URIRef("http://e.example/new-p"), o))  # a new predicate of a known subject
+    extra.add((URIRef("http://e.example/new-s"), p, Literal("x")))  # a new subject
+    with joined(g, extra) as both:
+        assert both is g and len(g) == count + 3 and all(t in g for t in extra)
+        assert list(Facts(g).objects(URIRef("http://e.example/new-s"), p)) == [Literal("x")]
+    assert len(g) == count and (s, p, o) in g and _indexes(g) == before
+    with pytest.raises(RuntimeError), joined(g, extra):
+        raise RuntimeError("a page failed")
+    assert _indexes(g) == before
+
+
+def test_a_site_leaves_the_graph_as_it_was(tmp_path: Path) -> None:
+    validated = validate_source(SMALL, Settings())
+    before, count = _indexes(validated.graph), len(validated.graph)
+    build_site(validated, tmp_path / "site", jobs=1)
+    assert len(validated.graph) == count and _indexes(validated.graph) == before

@@ -69,6 +69,7 @@ class ServerLimits:
     timeout: float = 10.0  # seconds a query may run (then 503)
     memory_mb: int = 2048  # address-space limit of a query worker
     max_rows: int = 10_000  # most result rows (then 413)
+    cache_mb: int = 64  # answers kept for the same query asked again (0: none), :mod:`kopa_graph.query.cache`
 
 
 SERVER_LIMITS = ServerLimits()

@@ -1,5 +1,6 @@
 """The ``kopa-graph`` command: a few lines over each public function (the commands are in
-:mod:`~kopa_graph.cli.data`, :mod:`~kopa_graph.cli.queries` and :mod:`~kopa_graph.cli.publishing`).
+:mod:`~kopa_graph.cli.data`, :mod:`~kopa_graph.cli.queries`, :mod:`~kopa_graph.cli.publishing` and
+:mod:`~kopa_graph.cli.serving`).
 
 Exit codes: 0 ok; 1 the data does not conform to the shapes; 2 bad input or
 usage; 3 an output could not be written; 4 publish failed; 5 the validator
@@ -140,4 +141,4 @@ _NO_SANDBOX_OPTION = click.option(
 
 
 # The commands, each module registering its own on main (imported last: they use the names above).
-from kopa_graph.cli import data, publishing, queries  # noqa: E402, F401
+from kopa_graph.cli import data, publishing, queries, serving  # noqa: E402, F401

@@ -136,6 +136,8 @@ def _at_the_end(text: str, tokens: list[tuple[int, int, str | None, str]]) -> tu
 def star_order(text: str, names: list[str]) -> list[str]:
     """The variables ``names`` of a ``SELECT *`` query in the order they first appear in ``text`` (as Jena
     orders them; Oxigraph sorts them); ``names`` as they are for any other query."""
+    if "*" not in text:  # no SELECT * (most queries): not worth reading the text
+        return names
     tokens = _tokens(text)
     words = [(kind, token.translate(_UPPER) if kind == "run" else token) for _, _, kind, token in tokens]
     star = None

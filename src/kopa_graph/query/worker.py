@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from kopa_graph.query.cache import AnswerCache
 from kopa_graph.query.sandbox import SandboxUnavailable
 from kopa_graph.query.writers import boolean_body, solutions_body
 from kopa_graph.scratch import Scratch
@@ -211,7 +212,7 @@ class QueryPool:
 
     def __init__(self, ntriples: bytes, workers: int = SERVER_LIMITS.workers, timeout: float = SERVER_LIMITS.timeout,
                  memory_mb: int = SERVER_LIMITS.memory_mb, max_rows: int = SERVER_LIMITS.max_rows, *,
-                 sandbox: bool = True) -> None:
+                 sandbox: bool = True, cache_mb: int = SERVER_LIMITS.cache_mb) -> None:
         self._ctx = mp.get_context("spawn")
         self._scratch = Scratch("workers")  # the graph and the workers' logs; a killed server's go next time
         self._folder = self._scratch.path
@@ -219,6 +220,8 @@ class QueryPool:
         self._source.write_bytes(ntriples)
         self._memory, self._sandbox = memory_mb, sandbox
         self.timeout, self.max_rows = timeout, max_rows
+        #: answers kept for the same query asked again (:mod:`kopa_graph.query.cache`; the graph never changes)
+        self.cache: AnswerCache[Answer] = AnswerCache(cache_mb * 1024 * 1024)
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: list[_Worker] = []
         self._started = itertools.count()
@@ -238,6 +241,15 @@ class QueryPool:
                        self._folder / f"worker-{next(self._started)}.log")
 
     async def run(self, text: str, fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
+        key = (text, fmt, graph_fmt)
+        kept = self.cache.get(key)
+        if kept is not None:
+            return kept
+        answer = await self._evaluate(text, fmt, graph_fmt)
+        self.cache.put(key, answer, len(answer.body))
+        return answer
+
+    async def _evaluate(self, text: str, fmt: str, graph_fmt: str) -> Answer:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:

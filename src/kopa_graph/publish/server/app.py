@@ -142,21 +142,22 @@ def create_app(graph: Graph | None, settings: Settings, site_dir: Path, workers:
                timeout: float = SERVER_LIMITS.timeout, memory_mb: int = SERVER_LIMITS.memory_mb,
                max_rows: int = SERVER_LIMITS.max_rows, sandbox: bool = True,
                owned: Scratch | None = None, store: RemoteStore | None = None, sparql: bool = True,
-               release: Release | None = None) -> Starlette:
+               release: Release | None = None, cache_mb: int = SERVER_LIMITS.cache_mb) -> Starlette:
     """The ASGI application over ``graph`` (validated by the caller), its pages the static site in
     ``site_dir``; ``owned``, the temporary folder holding that site, goes when the app closes.
     Query workers are confined (:mod:`kopa_graph.query.sandbox`) unless ``sandbox=False``; where they cannot
     be, :class:`kopa_graph.query.sandbox.SandboxUnavailable`. With ``store`` (a remote SPARQL store,
     :mod:`kopa_graph.publish.remote`) queries go to it and no worker is started (``graph`` may be None), and
     with ``release`` /doc pages are made from the store (:mod:`kopa_graph.publish.server.store_pages`);
-    ``sparql=False`` turns ``/sparql`` and its editor off (404), the helpers still answer."""
+    ``sparql=False`` turns ``/sparql`` and its editor off (404), the helpers still answer. ``cache_mb``
+    bounds the workers' answer cache (:mod:`kopa_graph.query.cache`; 0: none; never over a store)."""
     if store is not None:
         engine: QueryPool | RemoteStore = store
     else:
         from kopa_graph.rdfio.ntriples import ntriples
 
         assert graph is not None, "a graph, or a remote store"
-        engine = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows, sandbox=sandbox)
+        engine = QueryPool(ntriples(graph), workers, timeout, memory_mb, max_rows, sandbox=sandbox, cache_mb=cache_mb)
     app = Starlette(
         routes=[Route("/sparql", sparql_route, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
                 Route("/queries", queries), Route("/queries/{name}", named_query),

@@ -25,7 +25,7 @@ from kopa_graph.publish.site import pages as site_pages
 from kopa_graph.publish.site import views as site_views
 from kopa_graph.publish.site.changes import changes_pages
 from kopa_graph.publish.site.deploy import server_files
-from kopa_graph.publish.site.facts import Facts
+from kopa_graph.publish.site.facts import Facts, joined
 from kopa_graph.publish.site.graphics import index_body
 from kopa_graph.publish.site.labels import label_graph
 from kopa_graph.publish.templating import Markup, fragment, render
@@ -110,42 +110,42 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     for ext, fmt, _ in RDF_FORMATS:
         w.put(f"void.{ext}", serialize(description, fmt, prefixes, id_base))
     w.put(".well-known/void", serialize(description, "turtle", prefixes, id_base))
-    site_graph = g + description
-    labels = site_pages.label_index(site_graph, load_ontology(), label_graph())
-    resources = sorted({s for s in site_graph.subjects() if isinstance(s, URIRef) and str(s).startswith(id_base)},
-                       key=term_key)
-    pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
-    site = site_pages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
+    with joined(g, description) as site_graph:  # the graph and its description, not a copy
+        labels = site_pages.label_index(site_graph, load_ontology(), label_graph())
+        resources = sorted({s for s in site_graph.subjects() if isinstance(s, URIRef) and str(s).startswith(id_base)},
+                           key=term_key)
+        pages = {r: "doc/" + str(r)[len(id_base):] for r in resources}
+        site = site_pages.Site(site_graph, labels, settings.base_iri, str(article), pages.get)
 
-    endpoint = sparql_endpoint or ("/sparql" if front_end else None)
-    first = len(LANGUAGES)  # the index pages come first: the largest pages, shared out with the resources'
+        endpoint = sparql_endpoint or ("/sparql" if front_end else None)
+        first = len(LANGUAGES)  # the index pages come first: the largest pages, shared out with the resources'
 
-    def write(start: int, stop: int) -> list[str]:
-        for i in range(start, stop):
-            if i < first:
-                lang = LANGUAGES[i]
-                w.put(f"index{site_pages.lang_suffix(lang)}.html",
-                      index_body(site, lang, dists, atlas, endpoint, front_end))
-                continue
-            iri = resources[i - first]
-            _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
-            w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
-        return w.taken()
+        def write(start: int, stop: int) -> list[str]:
+            for i in range(start, stop):
+                if i < first:
+                    lang = LANGUAGES[i]
+                    w.put(f"index{site_pages.lang_suffix(lang)}.html",
+                          index_body(site, lang, dists, atlas, endpoint, front_end))
+                    continue
+                iri = resources[i - first]
+                _resource(w, site, iri, pages[iri], prefixes, id_base, atlas)
+                w.put(pages[iri] + ".var", conneg.type_map(pages[iri].rsplit("/", 1)[-1]))
+            return w.taken()
 
-    def done(n: int) -> None:
-        progress.count("resource pages", max(0, n - first), len(resources))
+        def done(n: int) -> None:
+            progress.count("resource pages", max(0, n - first), len(resources))
 
-    jobs = forked.processes(len(resources), jobs, FORK_FROM)
-    before = w.taken()
-    written = (forked.forked(first + len(resources), write, jobs, done) if jobs > 1
-               else forked.in_order(first + len(resources), write, done))
-    w.paths = before + written
-    _article_pages(w, article_text, str(article))
-    _ontology_and_shapes(w, site)
-    w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
-    for path, text in server_files().items():
-        w.put(path, text)
-    return len(resources)
+        jobs = forked.processes(len(resources), jobs, FORK_FROM)
+        before = w.taken()
+        written = (forked.forked(first + len(resources), write, jobs, done) if jobs > 1
+                   else forked.in_order(first + len(resources), write, done))
+        w.paths = before + written
+        _article_pages(w, article_text, str(article))
+        _ontology_and_shapes(w, site)
+        w.put("style.css", (files("kopa_graph.publish") / "templates" / "style.css").read_bytes())
+        for path, text in server_files().items():
+            w.put(path, text)
+        return len(resources)
 
 
 def _sitemap(w: _Writer, base_iri: str) -> None:
