@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph
@@ -14,7 +14,7 @@ from rdflib import Graph
 from kopa_graph.errors import NotConformant
 from kopa_graph.graph.dataset import Distribution, describe
 from kopa_graph.graph.iris import IRIs
-from kopa_graph.rdfio.files import STEM, serialize_release
+from kopa_graph.rdfio.files import STEM, release_files
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED, ZIP
 from kopa_graph.rdfio.namespaces import RDF, SCHEMA
 from kopa_graph.reports.csvexport import export_csv
@@ -38,33 +38,41 @@ CSV_ZIP = "kopa-csv" + ZIP.extension
 
 @dataclass(frozen=True)
 class Release:
-    downloads: dict[str, bytes]  # kopa.ttl, kopa.jsonld, kopa.nt
-    csv_zip: bytes
-    distributions: list[Distribution]
+    distributions: list[Distribution]  # kopa.ttl, kopa.jsonld, kopa.nt and the CSV zip
     description: Graph  # DCAT/VoID, validated
 
 
 def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LICENCE,
-                        publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None) -> Release:
-    """The release files (RDF downloads and the CSV zip) and the validated DCAT/VoID description of them.
+                        publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None,
+                        put: Callable[[str, bytes], None] | None = None) -> Release:
+    """The validated DCAT/VoID description of the release files (the RDF downloads and the CSV zip).
 
     The site writes these; ``publish`` sends the same description, so a
-    triplestore and the site describe the dataset identically.
+    triplestore and the site describe the dataset identically. ``put`` is given each file as it is made
+    (its path in a site: ``download/NAME``), which is then let go: only the sizes are kept.
     """
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
-    downloads = serialize_release(g, settings)
+    sizes: dict[str, int] = {}
+    for name, data in release_files(g, settings):
+        if put is not None:
+            put(f"download/{name}", data)
+        sizes[name] = len(data)
+        del data
     csv_zip = _zip(export_csv(g, IRIs(settings).themes()))
+    if put is not None:
+        put(f"download/{CSV_ZIP}", csv_zip)
     published = [(f"{STEM}{f.extension}", f) for f in (FORMATS[n] for n in PUBLISHED)]
-    dists = [Distribution(f"download/{name}", f.media_type, len(downloads[name]), f"The graph in {f.title}",
+    dists = [Distribution(f"download/{name}", f.media_type, sizes[name], f"The graph in {f.title}",
                           f.file_type_iri) for name, f in published]
     dists.append(Distribution(f"download/{CSV_ZIP}", ZIP.media_type, len(csv_zip),
                               "The pilots, organisations, memberships, contacts and themes as CSV", ZIP.file_type_iri))
+    del csv_zip
     description = describe(g, settings, dists, str(article), licence, publisher, sparql_endpoint)
     shapes = load_shapes(settings)
     report = validate_graph(description, settings, shapes=shapes, ontology=load_ontology())
     if not report.conforms:
         raise NotConformant(report, "The dataset description does not conform:\n" + render_text(report, shapes=shapes))
-    return Release(downloads, csv_zip, dists, description)
+    return Release(dists, description)
 
 
 def redact(text: str, names: Iterable[str]) -> str:

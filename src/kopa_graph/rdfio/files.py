@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rdflib import Graph
 
 from kopa_graph.progress import QUIET, Progress
@@ -20,14 +22,21 @@ MANIFEST_FILE = "manifest.json"
 def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUIET,
                       ntriples: bytes | None = None) -> dict[str, bytes]:
     """The published files of ``graph``, by file name (``ntriples``: its N-Triples, already written)."""
+    return dict(release_files(graph, settings, progress, ntriples))
+
+
+def release_files(graph: Graph, settings: Settings, progress: Progress = QUIET,
+                  ntriples: bytes | None = None) -> Iterator[tuple[str, bytes]]:
+    """:func:`serialize_release`'s files one at a time, each made when the one before is let go (at a million
+    triples the four together are a third of a gigabyte)."""
     prefixes = prefixes_for(settings.id_base)
-    files = {}
     for name in PUBLISHED:
         file = f"{STEM}{FORMATS[name].extension}"
         if name == "n-triples" and ntriples is not None:
-            files[file] = ntriples
+            yield file, ntriples
             continue
         with progress.stage(f"write {file}"):
-            files[file] = serialize(graph, name, prefixes, settings.id_base)
-    files[CONTEXT_FILE] = context_document(settings.id_base)
-    return files
+            data = serialize(graph, name, prefixes, settings.id_base)
+        yield file, data
+        del data
+    yield CONTEXT_FILE, context_document(settings.id_base)

@@ -15,11 +15,10 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kopa_graph.geo.atlas import Atlas
-from kopa_graph.graph.dataset import Distribution
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
-from kopa_graph.publish.description import CSV_ZIP, Release, redact, release_description
+from kopa_graph.publish.description import redact, release_description
 from kopa_graph.publish.diff import Snapshot
 from kopa_graph.publish.site import forked, maps
 from kopa_graph.publish.site import pages as site_pages
@@ -102,7 +101,8 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
     with progress.stage("downloads and the dataset description"):
-        dists, description = _downloads(w, release_description(g, settings, licence, publisher, sparql_endpoint))
+        release = release_description(g, settings, licence, publisher, sparql_endpoint, put=w.put)  # written as made
+    dists, description = release.distributions, release.description
     for ext, fmt, _ in RDF_FORMATS:
         w.put(f"void.{ext}", serialize(description, fmt, prefixes, id_base))
     w.put(".well-known/void", serialize(description, "turtle", prefixes, id_base))
@@ -142,15 +142,6 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         for path, text in server_files().items():
             w.put(path, text)
         return len(resources)
-
-
-def _downloads(w: _Writer, release: Release) -> tuple[list[Distribution], Graph]:
-    """Put the release's downloads; its distributions and description. The files' bytes are not held past
-    this (at a million triples, a third of a gigabyte, in every forked process too)."""
-    for name, data in release.downloads.items():
-        w.put(f"download/{name}", data)
-    w.put(f"download/{CSV_ZIP}", release.csv_zip)
-    return release.distributions, release.description
 
 
 def _sitemap(w: _Writer, base_iri: str) -> None:
