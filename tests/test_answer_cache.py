@@ -165,3 +165,82 @@ def test_every_helper_and_format_is_the_same_bytes_kept_or_evaluated(small_built
     finally:
         for gen in (kept_server, plain_server):
             gen.close()
+
+
+def test_the_bound_holds_in_the_memory_the_entries_take() -> None:
+    """``--cache-mb`` is what the entries take, tiny answers as well as big ones (measured by tracemalloc)."""
+    import tracemalloc
+
+    from kopa_graph.query.worker import Answer
+
+    bound = 4 * 1024 * 1024
+    for count, size in ((60_000, 30), (600, 20_000)):
+        tracemalloc.start()
+        try:
+            cache: AnswerCache[Answer] = AnswerCache(bound)
+            before = tracemalloc.get_traced_memory()[0]
+            for i in range(count):
+                body = b"x" * size + str(i).encode()
+                cache.put((f"ASK {{ <x:{i}> ?p ?o }}", "csv", "turtle"), Answer("boolean", body, 1), len(body))
+            taken = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert cache.bytes <= bound and len(cache) < count  # full: the oldest went
+        assert taken <= bound * 1.05, (count, size, taken)
+
+
+BLANK_NT = NT + b"<http://e.example/s0> <http://e.example/q> _:b1 .\n"
+
+
+@pytest.mark.parametrize("text", [
+    "CONSTRUCT { _:b <http://e.example/x> ?s } WHERE { ?s ?p ?o } LIMIT 3",
+    "CONSTRUCT { [] <http://e.example/x> ?s } WHERE { ?s ?p ?o } LIMIT 3",
+    "CONSTRUCT { ?s <http://e.example/x> ( ?o 1 ) } WHERE { ?s ?p ?o } LIMIT 3",
+    "SELECT ?o WHERE { ?s <http://e.example/q> ?o }",  # a blank node of the data
+])
+def test_an_answer_with_a_blank_node_is_never_kept(text: str) -> None:
+    """A CONSTRUCT template's blank nodes are new at each evaluation (their labels too): such an answer is
+    evaluated each time, as the words RAND or BNODE are."""
+    pool = QueryPool(BLANK_NT, workers=1, timeout=20, sandbox=False)
+    try:
+        for _ in range(2):
+            assert asyncio.run(pool.run(text, "json", "n-triples")).blank
+        assert len(pool.cache) == 0 and pool.cache.hits == 0
+        asyncio.run(pool.run("SELECT ?o WHERE { ?s <http://e.example/p> ?o } LIMIT 2"))
+        assert len(pool.cache) == 1  # the same pool keeps an answer without one
+    finally:
+        pool.close()
+
+
+def test_a_cancelled_query_never_hands_its_answer_to_the_next() -> None:
+    """The server cancels the queries in flight when it stops; the worker that was evaluating one is
+    replaced, so its late answer is never read as (and kept for) another query's."""
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    pool = QueryPool(NT, workers=1, timeout=60, sandbox=False)
+    try:
+        async def cancel_then_ask() -> tuple[bytes, bytes]:
+            task = asyncio.ensure_future(pool.run(slow))
+            await asyncio.sleep(0.5)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            first = (await pool.run('ASK { ?s ?p "7" }')).body
+            return first, (await pool.run('ASK { ?s ?p "7" }')).body
+
+        first, again = asyncio.run(cancel_then_ask())
+        assert json.loads(first) == {"head": {}, "boolean": True} and again == first
+    finally:
+        pool.close()
+
+
+def test_the_lexer_remembers_few_and_short_texts() -> None:
+    """The lexer's memory of texts it scanned is bounded in size, not only in number."""
+    from kopa_graph.query import lexer
+
+    lexer._remembered.cache_clear()
+    for i in range(50):
+        lexer.scan("#" + "\U0001F600" * 9_000 + f"\nASK {{ <x:{i}> ?p ?o }}")
+    assert lexer._remembered.cache_info().currsize == 0
+    for i in range(lexer._REMEMBERED + 100):
+        lexer.scan(f"ASK {{ <x:{i}> ?p ?o }}")
+    assert lexer._remembered.cache_info().currsize == lexer._REMEMBERED

@@ -707,3 +707,13 @@ def test_sparql_turned_off_in_process_and_the_helpers_still_answer(graph: Graph,
         assert httpx.get(f"{base}/queries/statistics.json").status_code == 200
     finally:
         next(served, None)
+
+
+def test_a_triple_term_asked_as_json_ld_is_406_not_500(server: str) -> None:
+    """An RDF 1.2 triple term in a CONSTRUCT answer cannot be written as JSON-LD: a clear 406 naming the formats
+    that carry it (it was a 500 with a traceback in the log); Turtle carries it."""
+    query = "CONSTRUCT { ?s <http://e.example/q> <<( ?s ?p ?o )>> } WHERE { ?s ?p ?o } LIMIT 1"
+    r = httpx.get(f"{server}/sparql", params={"query": query}, headers={"Accept": "application/ld+json"})
+    assert r.status_code == 406 and "triple terms" in r.json()["error"] and "Turtle" in r.json()["error"], r.text
+    turtle = httpx.get(f"{server}/sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "<<(" in turtle.text

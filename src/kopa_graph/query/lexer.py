@@ -330,9 +330,23 @@ class _Values:
         return False
 
 
-@lru_cache(maxsize=4096)
+#: Texts up to this long are remembered (the helpers' are under 4,000 characters), at most :data:`_REMEMBERED`
+#: of them: at most some 32 MB whatever the texts (a count alone let 4,096 texts of 100 kB each stay).
+_MEMO_CHARS = 8192
+_REMEMBERED = 1024
+
+
 def scan(text: str) -> Scan:
     """The query form of ``text`` and, when it must not run, why."""
+    return _remembered(text) if len(text) <= _MEMO_CHARS else _scan_both(text)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _remembered(text: str) -> Scan:
+    return _scan_both(text)
+
+
+def _scan_both(text: str) -> Scan:
     first = _scan(text)
     if first.refusal is None and "\\" in text:
         unescaped = _unescape(text)

@@ -42,11 +42,14 @@ class QueryFailed(Exception):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     form: str  # "solutions", "boolean" or "graph"
     body: bytes  # serialised results; a graph comes as N-Triples when JSON-LD was asked
     rows: int
+    #: a blank node (or a triple term) is in it: its labels are the engine's choice each time (a CONSTRUCT
+    #: template's ``_:b`` or ``[]``), so it is never kept (:mod:`kopa_graph.query.cache`)
+    blank: bool = False
 
 
 def _serve(conn: Connection, source: str, memory_mb: int, confined: bool, parent: int,
@@ -83,6 +86,7 @@ def _answer_queries(conn: Connection, store: Any, memory_mb: int) -> None:  # pr
 
     from kopa_graph.query.syntax import problem, star_order
 
+    fresh = (ox.BlankNode, ox.Triple)  # terms whose labels may differ from one evaluation to the next
     while True:
         try:
             text, fmt, graph_fmt, max_rows = conn.recv()
@@ -98,17 +102,19 @@ def _answer_queries(conn: Connection, store: Any, memory_mb: int) -> None:  # pr
                                                 "(LIMIT, FILTER)"))
                     continue
                 order = [names.index(n) for n in star_order(text, names)]  # SELECT *: as the query names them
-                conn.send(("solutions", solutions_body([names[i] for i in order], [[r[i] for i in order]
-                                                                                     for r in rows], fmt), len(rows)))
+                table = [[r[i] for i in order] for r in rows]
+                conn.send(("solutions", solutions_body([names[i] for i in order], table, fmt), len(rows),
+                           any(type(t) in fresh for row in table for t in row)))
             elif isinstance(result, ox.QueryBoolean):
-                conn.send(("boolean", boolean_body(bool(result), fmt), 1))
+                conn.send(("boolean", boolean_body(bool(result), fmt), 1, False))
             else:
                 triples = list(itertools.islice(result, max_rows + 1))
                 if len(triples) > max_rows:
                     conn.send(("too-many-rows", f"the query returns more than {max_rows} triples"))
                     continue
                 rdf = ox.RdfFormat.TURTLE if graph_fmt == "turtle" else ox.RdfFormat.N_TRIPLES
-                conn.send(("graph", ox.serialize(triples, format=rdf), len(triples)))
+                conn.send(("graph", ox.serialize(triples, format=rdf), len(triples),
+                           any(type(t.subject) in fresh or type(t.object) in fresh for t in triples)))
         except SyntaxError as exc:
             conn.send(("syntax", problem(str(exc), text).headline))
         except MemoryError:
@@ -223,6 +229,7 @@ class QueryPool:
         #: answers kept for the same query asked again (:mod:`kopa_graph.query.cache`; the graph never changes)
         self.cache: AnswerCache[Answer] = AnswerCache(cache_mb * 1024 * 1024)
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._replacing: set[asyncio.Task[None]] = set()  # workers being replaced after a cancelled query
         self._all: list[_Worker] = []
         self._started = itertools.count()
         try:
@@ -246,7 +253,8 @@ class QueryPool:
         if kept is not None:
             return kept
         answer = await self._evaluate(text, fmt, graph_fmt)
-        self.cache.put(key, answer, len(answer.body))
+        if not answer.blank:
+            self.cache.put(key, answer, len(answer.body))
         return answer
 
     async def _evaluate(self, text: str, fmt: str, graph_fmt: str) -> Answer:
@@ -272,11 +280,19 @@ class QueryPool:
                                             "MB); its worker was stopped") from None
             raise QueryFailed("crash", f"the query could not be evaluated: its worker crashed{death} and was "
                                        "replaced") from None
+        except BaseException:  # cancelled (the server stopping) with the query sent: the worker is still busy,
+            if worker is not None:  # and its answer would be read as the next query's: never used again
+                busy, worker = worker, None  # type: ignore[assignment]
+                busy.kill()
+                replacing = loop.create_task(self._replace(busy))
+                self._replacing.add(replacing)
+                replacing.add_done_callback(self._replacing.discard)
+            raise
         finally:
             if worker is not None:
                 self._idle.put_nowait(worker)
         if message[0] in ("solutions", "boolean", "graph"):
-            return Answer(message[0], message[1], message[2])
+            return Answer(message[0], message[1], message[2], message[3])
         raise QueryFailed(message[0], message[1])
 
     async def _replace(self, worker: _Worker) -> None:

@@ -18,6 +18,10 @@ from rdflib.term import Node
 
 from kopa_graph.rdfio.tripleset import TripleSet
 
+
+class UnsupportedTerm(TypeError):
+    """A pyoxigraph term with no rdflib counterpart here: an RDF 1.2 triple term (``<<( s p o )>>``)."""
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
@@ -107,7 +111,7 @@ def _converter(typed: dict[tuple[str, str], Literal] | None) -> Callable[[Any], 
             return made
         if kind is blank:
             return BNode(term.value)
-        raise TypeError(f"kopa-graph does not handle {kind.__name__} terms")
+        raise UnsupportedTerm(f"kopa-graph does not handle {kind.__name__} terms")
 
     return convert
 
@@ -187,4 +191,5 @@ def select(store: ox.Store, text: str) -> list[dict[str, Node]]:
     return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in result]
 
 
-__all__ = ["INTEGER_SUBTYPES", "by_subject", "converter", "from_ox", "select", "store_of", "to_ox", "triples"]
+__all__ = ["INTEGER_SUBTYPES", "UnsupportedTerm", "by_subject", "converter", "from_ox", "select", "store_of", "to_ox",
+           "triples"]

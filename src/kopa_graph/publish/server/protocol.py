@@ -109,8 +109,13 @@ async def run(state: ServerState, text: str, request: Request, accept: str | Non
         state.queries.discard(task)
     body = answer.body
     if answer.form == "graph" and fmt == "json-ld":
+        from kopa_graph.rdfio.oxbridge import UnsupportedTerm
 
-        body = await asyncio.to_thread(_as_jsonld, body, state.settings.id_base)  # off the event loop
+        try:
+            body = await asyncio.to_thread(_as_jsonld, body, state.settings.id_base)  # off the event loop
+        except UnsupportedTerm:
+            return error(406, "the answer holds RDF 1.2 triple terms, which JSON-LD cannot carry; ask for Turtle "
+                              "or N-Triples (Accept: text/turtle)")
     media = chosen.media_type + ("; charset=utf-8" if chosen.media_type.startswith("text/") else "")
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
