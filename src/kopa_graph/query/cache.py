@@ -9,7 +9,8 @@ over-approximates, so no reading of the grammar can slip one through, at the pri
 deterministic queries uncached. Nor is an answer that holds a blank node (or a triple term): a CONSTRUCT
 template's ``_:b``, ``[]`` or list makes new ones, with new labels, at each evaluation; the worker says so
 from the answer's terms (:attr:`kopa_graph.query.worker.Answer.blank`). QLever keeps such a cache of
-results, for the same reason.
+results, bounded the same ways (``CACHE_MAX_SIZE`` with LRU eviction, ``CACHE_MAX_SIZE_SINGLE_ENTRY``:
+the Qleverfile settings, qlever-dev/qlever-docs ``docs/qleverfile.md``).
 
 A kept answer shows in its time that the same query was asked before (1 ms against the evaluation's):
 the graph is public, and so are its answers, but not who asked what.
