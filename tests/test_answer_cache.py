@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from kopa_graph.graph.build import BuiltGraph
 from kopa_graph.query.cache import AnswerCache, cacheable
 from kopa_graph.query.helpers import helpers
 from kopa_graph.query.worker import QueryFailed, QueryPool
+from test_server import _free_port, _wait
 
 NT = b"".join(f"<http://e.example/s{i}> <http://e.example/p> \"{i}\" .\n".encode() for i in range(50))
 
@@ -113,24 +112,17 @@ def test_serve_refuses_a_negative_cache() -> None:
 
 
 def _serving(graph: object, site: object, cache_mb: int) -> Iterator[tuple[str, QueryPool]]:
+    """The app on ``serve``'s stack in a thread, as ``test_server._serving`` runs it, with its query pool."""
     from kopa_graph.publish.server.app import create_app, http_server
 
     app = create_app(graph, Settings(), site_dir=site, workers=1, timeout=20.0, cache_mb=cache_mb)  # type: ignore[arg-type]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     srv = http_server(app, "127.0.0.1", port)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/health").status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    _wait(port)
     try:
-        yield base, app.state.kopa.pool
+        yield f"http://127.0.0.1:{port}", app.state.kopa.pool
     finally:
         srv.should_exit = True
         thread.join(10)

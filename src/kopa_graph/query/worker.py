@@ -253,8 +253,7 @@ class QueryPool:
         if kept is not None:
             return kept
         answer = await self._evaluate(text, fmt, graph_fmt)
-        if not answer.blank:
-            self.cache.put(key, answer, len(answer.body))
+        self.cache.put(key, answer, len(answer.body), blank=answer.blank)
         return answer
 
     async def _evaluate(self, text: str, fmt: str, graph_fmt: str) -> Answer:
@@ -283,7 +282,7 @@ class QueryPool:
         except BaseException:  # cancelled (the server stopping) with the query sent: the worker is still busy,
             if worker is not None:  # and its answer would be read as the next query's: never used again
                 busy, worker = worker, None  # type: ignore[assignment]
-                busy.kill()
+                busy.kill()  # now: the replacement below runs only once this task has ended
                 replacing = loop.create_task(self._replace(busy))
                 self._replacing.add(replacing)
                 replacing.add_done_callback(self._replacing.discard)
