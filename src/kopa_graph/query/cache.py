@@ -68,7 +68,7 @@ class AnswerCache(Generic[A]):
 
     def put(self, key: Key, answer: A, body_bytes: int, *, blank: bool = False) -> bool:
         """Keep ``answer`` (whose body is ``body_bytes`` long; ``blank``: it holds a blank node or a triple
-        term) for ``key`` if it may be kept (the one place that decides, see the module); whether it was."""
+        term) for ``key`` if it may be kept (see the module); whether it was."""
         size = body_bytes + sys.getsizeof(key[0]) + ENTRY_BYTES  # the body, the query text, the entry itself
         if blank or size > self.max_answer_bytes or not cacheable(key[0]):
             return False
