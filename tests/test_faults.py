@@ -31,7 +31,7 @@ def test_a_serializer_failing_on_one_literal_changes_nothing(built: Path,
     import kopa_graph.rdfio.jsonld as jsonld
 
     before = _snapshot(built)
-    real = jsonld._Compactor.value
+    real = jsonld._Compactor.encoded
     seen = []
 
     def odd(self, obj, term):  # type: ignore[no-untyped-def]
@@ -40,7 +40,7 @@ def test_a_serializer_failing_on_one_literal_changes_nothing(built: Path,
             raise ValueError(f"cannot write the literal {obj!r}")
         return real(self, obj, term)
 
-    monkeypatch.setattr(jsonld._Compactor, "value", odd)
+    monkeypatch.setattr(jsonld._Compactor, "encoded", odd)
     result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(built)])
     assert result.exit_code != 0 and isinstance(result.exception, ValueError)
     assert len(seen) == 200

@@ -6,6 +6,11 @@ starts with the graph already in memory (fork shares it), so nothing is
 copied or parsed again. The child sends back its answer (or its exception)
 pickled through a pipe and ends without tearing anything down. Where fork is
 not available the work runs in this process when its result is asked for.
+
+The child can tell when the parent has nothing left to do but wait for it
+(:func:`parent_idle`): from then on its work may use every core. Validation
+checks its shapes on one thread until then, and on two after (on two cores a
+second thread before then only takes time from the parent's writing).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +28,16 @@ T = TypeVar("T")
 
 class ChildFailed(RuntimeError):
     """The child ended without an answer (killed, or out of memory)."""
+
+
+_idle = threading.Event()
+_idle.set()  # in a process that is no forked child, nobody else is working for it
+
+
+def parent_idle() -> threading.Event:
+    """Set once the parent of this forked child waits for its result (or has ended); set at once in any
+    other process."""
+    return _idle
 
 
 class Forked(Generic[T]):
@@ -35,22 +51,33 @@ class Forked(Generic[T]):
         self._work = work
         self._pid: int | None = None
         self._fd: int | None = None
+        self._busy: int | None = None
         if not hasattr(os, "fork"):
             return
         read, write = os.pipe()
+        waiting, waited = os.pipe()  # closed by the parent once it only waits: the child reads an end of file
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
             stream.flush()
         pid = os.fork()
         if pid == 0:
             os.close(read)
-            _child(work, write)
+            os.close(waited)
+            _child(work, write, waiting)
         os.close(write)
-        self._pid, self._fd = pid, read
+        os.close(waiting)
+        self._pid, self._fd, self._busy = pid, read, waited
+
+    def idle(self) -> None:
+        """Tell the child that this process has nothing left to do but wait for it (:func:`parent_idle`)."""
+        if self._busy is not None:
+            os.close(self._busy)
+            self._busy = None
 
     def result(self) -> T:
         """The value ``work()`` returned in the child; the exception it raised is raised here."""
         if self._pid is None:
             return self._work()
+        self.idle()
         assert self._fd is not None
         with os.fdopen(self._fd, "rb") as pipe:
             self._fd = None
@@ -68,6 +95,7 @@ class Forked(Generic[T]):
 
     def cancel(self) -> None:
         """End the child (if it is still running) and wait for it."""
+        self.idle()
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -83,11 +111,13 @@ class Forked(Generic[T]):
         self.cancel()
 
 
-def _child(work: Callable[[], Any], pipe: int) -> None:
+def _child(work: Callable[[], Any], pipe: int, waiting: int) -> None:
     """Run ``work`` and send back its value or exception; never returns (no ``finally`` or ``with`` of the
     parent's runs here, nothing is flushed or freed twice)."""
     code = 0
     try:
+        _idle.clear()
+        threading.Thread(target=_wait_for_the_parent, args=(waiting,), daemon=True).start()
         try:
             payload = pickle.dumps((True, work()))
         except BaseException as exc:  # everything goes back to the parent, which decides
@@ -99,6 +129,15 @@ def _child(work: Callable[[], Any], pipe: int) -> None:
         os._exit(code)
 
 
+def _wait_for_the_parent(waiting: int) -> None:
+    """Set :func:`parent_idle` when the parent closes its end of ``waiting`` (or ends)."""
+    try:
+        while os.read(waiting, 1):
+            pass
+    finally:
+        _idle.set()
+
+
 def _pickled_error(exc: BaseException) -> bytes:
     try:
         payload = pickle.dumps((False, exc))
@@ -108,4 +147,4 @@ def _pickled_error(exc: BaseException) -> bytes:
         return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-__all__ = ["ChildFailed", "Forked"]
+__all__ = ["ChildFailed", "Forked", "parent_idle"]

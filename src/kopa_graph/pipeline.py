@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kopa_graph.errors import NotConformant, ValidatorError
-from kopa_graph.forked import ChildFailed, Forked
+from kopa_graph.forked import ChildFailed, Forked, parent_idle
 from kopa_graph.graph.build import BuiltGraph, build_graph
 from kopa_graph.graph.iris import IRIs
 from kopa_graph.progress import QUIET, Progress
@@ -26,8 +26,9 @@ from kopa_graph.rdfio.jsonld import context_document
 from kopa_graph.rdfio.manifest import graph_hash, manifest
 from kopa_graph.rdfio.namespaces import prefixes_for
 from kopa_graph.rdfio.ntriples import ntriples_lines
+from kopa_graph.rdfio.oxbridge import Loading
 from kopa_graph.rdfio.release import BUILD, new_release
-from kopa_graph.rdfio.staging import Staging
+from kopa_graph.rdfio.staging import Staging, fill
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
 from kopa_graph.source.load import load_source_data
@@ -111,9 +112,9 @@ def graph_to_ask(data_dir: Path | None, settings: Settings, graph_file: Path | N
 def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Progress,
                         staging: Staging | None = None,
                         meanwhile: Callable[[BuiltGraph], None] | None = None) -> _Run:
-    """With ``staging``, the N-Triples go straight to their file there (and validation reads them from
-    it); without, they are made for validation only. With ``meanwhile``, validation runs in a child
-    process (:mod:`kopa_graph.forked`) while this one calls ``meanwhile(built)``."""
+    """Without ``meanwhile``, the N-Triples are made for validation only, here. With ``meanwhile`` (and
+    ``staging``), a child process (:mod:`kopa_graph.forked`) writes them to their file in ``staging`` while
+    loading them for validation, then validates, while this one calls ``meanwhile(built)``."""
     folder = Path(data_dir) if data_dir else default_data_dir()
     with progress.stage("load the source data"):
         data = load_source_data(folder)
@@ -121,30 +122,51 @@ def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Pro
     with progress.stage("build the graph"):
         built = build_graph(data, settings)
     del data  # the source data is in the graph now: free it before validation doubles the graph in memory
-    with progress.stage(f"write {STEM}.nt"):
-        lines, blanks = ntriples_lines(built.triples)
-        written: bytes | Path = staging.put(f"{STEM}.nt", lines) if staging is not None else b"".join(lines)
-        del lines
     shapes = load_shapes(settings)
-
-    def validate() -> ValidationReport:
-        return validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else written)
-
     if meanwhile is None:
+        with progress.stage(f"write {STEM}.nt"):
+            lines, blanks = ntriples_lines(built.triples)
+            nt = b"".join(lines)
+            del lines
         with progress.stage(f"validate {len(built.triples)} triples"):
-            report = validate()
+            report = validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else nt)
     else:
-        with Forked(validate) as validating:
-            meanwhile(built)
-            with progress.stage(f"validate {len(built.triples)} triples"):
-                try:
-                    report = validating.result()
-                except ChildFailed as exc:
-                    raise ValidatorError(f"validation could not finish: {exc}. The graph counts as not "
-                                         "validated and nothing was written.") from None
+        assert staging is not None
+        report, blanks = _written_and_validated(built, settings, shapes, staging, meanwhile, progress)
     if not report.conforms:
         raise NotConformant(report, render_text(report, built.origins, shapes))
     return _Run(built, report, blanks, article)
+
+
+def _written_and_validated(built: BuiltGraph, settings: Settings, shapes: Graph, staging: Staging,
+                           meanwhile: Callable[[BuiltGraph], None],
+                           progress: Progress) -> tuple[ValidationReport, bool]:
+    """The N-Triples written to their file and validated in a forked child, while this process calls
+    ``meanwhile(built)``: the report, and whether the graph has blank nodes."""
+    name = f"{STEM}.nt"
+    nt_file = staging.reserve(name)
+
+    def in_the_child() -> tuple[ValidationReport, bool, tuple[str, int]]:
+        with Loading() as loading:  # the lines are loaded for validation as they are made
+            lines, blanks = ntriples_lines(built.triples, loading.add)
+            digest = fill(nt_file, lines, staging.out_dir / name)
+            del lines
+            store = loading.store()
+        # a second thread once the parent is done writing (blank nodes: loaded term by term instead)
+        return (validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else store,
+                               gate=parent_idle()), blanks, digest)
+
+    with Forked(in_the_child) as validating:
+        meanwhile(built)
+        validating.idle()
+        with progress.stage(f"write {name} and validate {len(built.triples)} triples"):
+            try:
+                report, blanks, digest = validating.result()
+            except ChildFailed as exc:
+                raise ValidatorError(f"validation could not finish: {exc}. The graph counts as not "
+                                     "validated and nothing was written.") from None
+    staging.filled(name, digest)
+    return report, blanks
 
 
 def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:

@@ -54,11 +54,35 @@ class _Term:
     coerce: str | None  # "@id", a datatype IRI, or None
 
 
+#: A value as the writer needs it: its sort key (``json.dumps(value, sort_keys=True)``), and either its JSON text
+#: (a string) or its object's members (``"key": "value"``, keys sorted) to lay out at any indent.
+_Encoded = tuple[str, str | None, tuple[str, ...]]
+
+
+def _flat(text: str) -> _Encoded:
+    return (text, text, ())
+
+
+def _members(*members: str) -> _Encoded:
+    return ("{" + ", ".join(members) + "}", None, members)
+
+
+def _laid_out(value: _Encoded, newline: str) -> str:
+    """What ``json.dumps(value, indent=2, sort_keys=True)`` writes for ``value``, its lines after the first
+    starting with ``newline``."""
+    text = value[1]
+    if text is not None:
+        return text
+    inner = newline + "  "
+    return "{" + ",".join([inner + m for m in value[2]]) + newline + "}"
+
+
 class _Compactor:
     def __init__(self, context: Mapping[str, Any], id_base: str) -> None:
         self.prefixes: list[tuple[str, str]] = []
         self.terms: dict[str, _Term] = {}
         self._compacted: dict[str, str] = {}
+        self._encoded: dict[tuple[URIRef, bool], _Encoded] = {}
         ctx = {"kopaid": id_base, **context}
         for name, value in ctx.items():
             if isinstance(value, str) and value.endswith(("/", "#")):
@@ -93,25 +117,31 @@ class _Compactor:
         term = self.terms.get(str(predicate))
         return (term.name, term) if term else (self.compact_iri(str(predicate)), None)
 
-    def value(self, obj: Node, term: _Term | None) -> Any:
+    def encoded(self, obj: Node, term: _Term | None) -> _Encoded:
+        """``obj`` as the value of a key with ``term``'s coercion: a string where the term's type says what it
+        is, else ``{"@id"}``, ``{"@language", "@value"}`` or ``{"@type", "@value"}``; its strings already
+        JSON (an IRI's made once: IRIs recur)."""
         coerce = term.coerce if term else None
         if isinstance(obj, URIRef):
-            return self.compact_iri(str(obj)) if coerce == "@id" else {"@id": self.compact_iri(str(obj))}
+            key = (obj, coerce == "@id")
+            found = self._encoded.get(key)
+            if found is None:
+                text = _encode_string(self.compact_iri(str(obj)))
+                found = self._encoded[key] = _flat(text) if coerce == "@id" else _members('"@id": ' + text)
+            return found
         if isinstance(obj, BNode):
-            return f"_:{obj}" if coerce == "@id" else {"@id": f"_:{obj}"}
+            text = _encode_string(f"_:{obj}")
+            return _flat(text) if coerce == "@id" else _members('"@id": ' + text)
         assert isinstance(obj, Literal)
+        value = _encode_string(str(obj))
         if obj.language:
-            return {"@language": obj.language, "@value": str(obj)}
+            return _members('"@language": ' + _encode_string(obj.language), '"@value": ' + value)
         dt = str(obj.datatype) if obj.datatype and obj.datatype != XSD.string else None
         if dt is None:
-            return str(obj) if coerce is None else {"@value": str(obj)}
+            return _flat(value) if coerce is None else _members('"@value": ' + value)
         if coerce == dt:
-            return str(obj)
-        return {"@type": self.compact_iri(dt), "@value": str(obj)}
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+            return _flat(value)
+        return _members('"@type": ' + _encode_string(self.compact_iri(dt)), '"@value": ' + value)
 
 
 def jsonld(graph: Graph | TripleSet, id_base: str, context: Mapping[str, Any] | None = None, *,
@@ -139,14 +169,14 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
     rdf_type = RDF.type
     keys: dict[Node, tuple[bool, str, _Term | None]] = {}  # per predicate: rdf:type?, its key, its term
     for i, s in enumerate(sorted(grouped, key=term_key)):
-        node: dict[str, list[Any]] = {}
+        node: dict[str, list[_Encoded]] = {}
         for p, objects in grouped[s].items():
             found = keys.get(p)
             if found is None:
                 found = keys[p] = (p == rdf_type, *c.key(p))
             is_type, name, term = found
             if is_type:
-                types = [c.compact_iri(str(o)) for o in objects if isinstance(o, URIRef)]
+                types = [_flat(_encode_string(c.compact_iri(str(o)))) for o in objects if isinstance(o, URIRef)]
                 if types:
                     node.setdefault("@type", []).extend(types)
                 others = [o for o in objects if not isinstance(o, URIRef)]
@@ -154,7 +184,7 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
                     continue
             else:
                 others = list(objects)
-            node.setdefault(name, []).extend(c.value(o, term) for o in others)
+            node.setdefault(name, []).extend([c.encoded(o, term) for o in others])
         parts = [",\n    {" if i else "    {", "\n      \"@id\": ",
                  _encode_string(c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}")]
         if "@id" in node or (node and min(node) < "@id"):  # never so; written the general way if it were
@@ -163,20 +193,27 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
         else:
             for name in sorted(node):
                 values = node[name]
-                if len(values) > 1:
-                    values = sorted(values, key=_canonical)
                 parts.append(",\n      " + _encode_string(name) + ": ")
-                _dumps(values[0] if len(values) == 1 and name != "@type" else values, "\n      ", parts)
+                if len(values) == 1 and name != "@type":
+                    parts.append(_laid_out(values[0], "\n      "))
+                else:
+                    if len(values) > 1:
+                        values = sorted(values, key=_sort_key)
+                    parts.append("[" + ",".join(["\n        " + _laid_out(v, "\n        ") for v in values])
+                                 + "\n      ]")
             parts.append("\n    }")
         yield "".join(parts).encode("utf-8")
     yield b"\n  ]\n}\n"
 
 
-def _doc_node(s: Node, node: dict[str, list[Any]], c: _Compactor) -> dict[str, Any]:
+def _sort_key(value: _Encoded) -> str:
+    return value[0]
+
+
+def _doc_node(s: Node, node: dict[str, list[_Encoded]], c: _Compactor) -> dict[str, Any]:
     doc_node: dict[str, Any] = {"@id": c.compact_iri(str(s)) if isinstance(s, URIRef) else f"_:{s}"}
-    for name, values in node.items():
-        if len(values) > 1:
-            values = sorted(values, key=_canonical)
+    for name, encoded in node.items():
+        values = [json.loads(v[0]) for v in sorted(encoded, key=_sort_key)]
         doc_node[name] = values[0] if len(values) == 1 and name != "@type" else values
     return doc_node
 

@@ -8,7 +8,7 @@ the same bytes in every process, whatever the hash seed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -86,10 +86,12 @@ def ntriples(graph: Graph) -> bytes:
     return b"".join(ntriples_lines(graph)[0])
 
 
-def ntriples_lines(graph: Graph | TripleSet) -> tuple[list[bytes], bool]:
+def ntriples_lines(graph: Graph | TripleSet, batches: Callable[[list[bytes]], None] | None = None,
+                   batch: int = 50_000) -> tuple[list[bytes], bool]:
     """The sorted lines of :func:`ntriples` (to write one by one, without joining a large graph's
     text in memory), and whether the graph has blank nodes. UTF-8 keeps the order of code points, so
-    the lines sort as bytes exactly as they would as text."""
+    the lines sort as bytes exactly as they would as text. ``batches`` is given the lines as they are made,
+    about ``batch`` at a time and before they are sorted (each line once): for a store to load meanwhile."""
     from kopa_graph.rdfio.oxbridge import by_subject
 
     written: dict[Node, bytes] = {}  # a term is written once, however often it occurs
@@ -102,11 +104,17 @@ def ntriples_lines(graph: Graph | TripleSet) -> tuple[list[bytes], bool]:
 
     lines: list[bytes] = []
     extend = lines.extend
+    sent = 0
     for s, po in by_subject(graph).items():  # each subject and predicate written once per group, not per triple
         ws = w(s) + b" "
         for p, objects in po.items():
             head = ws + w(p) + b" "
             extend([head + w(o) + b" .\n" for o in objects])
+        if batches is not None and len(lines) - sent >= batch:
+            batches(lines[sent:])
+            sent = len(lines)
+    if batches is not None and len(lines) > sent:
+        batches(lines[sent:])
     lines.sort()
     return lines, any(isinstance(t, BNode) for t in written)
 

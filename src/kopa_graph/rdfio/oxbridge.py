@@ -8,6 +8,8 @@ lexical form and datatype exactly.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -116,16 +118,65 @@ def _converter(typed: dict[tuple[str, str], Literal] | None) -> Callable[[Any], 
     return convert
 
 
-def store_of(graphs: Iterable[Graph | TripleSet], ntriples: bytes | Path | None = None) -> ox.Store:
+class Loading:
+    """A new in-memory pyoxigraph store loading N-Triples on a thread of its own while the caller makes
+    the next lines (Oxigraph parses without the interpreter's lock): ``with Loading() as loading``, then
+    :meth:`add` each batch, then :meth:`store`. Blank nodes would not match from one batch to the next:
+    load a graph that has some term by term (:func:`store_of`)."""
+
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+
+        self._store = ox.Store()
+        self._batches: queue.Queue[bytes | None] = queue.Queue(maxsize=4)  # a bounded lead
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="kopa-load", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        import pyoxigraph as ox
+
+        while (text := self._batches.get()) is not None:
+            if self._failed is None:
+                try:
+                    self._store.load(text, format=ox.RdfFormat.N_TRIPLES)
+                except BaseException as exc:  # raised in the caller's thread, by store()
+                    self._failed = exc
+
+    def add(self, lines: list[bytes]) -> None:
+        """Load these lines (whole N-Triples lines, each ending with a line break)."""
+        self._batches.put(b"".join(lines))
+
+    def store(self) -> ox.Store:
+        """The store, once everything added is loaded."""
+        self._finish()
+        if self._failed is not None:
+            raise self._failed
+        return self._store
+
+    def _finish(self) -> None:
+        if self._thread.is_alive():
+            self._batches.put(None)
+            self._thread.join()
+
+    def __enter__(self) -> Loading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._finish()
+
+
+def store_of(graphs: Iterable[Graph | TripleSet], ntriples: bytes | Path | ox.Store | None = None) -> ox.Store:
     """An in-memory pyoxigraph store holding the triples of ``graphs`` (their union), and of
-    ``ntriples`` (the text, or a file): N-Triples already written for a graph without blank nodes load
-    several times faster than rdflib terms can be handed over one by one."""
+    ``ntriples`` (the text, or a file, or a store already holding them, :class:`Loading`): N-Triples
+    already written for a graph without blank nodes load several times faster than rdflib terms can be
+    handed over one by one."""
     import pyoxigraph as ox
 
-    store = ox.Store()
+    store = ntriples if isinstance(ntriples, ox.Store) else ox.Store()
     if isinstance(ntriples, Path):
         store.load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
-    elif ntriples is not None:
+    elif isinstance(ntriples, bytes):
         store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
     cache: dict[Node, Any] = {}
 
@@ -191,5 +242,5 @@ def select(store: ox.Store, text: str) -> list[dict[str, Node]]:
     return [{n: from_ox(t) for n, t in zip(names, row, strict=True) if t is not None} for row in result]
 
 
-__all__ = ["INTEGER_SUBTYPES", "UnsupportedTerm", "by_subject", "converter", "from_ox", "select", "store_of", "to_ox",
-           "triples"]
+__all__ = ["INTEGER_SUBTYPES", "Loading", "UnsupportedTerm", "by_subject", "converter", "from_ox", "select",
+           "store_of", "to_ox", "triples"]

@@ -53,6 +53,13 @@ class Staging:
 
     def put(self, name: str, data: bytes | Iterable[bytes]) -> Path:
         """Write ``name`` (relative to the output folder) to its temporary file; return that file."""
+        tmp = self.reserve(name)
+        self.digests[name] = fill(tmp, data, self.out_dir / name)
+        return tmp
+
+    def reserve(self, name: str) -> Path:
+        """The temporary file ``name`` is to be written to, made empty now and removed with the others if the
+        run fails: for a file another process writes (:func:`fill`); :meth:`filled` records it once written."""
         target = self.out_dir / name
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -60,20 +67,18 @@ class Staging:
             raise OutputError(f"{target.parent}: cannot create the output folder: {why(exc)}") from None
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            self.temps[name] = Path(tmp)
-            digest, size = hashlib.sha256(), 0
-            with os.fdopen(fd, "wb") as fh:
-                for piece in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
-                    digest.update(piece)
-                    size += len(piece)
-                    fh.write(piece)
-                fh.flush()
-                os.fsync(fh.fileno())
-            self.digests[name] = (digest.hexdigest(), size)
         except OSError as exc:
             raise OutputError(f"{target}: cannot write the output: {why(exc)}; "
                               "the previous outputs are unchanged") from None
+        os.close(fd)
+        self.temps[name] = Path(tmp)
         return self.temps[name]
+
+    def filled(self, name: str, digest: tuple[str, int]) -> None:
+        """Record what :func:`fill` wrote into :meth:`reserve`'s file for ``name``."""
+        if name not in self.temps:
+            raise KeyError(f"{name} was not reserved")
+        self.digests[name] = digest
 
     def commit(self) -> dict[str, Path]:
         """Rename every written file into place; return their paths."""
@@ -92,6 +97,24 @@ class Staging:
             for name in done:
                 del self.temps[name]
         return done
+
+
+def fill(tmp: Path, data: bytes | Iterable[bytes], target: Path | None = None) -> tuple[str, int]:
+    """Write ``data`` to the temporary file ``tmp`` (made by :meth:`Staging.reserve`), flushed to disk; its
+    SHA-256 and size. An error names ``target``, the file it stands for."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(tmp, "wb") as fh:
+            for piece in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
+                digest.update(piece)
+                size += len(piece)
+                fh.write(piece)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise OutputError(f"{target or tmp}: cannot write the output: {why(exc)}; "
+                          "the previous outputs are unchanged") from None
+    return digest.hexdigest(), size
 
 
 def why(exc: OSError) -> str:

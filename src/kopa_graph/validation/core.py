@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,21 +138,24 @@ class FastValidator:
         if inverse is not None:
             return [value]  # a literal is never the subject an inverse path reaches
         found: list[Node] = [o for g in self.graphs for o in g.objects(this, path)
-                             if isinstance(o, Literal) and o.datatype in RETYPED and o.eq(value)]
+                             if isinstance(o, Literal) and o.datatype in RETYPED and _same_number(o, value)]
         return found or [value]
 
     # -- validation ---------------------------------------------------------------------
-    def validate(self) -> list[FastResult]:
-        results: list[FastResult] = []
+    def validate(self, pool: Executor | None = None) -> list[FastResult]:
+        """Every result, shape by shape in a fixed order; with a ``pool`` of threads the shapes are checked on
+        its threads at once (Oxigraph lets go of the interpreter's lock while it evaluates), and the results
+        come back in the same order."""
         shapes = {s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
                   for s in self.shapes.subjects(p)}
-        for shape in sorted(shapes, key=str):
-            if self.shapes.value(shape, SH.sparql) is not None and not self._has_core(shape):
-                continue  # SHACL-SPARQL only: evaluated by kopa_graph.validation.sparql
-            focus = self._targets(shape)
-            if focus:
-                results.extend(self._shape(shape, focus, self._target_pattern(shape)))
-        return results
+        todo = [shape for shape in sorted(shapes, key=str)
+                if self.shapes.value(shape, SH.sparql) is None or self._has_core(shape)]  # else SPARQL only
+        found = list(pool.map(self._top_shape, todo)) if pool is not None else [self._top_shape(s) for s in todo]
+        return [r for rs in found for r in rs]
+
+    def _top_shape(self, shape: Node) -> list[FastResult]:
+        focus = self._targets(shape)
+        return self._shape(shape, focus, self._target_pattern(shape)) if focus else []
 
     def _has_core(self, shape: Node) -> bool:
         return any(p not in _SHAPE_WORDS for p in self.shapes.predicates(shape))
@@ -368,6 +372,15 @@ class FastValidator:
                     yield s.result(f, SH.QualifiedMinCountConstraintComponent, None)
                 if high is not None and n > as_int(high):
                     yield s.result(f, SH.QualifiedMaxCountConstraintComponent, None)
+
+
+def _same_number(ours: Literal, theirs: Literal) -> bool:
+    """Whether Oxigraph's ``theirs`` stands for the data's ``ours``: the same number, or, where either is
+    not a number at all ("x"^^xsd:integer, which rdflib refuses to compare), the same text."""
+    try:
+        return ours.eq(theirs)
+    except TypeError:
+        return str(ours) == str(theirs)
 
 
 #: Constraints checked by counting (their own queries on the filtered path), and words that constrain nothing.

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import traceback
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
@@ -29,6 +31,10 @@ from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.resources import ontology_path, shapes_paths
 from kopa_graph.settings import DEFAULT_BASE_IRI, Settings
 from kopa_graph.validation import sparql as sparql_constraints
+from kopa_graph.validation.pool import shape_threads, usable_threads
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +129,8 @@ def load_ontology() -> Graph:
 def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | None = None,
                    ontology: Graph | None = None, sparql: str = "set",
                    sparql_engine: str = "oxigraph", core: str = "fast",
-                   data_ntriples: bytes | Path | None = None) -> ValidationReport:
+                   data_ntriples: bytes | Path | ox.Store | None = None, threads: int | None = None,
+                   gate: threading.Event | None = None) -> ValidationReport:
     """Validate ``data`` (with the ontology mixed in) against the shapes.
 
     The default path runs on pyoxigraph: SHACL-SPARQL constraints one query
@@ -134,8 +141,12 @@ def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | 
     everything to pySHACL; ``sparql_engine="rdflib"`` runs the SPARQL
     constraints on rdflib. Every path gives the same results (tests compare
     them on every shape fixture). ``data_ntriples``, the N-Triples of a
-    ``data`` without blank nodes (or the file holding them), saves the fast
-    path handing the graph to pyoxigraph term by term.
+    ``data`` without blank nodes (or the file holding them, or a pyoxigraph store holding just them),
+    saves the fast path handing the graph to pyoxigraph term by term. ``threads``: how many shapes the
+    fast path checks at once (default: one per processor this process may use, at most
+    :data:`~kopa_graph.validation.pool.MAX_THREADS`); the results
+    are the same, in the same order, whatever the number; with a ``gate``, all but one wait until it is set
+    (:func:`kopa_graph.forked.parent_idle`: while the parent still works, a second thread only slows it).
     """
     shapes = shapes if shapes is not None else load_shapes(settings)
     ontology = ontology if ontology is not None else load_ontology()
@@ -145,7 +156,8 @@ def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | 
         raise ValueError(f"core must be 'fast' or 'pyshacl', not {core!r}")
     saved = rdflib.NORMALIZE_LITERALS  # pySHACL switches it off and may not restore it
     try:
-        return _validate(data, shapes, ontology, sparql, sparql_engine, core, data_ntriples)
+        return _validate(data, shapes, ontology, sparql, sparql_engine, core, data_ntriples,
+                         usable_threads() if threads is None else threads, gate)
     except KopaError:
         raise
     except Exception as exc:  # a failure inside a validator is never a pass
@@ -159,7 +171,8 @@ def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | 
 
 
 def _validate(data: Graph | TripleSet, shapes: Graph, ontology: Graph, sparql: str, sparql_engine: str, core: str,
-              data_ntriples: bytes | Path | None) -> ValidationReport:
+              data_ntriples: bytes | Path | ox.Store | None, threads: int,
+              gate: threading.Event | None) -> ValidationReport:
     from kopa_graph.validation import core as core_constraints
 
     all_shapes = shapes
@@ -171,7 +184,8 @@ def _validate(data: Graph | TripleSet, shapes: Graph, ontology: Graph, sparql: s
                                             and sparql_engine == "oxigraph"):
         data = data.to_graph()  # pySHACL and rdflib's SPARQL read an rdflib graph
     if core == "fast" and sparql == "set" and unsupported is None:
-        report_graph, results = _validate_fast(data, ontology, shapes, constraints, sparql_engine, data_ntriples)
+        report_graph, results = _validate_fast(data, ontology, shapes, constraints, sparql_engine, data_ntriples,
+                                               threads, gate)
     else:
         if core == "fast" and unsupported is not None:
             log.info("validation: the shapes use %s, which only pySHACL checks", unsupported)
@@ -205,7 +219,8 @@ def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
 
 def _validate_fast(data: Graph | TripleSet, ontology: Graph, shapes: Graph,
                    constraints: list[sparql_constraints.SparqlConstraint], sparql_engine: str,
-                   data_ntriples: bytes | Path | None = None) -> tuple[Graph, list[Result]]:
+                   data_ntriples: bytes | Path | ox.Store | None = None, threads: int = 1,
+                   gate: threading.Event | None = None) -> tuple[Graph, list[Result]]:
     """Both kinds of constraints on one pyoxigraph store; the results and a W3C SHACL report graph."""
     from kopa_graph.rdfio.oxbridge import store_of
     from kopa_graph.validation.core import FastValidator
@@ -216,7 +231,13 @@ def _validate_fast(data: Graph | TripleSet, ontology: Graph, shapes: Graph,
     report.add((top, RDF.type, SH.ValidationReport))
     report.add((top, SH.conforms, Literal(True)))
     results: list[Result] = []
-    for r in FastValidator(shapes, store, [data, ontology]).validate():
+    with shape_threads(threads, gate) as pool:
+        selected = ([pool.submit(_select_on, store, c) for c in constraints]
+                    if pool is not None and sparql_engine == "oxigraph" else None)
+        found = FastValidator(shapes, store, [data, ontology]).validate(pool)
+        if selected is not None:
+            rows = [f.result() for f in selected]
+    for r in found:
         node = BNode()
         report.add((top, SH.result, node))
         for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, r.focus), (SH.sourceShape, r.shape),
@@ -237,7 +258,9 @@ def _validate_fast(data: Graph | TripleSet, ontology: Graph, shapes: Graph,
             constraint=str(r.component).rsplit("#", 1)[-1]))
     if constraints:
         solutions: Iterator[tuple[sparql_constraints.SparqlConstraint, dict[str, Node]]]
-        if sparql_engine == "oxigraph":
+        if selected is not None:
+            solutions = ((c, row) for c, found_rows in zip(constraints, rows, strict=True) for row in found_rows)
+        elif sparql_engine == "oxigraph":
             solutions = ((c, row) for c in constraints for row in _select_on(store, c))
         else:
             assert isinstance(data, Graph)  # made in _validate for rdflib's engine

@@ -1,0 +1,155 @@
+"""Issue 18 §4, third round: the build's N-Triples written by the validating child, loaded as they are made,
+and validation's shapes on more than one thread, without changing a byte or a result.
+
+Speed is measured in benchmarks/floor.py, never asserted here. These tests pin what makes the build faster
+and that the guarantees hold: the same files, the same reports whatever the number of threads, a second
+thread only once the parent has nothing left to do, and a failed child leaves the last release whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from conftest import SMALL
+from kopa_graph.cli import main
+from kopa_graph.forked import Forked, parent_idle
+from kopa_graph.graph.build import BuiltGraph
+from kopa_graph.rdfio.engine import serialize
+from kopa_graph.rdfio.namespaces import prefixes_for
+from kopa_graph.rdfio.ntriples import ntriples_lines
+from kopa_graph.rdfio.oxbridge import Loading, store_of
+from kopa_graph.settings import Settings
+from kopa_graph.validation.pool import shape_threads
+from kopa_graph.validation.validate import load_ontology, load_shapes, render_json, validate_graph
+from test_shapes import _apply, _cases
+
+runner = CliRunner()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_validating_child_writes_the_ntriples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   small_built: BuiltGraph, settings: Settings) -> None:
+    from kopa_graph import pipeline
+
+    seen = tmp_path / "written-in"
+    real = pipeline.fill
+
+    def recording(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        seen.write_text(str(os.getpid()))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "fill", recording)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert int(seen.read_text()) != os.getpid(), "the N-Triples were written by this process, not the child"
+    prefixes = prefixes_for(settings.id_base)
+    assert (out / "kopa.nt").read_bytes() == serialize(small_built.triples, "n-triples", prefixes, settings.id_base)
+    manifest = json.loads((out / "manifest.json").read_text())
+    nt = (out / "kopa.nt").read_bytes()
+    assert manifest["files"]["kopa.nt"] == {"bytes": len(nt), "sha256": hashlib.sha256(nt).hexdigest()}
+
+
+def test_a_child_killed_while_validating_leaves_the_last_release_whole(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from kopa_graph import pipeline
+
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)]).exit_code == 0
+    before = _files(tmp_path)
+
+    def killed(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(pipeline, "validate_graph", killed)
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 5, result.output
+    assert "validation could not finish" in result.stderr and "nothing was written" in result.stderr
+    assert _files(tmp_path) == before, "the release changed, or a temporary file was left behind"
+
+
+def test_the_child_knows_when_the_parent_is_idle() -> None:
+    assert parent_idle().is_set(), "a process that is no forked child has nobody working for it"
+
+    def child() -> tuple[bool, bool]:
+        idle = parent_idle()
+        return idle.is_set(), idle.wait(30)
+
+    with Forked(child) as work:
+        time.sleep(0.2)
+        work.idle()
+        before, after = work.result()
+    assert (before, after) == (False, True)
+    with Forked(child) as work:  # result() says so itself (the child may have started after it did)
+        assert work.result()[1] is True
+
+
+def test_one_thread_works_until_the_gate_opens_and_none_is_left_after() -> None:
+    gate = threading.Event()
+    with shape_threads(3, gate) as pool:
+        assert pool is not None
+        workers = set(pool.map(lambda _: threading.get_ident(), range(200)))
+    assert len(workers) == 1, "a second thread took work before the gate opened"
+    assert gate.is_set()
+    assert not [t for t in threading.enumerate() if t.name.startswith("kopa-validate")], "a thread outlived the pool"
+
+    with shape_threads(2) as pool:  # no gate: both start at once
+        assert pool is not None
+        started = threading.Barrier(2, timeout=10)
+        assert len(set(pool.map(lambda _: (started.wait(), threading.get_ident())[1], range(2)))) == 2
+    with shape_threads(1) as pool:
+        assert pool is None
+
+
+def test_the_report_is_the_same_whatever_the_number_of_threads(small_built: BuiltGraph, settings: Settings) -> None:
+    shapes, ontology = load_shapes(settings), load_ontology()
+    g = Graph()
+    tripped = 0
+    for case in _cases("invalid"):
+        try:
+            broken = _apply(small_built, case)
+        except Exception:  # a case that does not apply on top of the others: its own test covers it
+            continue
+        g += broken - small_built.graph
+        tripped += 1
+    g += small_built.graph
+    reports = {n: validate_graph(g, settings, shapes=shapes, ontology=ontology, threads=n) for n in (1, 2, 4)}
+    assert not reports[1].conforms and len({r.shape for r in reports[1].results}) > 50, tripped
+    assert render_json(reports[2]) == render_json(reports[1])
+    assert render_json(reports[4]) == render_json(reports[1])
+
+
+def test_lines_loaded_in_batches_are_the_graph(small_built: BuiltGraph) -> None:
+    with Loading() as loading:
+        lines, blanks = ntriples_lines(small_built.triples, loading.add, batch=100)
+        store = loading.store()
+    assert not blanks and lines == sorted(lines)
+    whole = store_of([small_built.triples])
+    assert len(store) == len(whole) == len(lines)
+    assert set(store) == set(whole)
+
+
+def test_a_batch_that_does_not_parse_is_raised_and_the_loader_ends() -> None:
+    with Loading() as loading:
+        loading.add([b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"])
+        loading.add([b"<https://example.org/s> <https://example.org/p> <not an iri> .\n"])
+        with pytest.raises(SyntaxError):
+            loading.store()
+    assert not [t for t in threading.enumerate() if t.name == "kopa-load"]
+    with pytest.raises(ZeroDivisionError), Loading() as loading:  # the maker fails: the loader still ends
+        loading.add([b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"])
+        raise ZeroDivisionError
+    assert not [t for t in threading.enumerate() if t.name == "kopa-load"]
