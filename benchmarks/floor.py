@@ -56,7 +56,7 @@ def timed(args: list[str]) -> dict[str, float]:
 
 
 def compare(data: Path, work: Path, repeat: int) -> dict[str, object]:
-    kopa = [sys.executable, "-m", "kopa_graph.cli", "build", "--data", str(data), "--out", str(work / "out")]
+    kopa = [sys.executable, "-m", "kopa_graph", "build", "--data", str(data), "--out", str(work / "out")]
     ox_floor = [sys.executable, str(Path(__file__)), "--floor", str(work / "out" / "kopa.nt"), str(work / "floor")]
     builds, floors = [], []
     for _ in range(repeat):
