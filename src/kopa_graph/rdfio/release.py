@@ -14,7 +14,8 @@ neither an empty folder nor a link into a store with the marker for the same kin
 takes the lock or stops (:class:`~kopa_graph.errors.OutputBusy`, exit 3), removes everything in the store
 but the current release (what dead runs left), fills a new numbered folder, flushes it to disk and
 renames a new link over OUT. At every instant OUT shows one whole release, and a ``manifest.json`` in it
-describes exactly the files beside it.
+describes exactly the files beside it. A file the current release holds byte for byte is shared with it
+(a hard link, :func:`~kopa_graph.rdfio.sharing.shared`) instead of written again.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from kopa_graph.errors import OutputBusy, OutputError, OutputRefused
 from kopa_graph.rdfio.protect import MARKER, refuse_protected, refuse_taken, target
+from kopa_graph.rdfio.sharing import shared
 from kopa_graph.rdfio.staging import why
 
 #: What an output folder holds (the marker says which; one kind never replaces another).
@@ -62,23 +64,31 @@ class Release:
     folder: Path
     empty_folder: bool  # OUT is an empty folder (not yet a link) that the switch replaces
     switched: bool = False
+    previous: Path | None = None  # the release OUT shows now, whose unchanged files this one shares
     _folders: set[str] = field(default_factory=set)  # folders of the release known to exist
 
     def put(self, name: str, data: bytes | str) -> Path:
         """Write the file ``name`` (relative, ``/``-separated) of the release; :meth:`switch` flushes it to
         disk with the rest. (Paths as text and the bytes written by ``os.write``: a site puts 100,000 files,
-        and ``pathlib`` and a buffered file object around each were a third of the time of putting one.)"""
+        and ``pathlib`` and a buffered file object around each were a third of the time of putting one.)
+
+        A file the release OUT shows now holds byte for byte is shared with it (a hard link,
+        :func:`~kopa_graph.rdfio.sharing.shared`) instead of written again: a run on unchanged data makes no
+        new files at all."""
         where = f"{self.folder}/{name}"
         parent = where.rpartition("/")[0]
         if parent not in self._folders:  # a site puts about 4,000 files in 1,000 folders
             folder = Path(parent)
             make_folders(folder, self.folder)
             self._folders.update(str(p) for p in (folder, *folder.parents) if p.is_relative_to(self.folder))
+        content = data.encode("utf-8") if isinstance(data, str) else data
         try:
+            if self.previous is not None and shared(f"{self.previous}/{name}", where, content, FILE_MODE):
+                return Path(where)
             fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
             try:
                 os.fchmod(fd, FILE_MODE)
-                left = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+                left = memoryview(content)
                 while left:
                     left = left[os.write(fd, left):]
             finally:
@@ -129,7 +139,8 @@ def new_release(out: Path, kind: str, data_dir: Path | None = None, option: str 
         if _read_marker(store) != _marker(store, kind):
             _write_marker(out, store, kind)
         _remove_all_but(out, store, current)
-        release = Release(out, place, store / str(int(current or 0) + 1), current is None and place.is_dir())
+        release = Release(out, place, store / str(int(current or 0) + 1), current is None and place.is_dir(),
+                          previous=store / current if current is not None else None)
         make_folders(release.folder, None)
         yield release
     finally:
