@@ -20,8 +20,9 @@ from kopa_graph.geo.atlas import Atlas
 from kopa_graph.graph.geometry import add_geometries
 from kopa_graph.graph.iris import IRIs, article_line
 from kopa_graph.graph.linkfacts import RegistryLinker
+from kopa_graph.graph.terms import T
 from kopa_graph.languages import NAMES_IN_ENGLISH
-from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, FOAF, KOPA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, prefixes_for
+from kopa_graph.rdfio.namespaces import DCAT, DCTERMS, KOPA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, prefixes_for
 from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.settings import Settings
 from kopa_graph.source.crosscheck import PROJECT_SOURCE
@@ -93,7 +94,7 @@ class _Builder:
     def subject(self, s: URIRef, loc: Location, *types: URIRef) -> URIRef:
         self.origins.setdefault(s, loc)
         for t in types:
-            self.add(s, RDF.type, t)
+            self.add(s, T.rdf_type, t)
         return s
 
     def labels(self, s: URIRef, p: URIRef, texts: Mapping[str, str]) -> None:
@@ -222,32 +223,32 @@ class _Builder:
     def organisations(self) -> None:
         types = self.data.schemes[ORG_TYPES].concepts
         for org in self.data.organisations.values():
-            s = self.subject(self.iri.organisation(org), org.loc, ORG.Organization)
+            s = self.subject(self.iri.organisation(org), org.loc, T.org_Organization)
             org_class = types[org.type].org_class
             if org_class and org_class != "Organization":
-                self.add(s, RDF.type, ORG[org_class])
-            self.add(s, ORG.classification, self.concept(ORG_TYPES, org.type))
+                self.add(s, T.rdf_type, ORG[org_class])
+            self.add(s, T.org_classification, self.concept(ORG_TYPES, org.type))
             for lang, name in self.names(org).items():
-                self.add(s, SKOS.prefLabel, Literal(name, lang=lang))
+                self.add(s, T.skos_prefLabel, Literal(name, lang=lang))
             self.alt_labels(s, org.alt_labels)
             if org.municipality_code:
-                self.add(s, DCTERMS.identifier, Literal(org.municipality_code))
-                self.add(s, DCTERMS.source, self.iri.dataset("municipalities-2020"))
+                self.add(s, T.dct_identifier, Literal(org.municipality_code))
+                self.add(s, T.dct_source, self.iri.dataset("municipalities-2020"))
             if org.part_of:
-                self.add(s, ORG.subOrganizationOf, self.org(org.part_of))
+                self.add(s, T.org_subOrganizationOf, self.org(org.part_of))
             for src in org.sources:
                 if src == PROJECT_SOURCE:
                     for page in self.data.project.pages:
-                        self.add(s, DCTERMS.source, URIRef(page))
+                        self.add(s, T.dct_source, URIRef(page))
                 else:
-                    self.add(s, DCTERMS.source, self.iri.dataset(src))
+                    self.add(s, T.dct_source, self.iri.dataset(src))
             for page in org.pages:
-                self.add(s, DCTERMS.source, URIRef(page))
+                self.add(s, T.dct_source, URIRef(page))
             legal = self.data.glossary.legal_names.get(org.id)
             if legal is not None:
                 self.term(s, legal, "legal name", SCHEMA.legalName)
             for lang in org.translated:
-                self.add(s, SKOS.editorialNote, Literal(
+                self.add(s, T.skos_editorialNote, Literal(
                     f"The {NAMES_IN_ENGLISH[lang]} name {org.names[lang]!r} is kopa-graph's translation of the name "
                     "the article gives; no source found gives it.", lang="en"))
 
@@ -284,31 +285,31 @@ class _Builder:
     def mentioned(self, org_id: str, as_written: str, line: int) -> None:
         """The article names ``org_id`` as ``as_written`` on ``line``: keep the form and the line."""
         s = self.org(org_id)
-        self.add(s, DCTERMS.source, self.line(line))
+        self.add(s, T.dct_source, self.line(line))
         known = set(self.names(self.data.organisations[org_id]).values())
         if as_written not in known:
-            self.add(s, SKOS.altLabel, self.written(as_written))
+            self.add(s, T.skos_altLabel, self.written(as_written))
 
     def pilot(self, pilot) -> None:  # type: ignore[no-untyped-def]
-        s = self.subject(self.iri.pilot(pilot.id), pilot.loc, KOPA.Pilot, ORG.OrganizationalCollaboration,
-                         SCHEMA.Project)
-        self.add(s, SKOS.prefLabel, self.written(pilot.name))
-        self.add(s, DCTERMS.isPartOf, self.iri.project(self.data.project.id))
-        self.add(s, DCTERMS.source, self.line(pilot.line))
+        s = self.subject(self.iri.pilot(pilot.id), pilot.loc, T.kopa_Pilot, T.org_OrganizationalCollaboration,
+                         T.schema_Project)
+        self.add(s, T.skos_prefLabel, self.written(pilot.name))
+        self.add(s, T.dct_isPartOf, self.iri.project(self.data.project.id))
+        self.add(s, T.dct_source, self.line(pilot.line))
         self.term(s, self.data.glossary.pilots.get(pilot.id), "name")
         for position, m in enumerate(pilot.members, start=1):
             org = self.data.organisations[m.organisation]
-            ms = self.subject(self.iri.membership(pilot.id, org), m.loc, ORG.Membership)
-            self.add(ms, ORG.member, self.org(m.organisation))
-            self.add(self.org(m.organisation), ORG.hasMembership, ms)  # the member reaches it too
-            self.add(ms, ORG.organization, s)
-            self.add(ms, ORG.role, self.concept(ROLES, PARTICIPANT))
+            ms = self.subject(self.iri.membership(pilot.id, org), m.loc, T.org_Membership)
+            self.add(ms, T.org_member, self.org(m.organisation))
+            self.add(self.org(m.organisation), T.org_hasMembership, ms)  # the member reaches it too
+            self.add(ms, T.org_organization, s)
+            self.add(ms, T.org_role, self.concept(ROLES, PARTICIPANT))
             if m.role:
-                self.add(ms, ORG.role, self.concept(ROLES, m.role))
+                self.add(ms, T.org_role, self.concept(ROLES, m.role))
             written = f"{m.as_written} ({m.role_as_written})" if m.role_as_written else m.as_written
-            self.add(ms, KOPA.asWritten, self.written(written))
-            self.add(ms, SCHEMA.position, self.number(position))
-            self.add(ms, DCTERMS.source, self.line(pilot.members_line))
+            self.add(ms, T.kopa_asWritten, self.written(written))
+            self.add(ms, T.schema_position, self.number(position))
+            self.add(ms, T.dct_source, self.line(pilot.members_line))
             self.mentioned(m.organisation, m.as_written, pilot.members_line)
         self.keywords(s, pilot)
         position = 0
@@ -317,44 +318,44 @@ class _Builder:
             if not self.personal_data or c.withhold:
                 self.withheld.add(c.name)
             else:
-                person = self.subject(self.iri.person(c.person), c.loc, FOAF.Person)
-                self.add(person, FOAF.name, Literal(c.name))
-                self.add(person, DCTERMS.source, self.line(pilot.contacts_line))
+                person = self.subject(self.iri.person(c.person), c.loc, T.foaf_Person)
+                self.add(person, T.foaf_name, Literal(c.name))
+                self.add(person, T.dct_source, self.line(pilot.contacts_line))
             for title in c.titles:
                 position += 1
-                post = self.subject(self.iri.post(pilot.id, position), c.loc, ORG.Post, SCHEMA.ContactPoint)
-                self.add(post, SKOS.prefLabel, self.written(title))
+                post = self.subject(self.iri.post(pilot.id, position), c.loc, T.org_Post, T.schema_ContactPoint)
+                self.add(post, T.skos_prefLabel, self.written(title))
                 self.term(post, self.data.glossary.titles.get(title), "title")
-                self.add(post, ORG.postIn, self.org(c.organisation))
+                self.add(post, T.org_postIn, self.org(c.organisation))
                 if person is not None:
-                    self.add(post, ORG.heldBy, person)
-                self.add(post, KOPA.asWritten, self.written(c.organisation_as_written))
-                self.add(post, SCHEMA.position, self.number(position))
-                self.add(post, DCTERMS.source, self.line(pilot.contacts_line))
-                self.add(s, SCHEMA.contactPoint, post)
+                    self.add(post, T.org_heldBy, person)
+                self.add(post, T.kopa_asWritten, self.written(c.organisation_as_written))
+                self.add(post, T.schema_position, self.number(position))
+                self.add(post, T.dct_source, self.line(pilot.contacts_line))
+                self.add(s, T.schema_contactPoint, post)
             self.mentioned(c.organisation, c.organisation_as_written, pilot.contacts_line)
 
     def keywords(self, s: URIRef, pilot) -> None:  # type: ignore[no-untyped-def]
         """The pilot's keywords as written, each with its theme and the levels it lists, in order."""
         for position, k in enumerate(pilot.keywords, start=1):
             theme = self.concept(THEMES, k.theme)
-            st = self.subject(self.iri.theme_statement(pilot.id, k.theme), k.loc, KOPA.ThemeStatement)
-            self.add(s, DCTERMS.subject, theme)
-            self.add(s, KOPA.themeStatement, st)
-            self.add(st, KOPA.theme, theme)
+            st = self.subject(self.iri.theme_statement(pilot.id, k.theme), k.loc, T.kopa_ThemeStatement)
+            self.add(s, T.dct_subject, theme)
+            self.add(s, T.kopa_themeStatement, st)
+            self.add(st, T.kopa_theme, theme)
             for n, lv in enumerate(k.levels, start=1):
                 level = self.concept(LEVELS, lv.level)
-                self.add(st, SCHEMA.educationalLevel, level)
+                self.add(st, T.schema_educationalLevel, level)
                 # the levels in the article's order, each as written (the parentheses list them)
-                item = self.subject(self.iri.level_item(pilot.id, k.theme, n), lv.loc, SCHEMA.ListItem)
-                self.add(st, SCHEMA.itemListElement, item)
-                self.add(item, SCHEMA.item, level)
-                self.add(item, SCHEMA.position, self.number(n))
-                self.add(item, KOPA.asWritten, self.written(lv.as_written))
-                self.add(item, DCTERMS.source, self.line(pilot.keywords_line))
-            self.add(st, KOPA.asWritten, self.written(k.as_written))
-            self.add(st, SCHEMA.position, self.number(position))
-            self.add(st, DCTERMS.source, self.line(pilot.keywords_line))
+                item = self.subject(self.iri.level_item(pilot.id, k.theme, n), lv.loc, T.schema_ListItem)
+                self.add(st, T.schema_itemListElement, item)
+                self.add(item, T.schema_item, level)
+                self.add(item, T.schema_position, self.number(n))
+                self.add(item, T.kopa_asWritten, self.written(lv.as_written))
+                self.add(item, T.dct_source, self.line(pilot.keywords_line))
+            self.add(st, T.kopa_asWritten, self.written(k.as_written))
+            self.add(st, T.schema_position, self.number(position))
+            self.add(st, T.dct_source, self.line(pilot.keywords_line))
 
     def claims(self) -> None:
         for position, c in enumerate(self.data.claims, start=1):
