@@ -82,7 +82,6 @@ class _Compactor:
         self.prefixes: list[tuple[str, str]] = []
         self.terms: dict[str, _Term] = {}
         self._compacted: dict[str, str] = {}
-        self._encoded: dict[tuple[URIRef, bool], _Encoded] = {}
         ctx = {"kopaid": id_base, **context}
         for name, value in ctx.items():
             if isinstance(value, str) and value.endswith(("/", "#")):
@@ -120,15 +119,11 @@ class _Compactor:
     def encoded(self, obj: Node, term: _Term | None) -> _Encoded:
         """``obj`` as the value of a key with ``term``'s coercion: a string where the term's type says what it
         is, else ``{"@id"}``, ``{"@language", "@value"}`` or ``{"@type", "@value"}``; its strings already
-        JSON (an IRI's made once: IRIs recur)."""
+        JSON."""
         coerce = term.coerce if term else None
         if isinstance(obj, URIRef):
-            key = (obj, coerce == "@id")
-            found = self._encoded.get(key)
-            if found is None:
-                text = _encode_string(self.compact_iri(str(obj)))
-                found = self._encoded[key] = _flat(text) if coerce == "@id" else _members('"@id": ' + text)
-            return found
+            text = _encode_string(self.compact_iri(str(obj)))
+            return _flat(text) if coerce == "@id" else _members('"@id": ' + text)
         if isinstance(obj, BNode):
             text = _encode_string(f"_:{obj}")
             return _flat(text) if coerce == "@id" else _members('"@id": ' + text)
