@@ -109,6 +109,18 @@ def jena_classpath(tmp: Path) -> str | None:
     return ":".join([*jars, str(fix)])
 
 
+def pid_of_call(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, record: Path) -> None:
+    """Replace ``module.name`` by a wrapper that writes the calling process's id into ``record`` first: to
+    tell which process (the parent, or a forked child) called it."""
+    real = getattr(module, name)
+
+    def recording(*args: object, **kwargs: object) -> Any:
+        record.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recording)
+
+
 def describe_diff(expected: Graph, actual: Graph, limit: int = 40) -> str:
     """What is only in each graph, as N-Triples lines, for a readable failure."""
     _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))

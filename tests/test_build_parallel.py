@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from conftest import SMALL
+from conftest import SMALL, pid_of_call
 from kopa_graph.cli import main
 from kopa_graph.forked import Forked, parent_idle
 from kopa_graph.graph.build import BuiltGraph
@@ -45,13 +45,7 @@ def test_the_validating_child_writes_the_ntriples(tmp_path: Path, monkeypatch: p
     from kopa_graph import pipeline
 
     seen = tmp_path / "written-in"
-    real = pipeline.fill
-
-    def recording(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        seen.write_text(str(os.getpid()))
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "fill", recording)
+    pid_of_call(monkeypatch, pipeline, "fill", seen)
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -153,3 +147,19 @@ def test_a_batch_that_does_not_parse_is_raised_and_the_loader_ends() -> None:
         loading.add([b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"])
         raise ZeroDivisionError
     assert not [t for t in threading.enumerate() if t.name == "kopa-load"]
+
+
+def test_a_reserved_file_is_never_written_through_a_link_put_in_its_place(tmp_path: Path) -> None:
+    from kopa_graph.errors import OutputError
+    from kopa_graph.rdfio.staging import Staging, fill
+
+    precious = tmp_path / "precious"
+    precious.write_bytes(b"mine\n")
+    with Staging(tmp_path / "out", published=False) as staging:
+        tmp = staging.reserve("kopa.nt")
+        tmp.unlink()
+        tmp.symlink_to(precious)
+        with pytest.raises(OutputError, match="cannot write the output"):
+            fill(tmp, [b"<a> <b> <c> .\n"], tmp_path / "out" / "kopa.nt")
+    assert precious.read_bytes() == b"mine\n"
+    assert not tmp.exists() and not tmp.is_symlink(), "the reserved file is removed with the run"

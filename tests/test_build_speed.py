@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import SMALL, SMALL_TRIPLES
+from conftest import SMALL, SMALL_TRIPLES, pid_of_call
 from kopa_graph.cli import main
 from kopa_graph.forked import ChildFailed, Forked
 from kopa_graph.graph.build import BuiltGraph
@@ -76,13 +76,7 @@ def test_build_validates_in_another_process(tmp_path: Path, monkeypatch: pytest.
     from kopa_graph import pipeline
 
     seen = tmp_path / "validated-in"
-    real = pipeline.validate_graph
-
-    def recording(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        seen.write_text(str(os.getpid()))
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "validate_graph", recording)
+    pid_of_call(monkeypatch, pipeline, "validate_graph", seen)
     result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert int(seen.read_text()) != os.getpid()

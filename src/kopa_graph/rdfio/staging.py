@@ -103,8 +103,8 @@ def fill(tmp: Path, data: bytes | Iterable[bytes], target: Path | None = None) -
     """Write ``data`` to the temporary file ``tmp`` (made by :meth:`Staging.reserve`), flushed to disk; its
     SHA-256 and size. An error names ``target``, the file it stands for."""
     digest, size = hashlib.sha256(), 0
-    try:
-        with open(tmp, "wb") as fh:
+    try:  # the file reserve() made, never a link put in its place
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC), "wb") as fh:
             for piece in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
                 digest.update(piece)
                 size += len(piece)
