@@ -163,3 +163,44 @@ def test_a_reserved_file_is_never_written_through_a_link_put_in_its_place(tmp_pa
             fill(tmp, [b"<a> <b> <c> .\n"], tmp_path / "out" / "kopa.nt")
     assert precious.read_bytes() == b"mine\n"
     assert not tmp.exists() and not tmp.is_symlink(), "the reserved file is removed with the run"
+
+
+def test_the_child_dies_with_its_parent(tmp_path: Path) -> None:
+    """Found by an attack: a build killed while its child validated left the child running for the rest of
+    the validation, holding the output folder's lock (the next run was refused, naming the dead parent)."""
+    import subprocess
+    import sys
+
+    code = ("import os, time\nfrom kopa_graph.forked import Forked\n"
+            "work = Forked(lambda: time.sleep(120))\nprint(work._pid, flush=True)\nos._exit(0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    child = int(proc.stdout)
+
+    def alive() -> bool:
+        try:
+            with open(f"/proc/{child}/stat", encoding="ascii") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 20
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(), "the child outlived its parent"
+
+
+def test_a_line_oxigraph_refuses_is_a_validator_failure_not_a_traceback(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kopa_graph.rdfio import oxbridge
+
+    real = oxbridge.Loading.add
+
+    def spoiled(self: oxbridge.Loading, lines: list[bytes]) -> None:
+        real(self, [*lines, b"<https://example.org/s> <https://example.org/p> <not an iri> .\n"])
+
+    monkeypatch.setattr(oxbridge.Loading, "add", spoiled)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 5, result.output
+    assert "validation could not finish: SyntaxError" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()

@@ -11,6 +11,7 @@ leaves the release before exactly as it was.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,71 @@ def test_a_failed_run_leaves_the_release_before_as_it_was(tmp_path: Path) -> Non
         release.put("f0.txt", b"again")  # a name put twice: the run fails
     assert _inodes(old) == before, "a link the failed run made is still there"
     assert os.readlink(out) == ".out.releases/1" and _bytes(out.resolve()) == files
+
+
+def test_nothing_reached_through_a_link_or_linked_elsewhere_is_shared(tmp_path: Path) -> None:
+    """Found by an attack on the first version: a folder of the release before replaced by a symbolic link
+    to a copy elsewhere had that copy's files linked into the new release (an edit there then changed the
+    site); a file that is a hard link to one elsewhere was taken too."""
+    out = tmp_path / "out"
+    files = {"doc/a.txt": b"a\n", "doc/b.txt": b"b\n", "c.txt": b"c\n"}
+    old = _release(out, files)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(old / "doc", elsewhere)
+    shutil.rmtree(old / "doc")
+    (old / "doc").symlink_to(elsewhere)
+    other = tmp_path / "other-c.txt"
+    (old / "c.txt").rename(other)
+    os.link(other, old / "c.txt")  # the same bytes, linked to a file outside the release
+    new = _release(out, files)
+    assert _bytes(new) == files
+    outside = {(p.stat().st_ino) for p in [*elsewhere.iterdir(), other]}
+    assert not outside & {p.stat().st_ino for p in new.rglob("*") if p.is_file()}, "a file outside was linked in"
+
+
+def test_a_fifo_in_place_of_a_file_is_never_opened(tmp_path: Path) -> None:
+    import signal
+
+    out = tmp_path / "out"
+    old = _release(out, {"a.txt": b"a\n"})
+    (old / "a.txt").unlink()
+    os.mkfifo(old / "a.txt", 0o644)
+
+    class Stuck(Exception):  # not an OSError, which the code under test may catch
+        pass
+
+    def stuck(*_: object) -> None:
+        raise Stuck("the run waited on the FIFO")
+
+    before = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        new = _release(out, {"a.txt": b"a\n"})
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert (new / "a.txt").read_bytes() == b"a\n"
+
+
+def test_a_proc_that_is_not_the_kernels_never_links_another_file(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where /proc is a plain folder (a chroot), /proc/self/fd/N could name any file: the link made is
+    checked to be the file checked, and removed if it is not."""
+    from kopa_graph.rdfio import sharing
+
+    out = tmp_path / "out"
+    old = _release(out, {"a.txt": b"a\n"})
+    evil = tmp_path / "evil"
+    evil.write_bytes(b"EVIL\n")
+    fake = tmp_path / "proc"
+    (fake / "self" / "fd").mkdir(parents=True)
+    for n in range(256):
+        (fake / "self" / "fd" / str(n)).symlink_to(evil)
+    fd = os.open(fake, os.O_RDONLY | os.O_DIRECTORY)
+    monkeypatch.setattr(sharing, "_proc", lambda: fd)
+    try:
+        new = _release(out, {"a.txt": b"a\n"})
+    finally:
+        os.close(fd)
+    assert (new / "a.txt").read_bytes() == b"a\n" and evil.stat().st_nlink == 1
+    assert (new / "a.txt").stat().st_ino != (old / "a.txt").stat().st_ino

@@ -15,6 +15,7 @@ second thread before then only takes time from the parent's writing).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import signal
@@ -32,6 +33,18 @@ class ChildFailed(RuntimeError):
 
 _idle = threading.Event()
 _idle.set()  # in a process that is no forked child, nobody else is working for it
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux; elsewhere, nothing): a child left
+    running would hold what the parent held, such as the lock on an output folder."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(0)
 
 
 def parent_idle() -> threading.Event:
@@ -58,8 +71,10 @@ class Forked(Generic[T]):
         waiting, waited = os.pipe()  # closed by the parent once it only waits: the child reads an end of file
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
             stream.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
+            die_with_parent(parent)
             os.close(read)
             os.close(waited)
             _child(work, write, waiting)
@@ -147,4 +162,4 @@ def _pickled_error(exc: BaseException) -> bytes:
         return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-__all__ = ["ChildFailed", "Forked", "parent_idle"]
+__all__ = ["ChildFailed", "Forked", "die_with_parent", "parent_idle"]

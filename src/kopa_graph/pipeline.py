@@ -32,7 +32,14 @@ from kopa_graph.rdfio.staging import Staging, fill
 from kopa_graph.resources import default_data_dir
 from kopa_graph.settings import Settings
 from kopa_graph.source.load import load_source_data
-from kopa_graph.validation.validate import Validated, ValidationReport, load_shapes, render_text, validate_graph
+from kopa_graph.validation.validate import (
+    Validated,
+    ValidationReport,
+    load_shapes,
+    render_text,
+    validate_graph,
+    validator_failed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +158,10 @@ def _written_and_validated(built: BuiltGraph, settings: Settings, shapes: Graph,
             lines, blanks = ntriples_lines(built.triples, loading.add)
             digest = fill(nt_file, lines, staging.out_dir / name)
             del lines
-            store = loading.store()
+            try:
+                store = loading.store()
+            except Exception as exc:  # Oxigraph refused a line: as when validation loads the graph itself
+                raise validator_failed(exc) from None
         # a second thread once the parent is done writing (blank nodes: loaded term by term instead)
         return (validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else store,
                                gate=parent_idle()), blanks, digest)

@@ -83,7 +83,7 @@ class Release:
             self._folders.update(str(p) for p in (folder, *folder.parents) if p.is_relative_to(self.folder))
         content = data.encode("utf-8") if isinstance(data, str) else data
         try:
-            if self.previous is not None and shared(f"{self.previous}/{name}", where, content, FILE_MODE):
+            if self.previous is not None and shared(str(self.previous), name, where, content, FILE_MODE):
                 return Path(where)
             fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
             try:

@@ -161,13 +161,19 @@ def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | 
     except KopaError:
         raise
     except Exception as exc:  # a failure inside a validator is never a pass
-        where = "".join(f" at {f.filename}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__)[-1:])
-        raise ValidatorError(
-            f"validation could not finish: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}{where}. "
-            "The graph counts as not validated and nothing was written. This is a fault in kopa-graph or "
-            "a validator, not in the data: please report it with the command and the data.") from exc
+        raise validator_failed(exc) from exc
     finally:
         rdflib.NORMALIZE_LITERALS = saved
+
+
+def validator_failed(exc: Exception) -> ValidatorError:
+    """The error to raise for ``exc``, raised inside validation (or in loading the graph for it): the
+    graph counts as not validated."""
+    where = "".join(f" at {f.filename}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__)[-1:])
+    return ValidatorError(
+        f"validation could not finish: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}{where}. "
+        "The graph counts as not validated and nothing was written. This is a fault in kopa-graph or "
+        "a validator, not in the data: please report it with the command and the data.")
 
 
 def _validate(data: Graph | TripleSet, shapes: Graph, ontology: Graph, sparql: str, sparql_engine: str, core: str,
