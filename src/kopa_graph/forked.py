@@ -38,6 +38,11 @@ _idle.set()  # in a process that is no forked child, nobody else is working for 
 _PR_SET_PDEATHSIG = 1
 
 
+def cores() -> int:
+    """The processors this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def die_with_parent(parent: int) -> None:
     """Have the kernel kill this process when its parent dies (Linux; elsewhere, nothing): a child left
     running would hold what the parent held, such as the lock on an output folder."""
@@ -162,4 +167,4 @@ def _pickled_error(exc: BaseException) -> bytes:
         return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-__all__ = ["ChildFailed", "Forked", "die_with_parent", "parent_idle"]
+__all__ = ["ChildFailed", "Forked", "cores", "die_with_parent", "parent_idle"]

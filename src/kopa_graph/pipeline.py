@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -40,6 +41,9 @@ from kopa_graph.validation.validate import (
     validate_graph,
     validator_failed,
 )
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +123,7 @@ def graph_to_ask(data_dir: Path | None, settings: Settings, graph_file: Path | N
 def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Progress,
                         staging: Staging | None = None,
                         meanwhile: Callable[[BuiltGraph], None] | None = None) -> _Run:
-    """Without ``meanwhile``, the N-Triples are made for validation only, here. With ``meanwhile`` (and
+    """Without ``meanwhile``, the N-Triples are made and loaded for validation only, here. With ``meanwhile`` (and
     ``staging``), a child process (:mod:`kopa_graph.forked`) writes them to their file in ``staging`` while
     loading them for validation, then validates, while this one calls ``meanwhile(built)``."""
     folder = Path(data_dir) if data_dir else default_data_dir()
@@ -131,12 +135,9 @@ def _build_and_validate(data_dir: Path | None, settings: Settings, progress: Pro
     del data  # the source data is in the graph now: free it before validation doubles the graph in memory
     shapes = load_shapes(settings)
     if meanwhile is None:
-        with progress.stage(f"write {STEM}.nt"):
-            lines, blanks = ntriples_lines(built.triples)
-            nt = b"".join(lines)
-            del lines
         with progress.stage(f"validate {len(built.triples)} triples"):
-            report = validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else nt)
+            store, blanks, _ = _loaded(built)
+            report = validate_graph(built.triples, settings, shapes=shapes, data_store=store)
     else:
         assert staging is not None
         report, blanks = _written_and_validated(built, settings, shapes, staging, meanwhile, progress)
@@ -154,17 +155,11 @@ def _written_and_validated(built: BuiltGraph, settings: Settings, shapes: Graph,
     nt_file = staging.reserve(name)
 
     def in_the_child() -> tuple[ValidationReport, bool, tuple[str, int]]:
-        with Loading() as loading:  # the lines are loaded for validation as they are made
-            lines, blanks = ntriples_lines(built.triples, loading.add)
-            digest = fill(nt_file, lines, staging.out_dir / name)
-            del lines
-            try:
-                store = loading.store()
-            except Exception as exc:  # Oxigraph refused a line: as when validation loads the graph itself
-                raise validator_failed(exc) from None
-        # a second thread once the parent is done writing (blank nodes: loaded term by term instead)
-        return (validate_graph(built.triples, settings, shapes=shapes, data_ntriples=None if blanks else store,
-                               gate=parent_idle()), blanks, digest)
+        store, blanks, digest = _loaded(built, lambda lines: fill(nt_file, lines, staging.out_dir / name))
+        assert digest is not None
+        # a second thread once the parent is done writing
+        return validate_graph(built.triples, settings, shapes=shapes, data_store=store, gate=parent_idle()), \
+            blanks, digest
 
     with Forked(in_the_child) as validating:
         meanwhile(built)
@@ -177,6 +172,22 @@ def _written_and_validated(built: BuiltGraph, settings: Settings, shapes: Graph,
                                      "validated and nothing was written.") from None
     staging.filled(name, digest)
     return report, blanks
+
+
+def _loaded(built: BuiltGraph, write: Callable[[list[bytes]], tuple[str, int]] | None = None
+            ) -> tuple[ox.Store | None, bool, tuple[str, int] | None]:
+    """The graph's N-Triples loaded into a new Oxigraph store as they are made: the store (None for a graph
+    with blank nodes, whose labels would not match from one batch to the next: validation then loads it term
+    by term), whether it has blank nodes, and what ``write`` returned, given the sorted lines meanwhile."""
+    with Loading() as loading:
+        lines, blanks = ntriples_lines(built.triples, loading.add)
+        written = write(lines) if write is not None else None
+        del lines
+        try:
+            store = loading.store()
+        except Exception as exc:  # Oxigraph refused a line: as when validation loads the graph itself
+            raise validator_failed(exc) from None
+    return (None if blanks else store), blanks, written
 
 
 def build(data_dir: Path | None, out_dir: Path, settings: Settings, progress: Progress = QUIET) -> BuildResult:

@@ -12,7 +12,6 @@ import queue
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -166,18 +165,13 @@ class Loading:
         self._finish()
 
 
-def store_of(graphs: Iterable[Graph | TripleSet], ntriples: bytes | Path | ox.Store | None = None) -> ox.Store:
-    """An in-memory pyoxigraph store holding the triples of ``graphs`` (their union), and of
-    ``ntriples`` (the text, or a file, or a store already holding them, :class:`Loading`): N-Triples
-    already written for a graph without blank nodes load several times faster than rdflib terms can be
-    handed over one by one."""
+def store_of(graphs: Iterable[Graph | TripleSet], into: ox.Store | None = None) -> ox.Store:
+    """An in-memory pyoxigraph store holding the triples of ``graphs`` (their union), added to ``into`` if
+    given (a store :class:`Loading` filled from N-Triples, several times faster than rdflib terms handed over
+    one by one)."""
     import pyoxigraph as ox
 
-    store = ntriples if isinstance(ntriples, ox.Store) else ox.Store()
-    if isinstance(ntriples, Path):
-        store.load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
-    elif isinstance(ntriples, bytes):
-        store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    store = into if into is not None else ox.Store()
     cache: dict[Node, Any] = {}
 
     def conv(t: Node) -> Any:

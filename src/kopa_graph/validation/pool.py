@@ -9,11 +9,12 @@ whatever the number (a test compares them).
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+
+from kopa_graph.forked import cores
 
 #: The most threads validation uses: the shapes are a few dozen queries, and more threads than cores only wait.
 MAX_THREADS = 4
@@ -21,11 +22,7 @@ MAX_THREADS = 4
 
 def usable_threads() -> int:
     """One thread per processor this process may run on, at most :data:`MAX_THREADS`."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_THREADS))
+    return max(1, min(cores(), MAX_THREADS))
 
 
 @contextmanager

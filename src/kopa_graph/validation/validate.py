@@ -129,7 +129,7 @@ def load_ontology() -> Graph:
 def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | None = None,
                    ontology: Graph | None = None, sparql: str = "set",
                    sparql_engine: str = "oxigraph", core: str = "fast",
-                   data_ntriples: bytes | Path | ox.Store | None = None, threads: int | None = None,
+                   data_store: ox.Store | None = None, threads: int | None = None,
                    gate: threading.Event | None = None) -> ValidationReport:
     """Validate ``data`` (with the ontology mixed in) against the shapes.
 
@@ -140,9 +140,9 @@ def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | 
     constraint the fast path does not know); ``sparql="pyshacl"`` leaves
     everything to pySHACL; ``sparql_engine="rdflib"`` runs the SPARQL
     constraints on rdflib. Every path gives the same results (tests compare
-    them on every shape fixture). ``data_ntriples``, the N-Triples of a
-    ``data`` without blank nodes (or the file holding them, or a pyoxigraph store holding just them),
-    saves the fast path handing the graph to pyoxigraph term by term. ``threads``: how many shapes the
+    them on every shape fixture). ``data_store``, a pyoxigraph store holding just the triples of a
+    ``data`` without blank nodes (:class:`~kopa_graph.rdfio.oxbridge.Loading`), saves the fast path
+    handing the graph to pyoxigraph term by term. ``threads``: how many shapes the
     fast path checks at once (default: one per processor this process may use, at most
     :data:`~kopa_graph.validation.pool.MAX_THREADS`); the results
     are the same, in the same order, whatever the number; with a ``gate``, all but one wait until it is set
@@ -156,7 +156,7 @@ def validate_graph(data: Graph | TripleSet, settings: Settings, shapes: Graph | 
         raise ValueError(f"core must be 'fast' or 'pyshacl', not {core!r}")
     saved = rdflib.NORMALIZE_LITERALS  # pySHACL switches it off and may not restore it
     try:
-        return _validate(data, shapes, ontology, sparql, sparql_engine, core, data_ntriples,
+        return _validate(data, shapes, ontology, sparql, sparql_engine, core, data_store,
                          usable_threads() if threads is None else threads, gate)
     except KopaError:
         raise
@@ -177,7 +177,7 @@ def validator_failed(exc: Exception) -> ValidatorError:
 
 
 def _validate(data: Graph | TripleSet, shapes: Graph, ontology: Graph, sparql: str, sparql_engine: str, core: str,
-              data_ntriples: bytes | Path | ox.Store | None, threads: int,
+              data_store: ox.Store | None, threads: int,
               gate: threading.Event | None) -> ValidationReport:
     from kopa_graph.validation import core as core_constraints
 
@@ -190,7 +190,7 @@ def _validate(data: Graph | TripleSet, shapes: Graph, ontology: Graph, sparql: s
                                             and sparql_engine == "oxigraph"):
         data = data.to_graph()  # pySHACL and rdflib's SPARQL read an rdflib graph
     if core == "fast" and sparql == "set" and unsupported is None:
-        report_graph, results = _validate_fast(data, ontology, shapes, constraints, sparql_engine, data_ntriples,
+        report_graph, results = _validate_fast(data, ontology, shapes, constraints, sparql_engine, data_store,
                                                threads, gate)
     else:
         if core == "fast" and unsupported is not None:
@@ -225,13 +225,13 @@ def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
 
 def _validate_fast(data: Graph | TripleSet, ontology: Graph, shapes: Graph,
                    constraints: list[sparql_constraints.SparqlConstraint], sparql_engine: str,
-                   data_ntriples: bytes | Path | ox.Store | None = None, threads: int = 1,
+                   data_store: ox.Store | None = None, threads: int = 1,
                    gate: threading.Event | None = None) -> tuple[Graph, list[Result]]:
     """Both kinds of constraints on one pyoxigraph store; the results and a W3C SHACL report graph."""
     from kopa_graph.rdfio.oxbridge import store_of
     from kopa_graph.validation.core import FastValidator
 
-    store = store_of([ontology], data_ntriples) if data_ntriples is not None else store_of([data, ontology])
+    store = store_of([ontology], data_store) if data_store is not None else store_of([data, ontology])
     report = Graph(bind_namespaces="none")
     top = BNode()
     report.add((top, RDF.type, SH.ValidationReport))

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from kopa_graph.forked import cores
+
 #: The work of the pool being run: set in the parent before the fork, so the children have it without pickling.
 _WORK: Callable[[int, int], list[str]] | None = None
-
-
-def cores() -> int:
-    """The processors this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def processes(count: int, jobs: int | None, least: int) -> int:
