@@ -69,6 +69,25 @@ def test_jsonld_is_compact_with_the_shipped_context(release: dict[str, bytes], s
     assert "kopa:Pilot" in pilot["@type"]
 
 
+def test_a_pruned_document_is_the_whole_one_with_a_smaller_context(settings: Settings) -> None:
+    """``jsonld(pruned=True)``: the same nodes, byte for byte, and the context's entries that they use, laid
+    out as the json module would; a prefix is kept for a term's definition (``xsd`` for ``position``) and for
+    a key that is no term (``org:unknown``), none for an empty graph."""
+    from kopa_graph.rdfio.jsonld import jsonld
+
+    g = Graph()
+    s = URIRef(settings.id_base + "test/1")
+    g.add((s, URIRef("http://schema.org/position"), Literal(3)))
+    g.add((s, URIRef("http://purl.org/dc/terms/source"), URIRef("http://example.org/x")))
+    g.add((s, URIRef("http://www.w3.org/ns/org#unknown"), Literal("y")))
+    whole, pruned = json.loads(jsonld(g, settings.id_base)), json.loads(jsonld(g, settings.id_base, pruned=True))
+    assert pruned["@graph"] == whole["@graph"]
+    assert sorted(pruned["@context"]) == ["dct", "kopaid", "org", "position", "schema", "source", "xsd"]
+    text = jsonld(g, settings.id_base, pruned=True).decode("utf-8")
+    assert text == json.dumps(pruned, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert json.loads(jsonld(Graph(), settings.id_base, pruned=True)) == {"@context": {}, "@graph": []}
+
+
 def test_tricky_literals_survive_every_format(settings: Settings) -> None:
     g = Graph()
     s = URIRef(settings.id_base + "test/1")

@@ -162,9 +162,9 @@ def test_each_resources_json_ld_is_made_once_for_its_file_and_its_page(tmp_path:
     made: list[object] = []
     real = site_build.jsonld
 
-    def counting(desc: object, id_base: str) -> bytes:
+    def counting(desc: object, id_base: str, **options: bool) -> bytes:
         made.append(desc)
-        return real(desc, id_base)  # type: ignore[arg-type]
+        return real(desc, id_base, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(site_build, "jsonld", counting)
     result = build_site(validate_source(SMALL, Settings()), tmp_path / "site", jobs=1)

@@ -2,7 +2,9 @@
 and a reader that never fetches a context.
 
 The context (``ontology/context.jsonld``) is embedded in every document
-kopa-graph writes, and shipped beside it, so that reading needs no network.
+kopa-graph writes, and shipped beside it, so that reading needs no network. A
+resource's document (a site's page, ``serve``'s answer) embeds only the
+entries it uses, as its Turtle declares only the prefixes it uses.
 When reading, a ``@context`` that names a URL or file is refused unless it is
 the project's own context, which is then taken from the pinned file.
 """
@@ -82,16 +84,22 @@ class _Compactor:
         self.prefixes: list[tuple[str, str]] = []
         self.terms: dict[str, _Term] = {}
         self._compacted: dict[str, str] = {}
-        ctx = {"kopaid": id_base, **context}
+        self.context = ctx = {"kopaid": id_base, **context}
+        #: per term's name, the prefixes its definition's compact IRIs name (what a pruned context keeps with it)
+        self.term_prefixes: dict[str, tuple[str, ...]] = {}
         for name, value in ctx.items():
             if isinstance(value, str) and value.endswith(("/", "#")):
                 self.prefixes.append((name, value))
+            elif not isinstance(value, dict) or "@id" not in value:
+                raise ValueError(f"the JSON-LD context's entry {name!r} is neither a prefix nor a term")
         self.prefixes.sort(key=lambda kv: (-len(kv[1]), kv[0]))
         for name, value in ctx.items():
-            if isinstance(value, dict) and "@id" in value:
+            if isinstance(value, dict):
                 full = self.expand(value["@id"])
                 coerce = value.get("@type")
                 self.terms[full] = _Term(name, self.expand(coerce) if coerce and coerce != "@id" else coerce)
+                named = (str(v).partition(":")[0] for v in value.values())
+                self.term_prefixes[name] = tuple(sorted({n for n in named if n in ctx and n != name}))
 
     def expand(self, curie: str) -> str:
         prefix, _, rest = curie.partition(":")
@@ -140,11 +148,35 @@ class _Compactor:
 
 
 def jsonld(graph: Graph | TripleSet, id_base: str, context: Mapping[str, Any] | None = None, *,
-           context_iri: str | None = None) -> bytes:
+           context_iri: str | None = None, pruned: bool = False) -> bytes:
     """Compact JSON-LD with the project's context embedded; nodes, keys and values sorted. With ``context_iri``
     the context is named by that address (:func:`published_context_iri`) instead of embedded: the same
-    document once the context is in place."""
-    return b"".join(jsonld_chunks(graph, id_base, context, context_iri=context_iri))
+    document once the context is in place. ``pruned``: the context embedded holds only the entries the
+    document uses (:func:`_pruned`): the same triples, the same keys, a fraction of the bytes."""
+    if not pruned or context_iri is not None:
+        return b"".join(jsonld_chunks(graph, id_base, context, context_iri=context_iri))
+    c, _ = (_prepared(context, id_base, None) if context is not None else _project_prepared(id_base, None))
+    terms: set[str] = set()
+    body = "".join([chunk.decode("utf-8") for chunk in _nodes(graph, c, terms)])
+    head = _pruned(c, terms, body)
+    graph_text = ',\n  "@graph": []\n}\n' if not body else ',\n  "@graph": [\n' + body + "\n  ]\n}\n"
+    return (head[:-2] + graph_text).encode("utf-8")
+
+
+def _pruned(c: _Compactor, terms: set[str], body: str) -> str:
+    """The opening of a document whose nodes are ``body`` (JSON text) using the terms ``terms``: the context
+    restricted to those terms, the prefixes their definitions name, and every prefix ``body`` writes a
+    compact IRI with (each such IRI stands at the start of a JSON string, ``"prefix:``; a text value that
+    begins so keeps a prefix it does not need, which is harmless)."""
+    ctx = c.context
+    kept = {name: ctx[name] for name in terms}
+    for name in terms:
+        for prefix in c.term_prefixes[name]:
+            kept[prefix] = ctx[prefix]
+    for prefix, _ in c.prefixes:
+        if prefix not in kept and f'"{prefix}:' in body:
+            kept[prefix] = ctx[prefix]
+    return json.dumps({"@context": kept}, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, Any] | None = None, *,
@@ -152,15 +184,24 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
     """:func:`jsonld` in pieces, one node at a time: the bytes of ``json.dumps(document, indent=2,
     sort_keys=True, ensure_ascii=False)`` without the whole document in memory, and written by
     :func:`_dumps` (several times faster than the json module's own indenting encoder)."""
-    from kopa_graph.rdfio.oxbridge import by_subject
-
     c, head = (_prepared(context, id_base, context_iri) if context is not None
                else _project_prepared(id_base, context_iri))
-    grouped = by_subject(graph)
-    if not grouped:
+    nodes = _nodes(graph, c, set())
+    first = next(nodes, None)
+    if first is None:
         yield (head[:-2] + ',\n  "@graph": []\n}\n').encode("utf-8")
         return
-    yield (head[:-2] + ',\n  "@graph": [\n').encode("utf-8")
+    yield (head[:-2] + ',\n  "@graph": [\n').encode("utf-8") + first
+    yield from nodes
+    yield b"\n  ]\n}\n"
+
+
+def _nodes(graph: Graph | TripleSet, c: _Compactor, terms: set[str]) -> Iterator[bytes]:
+    """The nodes of the document's ``@graph``, one at a time, laid out as :func:`jsonld_chunks` writes them;
+    the names of the context's terms they use are added to ``terms``."""
+    from kopa_graph.rdfio.oxbridge import by_subject
+
+    grouped = by_subject(graph)
     rdf_type = RDF.type
     keys: dict[Node, tuple[bool, str, _Term | None]] = {}  # per predicate: rdf:type?, its key, its term
     for i, s in enumerate(sorted(grouped, key=term_key)):
@@ -170,6 +211,8 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
             if found is None:
                 found = keys[p] = (p == rdf_type, *c.key(p))
             is_type, name, term = found
+            if term is not None:
+                terms.add(name)
             if is_type:
                 types = [_flat(_encode_string(c.compact_iri(str(o)))) for o in objects if isinstance(o, URIRef)]
                 if types:
@@ -198,7 +241,6 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
                                  + "\n      ]")
             parts.append("\n    }")
         yield "".join(parts).encode("utf-8")
-    yield b"\n  ]\n}\n"
 
 
 def _sort_key(value: _Encoded) -> str:

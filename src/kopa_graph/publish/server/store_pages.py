@@ -143,7 +143,7 @@ def html(release: Release, graph: Graph, iri: URIRef, path: str, lang: str) -> s
     site = _site(release, graph)
     desc = document(site.graph, iri, release.id_base)
     stem = path.rsplit("/", 1)[-1]
-    embedded = jsonld(desc, release.id_base).decode("utf-8").replace("<", "\\u003c")
+    embedded = jsonld(desc, release.id_base, pruned=True).decode("utf-8").replace("<", "\\u003c")
     here = f"{path}{site_pages.lang_suffix(lang)}.html"
     title, tag = site.label(iri, lang)
     view = site_views.view(site, iri, lang, here, _figure(site, release.atlas, iri, lang, here))
@@ -156,6 +156,8 @@ def html(release: Release, graph: Graph, iri: URIRef, path: str, lang: str) -> s
 def rdf(release: Release, graph: Graph, iri: URIRef, fmt: str) -> bytes:
     """The RDF file of ``iri``'s page in a published format, as the static site writes it."""
     desc = document(graph + release.description, iri, release.id_base)
+    if fmt == "json-ld":
+        return jsonld(desc, release.id_base, pruned=True)
     return serialize(desc, fmt, prefixes_for(release.id_base), release.id_base)
 
 

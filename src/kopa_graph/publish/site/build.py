@@ -181,7 +181,7 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
               atlas: Atlas | None) -> None:
     desc = document(site.facts, iri, id_base)
     stem = path.rsplit("/", 1)[-1]
-    as_jsonld = jsonld(desc, id_base)  # the page embeds the same document: made once
+    as_jsonld = jsonld(desc, id_base, pruned=True)  # the page embeds the same document: made once
     for ext, fmt, _ in RDF_FORMATS:
         w.put(f"{path}.{ext}", as_jsonld if fmt == "json-ld" else serialize(desc, fmt, prefixes, id_base))
     # "<" only ever stands in a JSON string here: as \u003c nothing in the data can end the script
