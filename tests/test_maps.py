@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from conftest import ROOT, SMALL
@@ -190,6 +192,20 @@ def test_touching_pilots_get_different_bands(shipped_built: BuiltGraph) -> None:
     assert len(set(colours.values())) == len(colours) == 13
     east, kotka = URIRef(ID + "pilot/ostra-nyland"), URIRef(ID + "pilot/ostnyland")  # they share Loviisa
     assert (colours[east] in maps.LIGHT_BAND) != (colours[kotka] in maps.LIGHT_BAND)
+
+
+@given(st.dictionaries(st.integers(0, 30), st.sets(st.sampled_from([f"{i:03d}" for i in range(12)]), max_size=4),
+                       max_size=25),
+       st.dictionaries(st.sampled_from([f"{i:03d}" for i in range(14)]),
+                       st.frozensets(st.sampled_from([f"{i:03d}" for i in range(14)]), max_size=4)))
+def test_touching_through_each_municipality_is_the_pairwise_definition(areas_by_number: dict[int, set[str]],
+                                                                       near: dict[str, frozenset[str]]) -> None:
+    """Two pilots touch when one holds a municipality the other holds or one next to it: found through each
+    municipality's pilots (8,600 pilots at 1M), the same sets as comparing every pair."""
+    areas = {URIRef(f"{ID}pilot/p{n}"): codes for n, codes in areas_by_number.items()}
+    pairwise = {p: {q for q in areas if q != p and any(c in areas[q] or near.get(c, frozenset()) & areas[q]
+                                                       for c in areas[p])} for p in areas}
+    assert maps._touching(areas, near) == pairwise
 
 
 def test_the_index_pilot_and_municipality_pages_show_their_maps(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ class Release:
     previous: Path | None = None  # the release OUT shows now, whose unchanged files this one shares
     _folders: set[str] = field(default_factory=set)  # folders of the release known to exist
 
-    def put(self, name: str, data: bytes | str) -> Path:
+    def put(self, name: str, data: bytes | str) -> None:
         """Write the file ``name`` (relative, ``/``-separated) of the release; :meth:`switch` flushes it to
         disk with the rest. (Paths as text and the bytes written by ``os.write``: a site puts 100,000 files,
         and ``pathlib`` and a buffered file object around each were a third of the time of putting one.)
@@ -84,7 +84,7 @@ class Release:
         content = data.encode("utf-8") if isinstance(data, str) else data
         try:
             if self.previous is not None and shared(str(self.previous), name, where, content, FILE_MODE):
-                return Path(where)
+                return
             fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
             try:
                 os.fchmod(fd, FILE_MODE)
@@ -96,7 +96,6 @@ class Release:
         except OSError as exc:
             raise OutputError(f"{self.out}: cannot write {name}: {why(exc)}; the previous outputs are unchanged") \
                 from None
-        return Path(where)
 
     def switch(self) -> None:
         """Show the release at OUT: flush its folders, then rename a new link over OUT (atomic)."""

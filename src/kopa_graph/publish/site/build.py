@@ -132,6 +132,8 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
             progress.count("resource pages", max(0, n - first), len(resources))
 
         jobs = forked.processes(len(resources), jobs, FORK_FROM)
+        if jobs > 1:
+            maps.prepare(site, atlas)
         before = w.taken()
         written = (forked.forked(first + len(resources), write, jobs, done) if jobs > 1
                    else forked.in_order(first + len(resources), write, done))

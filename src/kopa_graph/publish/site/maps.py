@@ -176,9 +176,7 @@ def pilot_colours(site: Site, atlas: Atlas) -> dict[URIRef, str]:
 
 def _pilot_colours(site: Site, atlas: Atlas) -> dict[URIRef, str]:
     areas = {p: set(codes) for p, codes in pilot_municipalities(site).items()}
-    near = neighbours(atlas.then)
-    touching = {p: {q for q in areas if q != p and any(c in areas[q] or near.get(c, frozenset()) & areas[q]
-                                                      for c in areas[p])} for p in areas}
+    touching = _touching(areas, neighbours(atlas.then))
     band: dict[URIRef, int] = {}
     for start in areas:
         if start in band:
@@ -197,6 +195,33 @@ def _pilot_colours(site: Site, atlas: Atlas) -> dict[URIRef, str]:
         colours[p] = bands[b][used[b] % len(bands[b])]  # past 14 pilots a band's colours come round again
         used[b] += 1
     return colours
+
+
+def prepare(site: Site, atlas: Atlas | None) -> None:
+    """Make what every map of the site shares (the pilots' municipalities and colours, the municipalities by
+    code) now: before the pages are shared out to forked processes, which would each make it again."""
+    _municipalities(site)
+    if atlas is not None:
+        pilot_colours(site, atlas)
+
+
+def _touching(areas: Mapping[URIRef, set[str]], near: Mapping[str, frozenset[str]]) -> dict[URIRef, set[URIRef]]:
+    """Per pilot, the other pilots that share a municipality with it or hold one next to one of its own: through
+    the pilots of each municipality, where comparing every pair of pilots took minutes at 8,600 pilots."""
+    at: dict[str, list[URIRef]] = {}
+    for p, codes in areas.items():
+        for c in codes:
+            at.setdefault(c, []).append(p)
+    out: dict[URIRef, set[URIRef]] = {}
+    for p, codes in areas.items():
+        found: set[URIRef] = set()
+        for c in codes:
+            found.update(at.get(c, ()))
+            for n in near.get(c, ()):
+                found.update(at.get(n, ()))
+        found.discard(p)
+        out[p] = found
+    return out
 
 
 # -- drawing ----------------------------------------------------------------------------------------------------
