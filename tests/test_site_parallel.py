@@ -207,3 +207,21 @@ def test_a_site_leaves_the_graph_as_it_was(tmp_path: Path) -> None:
     before, count = _indexes(validated.graph), len(validated.graph)
     build_site(validated, tmp_path / "site", jobs=1)
     assert len(validated.graph) == count and _indexes(validated.graph) == before
+
+
+def test_the_write_floor_writes_the_same_files(tmp_path: Path) -> None:
+    """benchmarks/site_ratio.py's write floor (what the files alone of a site cost): the same paths, the same
+    bytes, and only files (a link in the site is not copied)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import site_ratio
+
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "p.html").write_bytes(b"<p>x</p>")
+    (site / "top.ttl").write_bytes(b"")
+    (site / "link").symlink_to(site / "top.ttl")
+    result = site_ratio.write_floor(site, tmp_path / "out")
+    assert result["files"] == 2 and result["bytes"] == 8
+    assert sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file()) \
+        == ["a/b/p.html", "top.ttl"]
+    assert (tmp_path / "out" / "a" / "b" / "p.html").read_bytes() == b"<p>x</p>"
