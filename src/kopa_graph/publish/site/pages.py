@@ -52,7 +52,8 @@ class Site:
     _labels: dict[tuple[Node, str], tuple[str, str | None]] = field(default_factory=dict, repr=False)
     _translations: set[tuple[Node, str]] | None = field(default=None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
-    _shown: dict[tuple[int, Node, str], Markup] = field(default_factory=dict, repr=False, compare=False)
+    _shown: dict[tuple[int, str], dict[Node, Markup]] = field(default_factory=dict, repr=False, compare=False)
+    _rows: tuple[Any, ...] = field(default=(), repr=False, compare=False)  # the last resource_rows: (iri, doc, rows)
     facts: Facts = field(init=False, repr=False, compare=False)  # the graph's lookups, answered fast
 
     def __post_init__(self) -> None:
@@ -194,10 +195,28 @@ def value(site: Site, here: str, node: Node, lang: str) -> Markup:
     """``node`` as the page ``here`` in ``lang`` shows it (``macros.html.j2``'s ``value``): a literal as
     written, an IRI by its label, linked to its page (or to the line of the article it names). Made once per
     node, language and depth of ``here`` in the site (a link from ``here`` depends on nothing else)."""
-    key = (here.count("/"), node, lang)
-    shown = site._shown.get(key)
-    if shown is None:
-        shown = site._shown[key] = _written(_value_of(site, here, node, lang))
+    key = (here.count("/"), lang)
+    known = site._shown.get(key)
+    if known is None:
+        known = site._shown[key] = {}
+    found = known.get(node)
+    if found is None:
+        found = known[node] = _written(_value_of(site, here, node, lang))
+    return found
+
+
+def shower(site: Site, here: str, lang: str) -> Callable[[Node], Markup]:
+    """:func:`value` for the page ``here`` in ``lang``, to call for each of its values."""
+    key = (here.count("/"), lang)
+    known = site._shown.get(key)
+    if known is None:
+        known = site._shown[key] = {}
+
+    def shown(node: Node) -> Markup:
+        found = known.get(node)
+        if found is None:
+            found = known[node] = _written(_value_of(site, here, node, lang))
+        return found
     return shown
 
 
@@ -257,16 +276,27 @@ def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Gr
     """The body of ``iri``'s page (``templates/resource.html.j2``): its designed ``view``
     (:mod:`~kopa_graph.publish.site.views`) when it has one, then all its data: its types, its facts
     (``description``), the pages that link to it, and its other formats (``stem``.ttl, ...)."""
-    def shown(node: Node) -> Markup:
-        return value(site, here, node, lang)
-
+    shown = shower(site, here, lang)
     title, tag = site.label(iri, lang)
-    about = by_subject(description).get(iri, {})
-    facts = [(shown(p), [shown(v) for v in sorted(about[p], key=term_key)])
-             for p in sorted((p for p in about if p != RDF.type), key=term_key)]
-    incoming = [(shown(s), shown(p))
-                for s, p in sorted(site.facts.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
-                if isinstance(s, URIRef) and site.page_of(s) is not None]
+    types, facts, incoming = _resource_rows(site, iri, description)
     return fragment("resource.html.j2", ui=UI[lang], all_data=VIEW[lang]["all_data"], view=view, title=title, title_lang=tag if tag != lang else None, iri=iri,
-                    types=[shown(t) for t in sorted(site.facts.objects(iri, RDF.type), key=term_key)],
-                    facts=facts, incoming=incoming, stem=stem, formats=[FORMATS[n] for n in PUBLISHED])
+                    types=[shown(t) for t in types], facts=[(shown(p), [shown(v) for v in values]) for p, values in facts],
+                    incoming=[(shown(s), shown(p)) for s, p in incoming], stem=stem,
+                    formats=[FORMATS[n] for n in PUBLISHED])
+
+
+def _resource_rows(site: Site, iri: URIRef, description: Graph | TripleSet) -> tuple[Any, ...]:
+    """What :func:`resource_body` shows of ``iri``, in the order shown, whatever the language: its types, its
+    properties each with its values, and (subject, property) of the links to it from resources with a page.
+    Kept for the next call, which is for the same resource in the next language."""
+    last = site._rows
+    if last and last[0] == iri and last[1] is description:
+        rows: tuple[Any, ...] = last[2]
+        return rows
+    about = by_subject(description).get(iri, {})
+    rows = (sorted(site.facts.objects(iri, RDF.type), key=term_key),
+            [(p, sorted(about[p], key=term_key)) for p in sorted((p for p in about if p != RDF.type), key=term_key)],
+            [(s, p) for s, p in sorted(site.facts.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
+             if isinstance(s, URIRef) and site.page_of(s) is not None])
+    site._rows = (iri, description, rows)
+    return rows

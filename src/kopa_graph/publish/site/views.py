@@ -12,12 +12,12 @@ where it is in another language or is kopa-graph's own translation (``pages.valu
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kopa_graph.publish.site.pages import VIEW, Site, named, value
+from kopa_graph.publish.site.pages import VIEW, Site, named, shower
 from kopa_graph.publish.templating import Markup, fragment
 from kopa_graph.rdfio.namespaces import ADMS, DCTERMS, KOPA, ORG, RDF, ROV, SCHEMA, SKOS
 from kopa_graph.rdfio.ntriples import term_key
@@ -36,9 +36,13 @@ class Context:
     site: Site
     here: str
     lang: str
+    _shown: Callable[[Node], Markup] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_shown", shower(self.site, self.here, self.lang))
 
     def show(self, node: Node | None) -> Markup:
-        return value(self.site, self.here, node, self.lang) if node is not None else Markup("")
+        return self._shown(node) if node is not None else Markup("")
 
     def value(self, node: Node | None, p: URIRef) -> Node | None:
         """``node``'s ``p``, or ``None`` (also where ``node`` is ``None``: rdflib would take that as any)."""
