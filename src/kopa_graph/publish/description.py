@@ -17,6 +17,7 @@ from kopa_graph.graph.iris import IRIs
 from kopa_graph.rdfio.files import STEM, release_files
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED, ZIP
 from kopa_graph.rdfio.namespaces import RDF, SCHEMA
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.reports.csvexport import export_csv
 from kopa_graph.settings import DEFAULT_LICENCE, DEFAULT_PUBLISHER, Settings
 from kopa_graph.validation.validate import load_ontology, load_shapes, render_text, validate_graph
@@ -44,20 +45,18 @@ class Release:
 
 def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LICENCE,
                         publisher: str = DEFAULT_PUBLISHER, sparql_endpoint: str | None = None,
-                        put: Callable[[str, bytes], None] | None = None) -> Release:
+                        put: Callable[[str, bytes], None] | None = None,
+                        sizes: dict[str, int] | None = None) -> Release:
     """The validated DCAT/VoID description of the release files (the RDF downloads and the CSV zip).
 
     The site writes these; ``publish`` sends the same description, so a
     triplestore and the site describe the dataset identically. ``put`` is given each file as it is made
-    (its path in a site: ``download/NAME``), which is then let go: only the sizes are kept.
+    (its path in a site: ``download/NAME``), which is then let go: only the sizes are kept. ``sizes``: the
+    RDF downloads' sizes, where :func:`written_downloads` has written them already.
     """
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
-    sizes: dict[str, int] = {}
-    for name, data in release_files(g, settings):
-        if put is not None:
-            put(f"download/{name}", data)
-        sizes[name] = len(data)
-        del data
+    if sizes is None:
+        sizes = written_downloads(g, settings, put)
     csv_zip = _zip(export_csv(g, IRIs(settings).themes()))
     if put is not None:
         put(f"download/{CSV_ZIP}", csv_zip)
@@ -73,6 +72,21 @@ def release_description(g: Graph, settings: Settings, licence: str = DEFAULT_LIC
     if not report.conforms:
         raise NotConformant(report, "The dataset description does not conform:\n" + render_text(report, shapes=shapes))
     return Release(dists, description)
+
+
+def written_downloads(graph: Graph | TripleSet, settings: Settings,
+                      put: Callable[[str, bytes], None] | None = None) -> dict[str, int]:
+    """The RDF downloads of ``graph`` (and the context), each made, given to ``put`` (as ``download/NAME``) and
+    let go before the next: their sizes by name. The site writes them from the build's triples before it makes
+    the rdflib graph, which then reuses the memory they took (at a million triples the N-Triples' lines and
+    text are a third of a gigabyte, which came on top of that graph)."""
+    sizes: dict[str, int] = {}
+    for name, data in release_files(graph, settings):
+        if put is not None:
+            put(f"download/{name}", data)
+        sizes[name] = len(data)
+        del data
+    return sizes
 
 
 def redact(text: str, names: Iterable[str]) -> str:

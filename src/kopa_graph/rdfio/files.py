@@ -11,6 +11,7 @@ from kopa_graph.rdfio.engine import serialize
 from kopa_graph.rdfio.formats import FORMATS, PUBLISHED
 from kopa_graph.rdfio.jsonld import context_document
 from kopa_graph.rdfio.namespaces import prefixes_for
+from kopa_graph.rdfio.tripleset import TripleSet
 from kopa_graph.settings import Settings
 
 #: Stem of the published files: kopa.ttl, kopa.jsonld, kopa.nt.
@@ -25,7 +26,7 @@ def serialize_release(graph: Graph, settings: Settings, progress: Progress = QUI
     return dict(release_files(graph, settings, progress, ntriples))
 
 
-def release_files(graph: Graph, settings: Settings, progress: Progress = QUIET,
+def release_files(graph: Graph | TripleSet, settings: Settings, progress: Progress = QUIET,
                   ntriples: bytes | None = None) -> Iterator[tuple[str, bytes]]:
     """:func:`serialize_release`'s files one at a time, each made when the one before is let go (at a million
     triples the four together are a third of a gigabyte)."""

@@ -18,7 +18,7 @@ from kopa_graph.geo.atlas import Atlas
 from kopa_graph.languages import LANGUAGES
 from kopa_graph.progress import QUIET, Progress
 from kopa_graph.publish import conneg
-from kopa_graph.publish.description import redact, release_description
+from kopa_graph.publish.description import redact, release_description, written_downloads
 from kopa_graph.publish.diff import Snapshot
 from kopa_graph.publish.site import forked, maps
 from kopa_graph.publish.site import pages as site_pages
@@ -81,9 +81,11 @@ def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, 
     the site is the same bytes whatever the number."""
     with new_release(Path(out), SITE, validated.data_dir, option="OUT") as release:
         w = _Writer(release)
+        with progress.stage("downloads"):  # from the build's triples, before the rdflib graph takes their memory
+            sizes = written_downloads(validated.built.triples, validated.settings, w.put)
         count = _write_site(w, validated.graph, validated.settings, licence, publisher, sparql_endpoint, progress,
                             redact(validated.article, validated.built.withheld), validated.built.atlas, front_end,
-                            jobs)
+                            jobs, sizes)
         if previous is not None:  # the changes since the previous release (site --previous OUT)
             with progress.stage(f"compare with the previous release {previous.where}"):
                 for path, page in changes_pages(previous, validated.graph, validated.settings).items():
@@ -96,12 +98,12 @@ def build_site(validated: Validated, out: Path, licence: str = DEFAULT_LICENCE, 
 
 def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publisher: str,
                 sparql_endpoint: str | None, progress: Progress, article_text: str, atlas: Atlas | None = None,
-                front_end: bool = False, jobs: int | None = None) -> int:
+                front_end: bool = False, jobs: int | None = None, sizes: dict[str, int] | None = None) -> int:
     id_base = settings.id_base
     prefixes = prefixes_for(id_base)
     article = next(iter(sorted(g.subjects(RDF.type, SCHEMA.Article), key=str)))
-    with progress.stage("downloads and the dataset description"):
-        release = release_description(g, settings, licence, publisher, sparql_endpoint, put=w.put)  # written as made
+    with progress.stage("the dataset description"):
+        release = release_description(g, settings, licence, publisher, sparql_endpoint, put=w.put, sizes=sizes)
     dists, description = release.distributions, release.description
     for ext, fmt, _ in RDF_FORMATS:
         w.put(f"void.{ext}", serialize(description, fmt, prefixes, id_base))
@@ -117,6 +119,7 @@ def _write_site(w: _Writer, g: Graph, settings: Settings, licence: str, publishe
         first = len(LANGUAGES)  # the index pages come first: the largest pages, shared out with the resources'
 
         def write(start: int, stop: int) -> list[str]:
+            site.forget()  # what a run remembers is for its own pages: a child's memory stays bounded
             for i in range(start, stop):
                 if i < first:
                     lang = LANGUAGES[i]

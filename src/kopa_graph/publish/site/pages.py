@@ -40,6 +40,10 @@ VIEW = {lang: messages(lang)["view"] for lang in LANGUAGES}
 TRANSLATION_NOTE = re.compile(r"'(.+)' is kopa-graph's translation of the ")
 
 
+#: How many labels and values a :class:`Site` remembers at most between runs of pages (a few tens of megabytes).
+REMEMBERED = 100_000
+
+
 @dataclass
 class Site:
     """What every page needs: the graph, labels, and where each resource's page is."""
@@ -65,6 +69,16 @@ class Site:
             self._memo[key] = make()
         found: T = self._memo[key]
         return found
+
+    def forget(self, keep: int | None = None) -> None:
+        """Let go of the labels and values remembered for the pages made so far once there are more than
+        ``keep`` (a forked writer asks before each run of pages, whose resources share their neighbours: what a
+        child remembered of the whole site at a million triples took it past the site's memory budget)."""
+        if len(self._labels) + sum(len(known) for known in self._shown.values()) > (
+                REMEMBERED if keep is None else keep):
+            self._labels.clear()
+            self._shown.clear()
+            self._rows = ()
 
     def label(self, node: Node, lang: str) -> tuple[str, str | None]:
         """A label of ``node`` in ``lang`` (or the best other), with its language tag."""
