@@ -23,7 +23,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,7 +57,7 @@ def timed(args: list[str]) -> dict[str, float]:
     return result
 
 
-def compare(data: Path, work: Path, repeat: int) -> dict[str, object]:
+def compare(data: Path, work: Path, repeat: int) -> dict[str, Any]:
     kopa = [sys.executable, "-m", "kopa_graph", "build", "--data", str(data), "--out", str(work / "out")]
     ox_floor = [sys.executable, str(Path(__file__)), "--floor", str(work / "out" / "kopa.nt"), str(work / "floor")]
     builds, floors = [], []
@@ -74,38 +76,59 @@ def compare(data: Path, work: Path, repeat: int) -> dict[str, object]:
             "floor_runs": [round(r["seconds"], 2) for r in floors], "load_average": os.getloadavg()}
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments(doc: str, repeat: int) -> argparse.ArgumentParser:
+    """The options a floor benchmark takes: --size, --repeat, --keep and --json."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--size", default="100k", help="10k, 100k or 1M")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=repeat)
     ap.add_argument("--keep", type=Path, help="folder for the generated data and outputs [default: a temporary one]")
     ap.add_argument("--json", type=Path)
+    return ap
+
+
+def synthetic(keep: Path, size: str) -> Path:
+    """The synthetic data of ``size`` (``synth.py``, seed 1) in ``keep``, made unless it is there."""
+    sys.path.insert(0, str(HERE))
+    import synth
+
+    data = keep / f"data-{size}"
+    if not (data / "pilots.yaml").exists():
+        synth.generate(data, synth.SIZES[size], seed=1)
+    return data
+
+
+def measured(args: argparse.Namespace, prefix: str, measure: Callable[[Path, Path], dict[str, Any]]) -> dict[str, Any]:
+    """``measure(data, keep)`` on the synthetic data of ``--size`` in ``--keep`` (else a temporary folder, removed
+    afterwards); its result, also written to ``--json``."""
+    keep = args.keep or Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        result = measure(synthetic(keep, args.size), keep)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(keep, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def main() -> int:
+    ap = arguments(__doc__, 3)
     ap.add_argument("--floor", nargs=2, type=Path, metavar=("NT", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.floor:
         floor(*args.floor)
         return 0
-    sys.path.insert(0, str(HERE))
-    import synth
-
-    keep = args.keep or Path(tempfile.mkdtemp(prefix="kopa-floor-"))
-    try:
-        data = keep / f"data-{args.size}"
-        if not (data / "pilots.yaml").exists():
-            synth.generate(data, synth.SIZES[args.size], seed=1)
+    def measure(data: Path, keep: Path) -> dict[str, Any]:
         work = keep / f"work-{args.size}"
         work.mkdir(parents=True, exist_ok=True)
-        result = compare(data, work, args.repeat)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(keep, ignore_errors=True)
+        return compare(data, work, args.repeat)
+
+    result = measured(args, "kopa-floor-", measure)
     print(f"{args.size}: {result['triples']} triples; kopa-graph build {result['build_seconds']:.2f} s "
           f"(peak {result['build_peak_mb']:.0f} MB), floor {result['floor_seconds']:.2f} s "
           f"(peak {result['floor_peak_mb']:.0f} MB): ratio {result['ratio']:.2f}; runs {result['build_runs']} / "
           f"{result['floor_runs']}; CPU {result['build_cpu']:.1f} s / {result['floor_cpu']:.1f} s; "
-          f"load average {' '.join(f'{x:.2f}' for x in result['load_average'])}")  # type: ignore[union-attr]
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+          f"load average {' '.join(f'{x:.2f}' for x in result['load_average'])}")
     return 0
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from floor import timed  # noqa: E402
+from floor import arguments, measured, timed  # noqa: E402
 
 _FILES: list[tuple[str, bytes]] = []
 
@@ -101,35 +100,19 @@ def _run_floor(site: Path, out: Path) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--size", default="100k", help="10k, 100k or 1M")
-    ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--keep", type=Path, help="folder for the generated data and outputs [default: a temporary one]")
-    ap.add_argument("--json", type=Path)
+    ap = arguments(__doc__, 2)
     ap.add_argument("--write-floor", nargs=2, type=Path, metavar=("SITE", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.write_floor:
         print(json.dumps(write_floor(*args.write_floor)))
         return 0
-    import synth
-
-    keep = args.keep or Path(tempfile.mkdtemp(prefix="kopa-site-ratio-"))
-    try:
-        data = keep / f"data-{args.size}"
-        if not (data / "pilots.yaml").exists():
-            synth.generate(data, synth.SIZES[args.size], seed=1)
-        work = Path(tempfile.mkdtemp(prefix=f"work-{args.size}-", dir=keep))
-        result = compare(data, work, args.repeat)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(keep, ignore_errors=True)
+    result = measured(args, "kopa-site-ratio-", lambda data, keep: compare(
+        data, Path(tempfile.mkdtemp(prefix=f"work-{args.size}-", dir=keep)), args.repeat))
     print(f"{args.size}: build {result['build_seconds']:.2f} s, site {result['site_seconds']:.2f} s "
           f"(peak {result['site_peak_mb']:.0f} MB, CPU {result['site_cpu']:.1f} s): ratio {result['ratio']:.2f}; "
           f"write floor {result['write_floor_seconds']:.2f} s for {result['files']} files, "
           f"{result['bytes'] / 1e6:.0f} MB: (build + floor) / build {result['floor_ratio']:.2f}; "
           f"runs {result['runs']}; load average {' '.join(f'{x:.2f}' for x in result['load_average'])}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
