@@ -157,7 +157,7 @@ def jsonld(graph: Graph | TripleSet, id_base: str, context: Mapping[str, Any] | 
         return b"".join(jsonld_chunks(graph, id_base, context, context_iri=context_iri))
     c, _ = (_prepared(context, id_base, None) if context is not None else _project_prepared(id_base, None))
     terms: set[str] = set()
-    body = "".join([chunk.decode("utf-8") for chunk in _nodes(graph, c, terms)])
+    body = "".join(_nodes(graph, c, terms))
     head = _pruned(c, terms, body)
     graph_text = ',\n  "@graph": []\n}\n' if not body else ',\n  "@graph": [\n' + body + "\n  ]\n}\n"
     return (head[:-2] + graph_text).encode("utf-8")
@@ -191,12 +191,13 @@ def jsonld_chunks(graph: Graph | TripleSet, id_base: str, context: Mapping[str, 
     if first is None:
         yield (head[:-2] + ',\n  "@graph": []\n}\n').encode("utf-8")
         return
-    yield (head[:-2] + ',\n  "@graph": [\n').encode("utf-8") + first
-    yield from nodes
+    yield (head[:-2] + ',\n  "@graph": [\n' + first).encode("utf-8")
+    for node in nodes:
+        yield node.encode("utf-8")
     yield b"\n  ]\n}\n"
 
 
-def _nodes(graph: Graph | TripleSet, c: _Compactor, terms: set[str]) -> Iterator[bytes]:
+def _nodes(graph: Graph | TripleSet, c: _Compactor, terms: set[str]) -> Iterator[str]:
     """The nodes of the document's ``@graph``, one at a time, laid out as :func:`jsonld_chunks` writes them;
     the names of the context's terms they use are added to ``terms``."""
     from kopa_graph.rdfio.oxbridge import by_subject
@@ -240,7 +241,7 @@ def _nodes(graph: Graph | TripleSet, c: _Compactor, terms: set[str]) -> Iterator
                     parts.append("[" + ",".join(["\n        " + _laid_out(v, "\n        ") for v in values])
                                  + "\n      ]")
             parts.append("\n    }")
-        yield "".join(parts).encode("utf-8")
+        yield "".join(parts)
 
 
 def _sort_key(value: _Encoded) -> str:

@@ -192,11 +192,12 @@ def _resource(w: _Writer, site: site_pages.Site, iri: URIRef, path: str, prefixe
     # "<" only ever stands in a JSON string here: as \u003c nothing in the data can end the script
     # element or open a comment in it
     embedded = as_jsonld.decode("utf-8").replace("<", "\\u003c")
+    rows = site_pages.resource_rows(site, iri, desc)  # the same for the three languages
     for lang in LANGUAGES:
         here = f"{path}{site_pages.lang_suffix(lang)}.html"
         title, tag = site.label(iri, lang)
         view = site_views.view(site, iri, lang, here, _figure(site, atlas, iri, lang, here))
-        body = site_pages.resource_body(site, iri, lang, here, desc, stem, view)
+        body = site_pages.resource_body(site, iri, lang, here, desc, stem, view, rows)
         switch = {code: f"{stem}{site_pages.lang_suffix(code)}.html" for code in LANGUAGES}
         alternates = [(mt, f"{stem}.{ext}") for ext, _, mt in RDF_FORMATS]
         w.put(here, site_pages.page(title, tag, lang, here, body, alternates, embedded, switch))

@@ -57,7 +57,6 @@ class Site:
     _translations: set[tuple[Node, str]] | None = field(default=None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     _shown: dict[tuple[int, str], dict[Node, Markup]] = field(default_factory=dict, repr=False, compare=False)
-    _rows: tuple[Any, ...] = field(default=(), repr=False, compare=False)  # the last resource_rows: (iri, doc, rows)
     facts: Facts = field(init=False, repr=False, compare=False)  # the graph's lookups, answered fast
 
     def __post_init__(self) -> None:
@@ -78,7 +77,6 @@ class Site:
                 REMEMBERED if keep is None else keep):
             self._labels.clear()
             self._shown.clear()
-            self._rows = ()
 
     def label(self, node: Node, lang: str) -> tuple[str, str | None]:
         """A label of ``node`` in ``lang`` (or the best other), with its language tag."""
@@ -209,22 +207,12 @@ def value(site: Site, here: str, node: Node, lang: str) -> Markup:
     """``node`` as the page ``here`` in ``lang`` shows it (``macros.html.j2``'s ``value``): a literal as
     written, an IRI by its label, linked to its page (or to the line of the article it names). Made once per
     node, language and depth of ``here`` in the site (a link from ``here`` depends on nothing else)."""
-    key = (here.count("/"), lang)
-    known = site._shown.get(key)
-    if known is None:
-        known = site._shown[key] = {}
-    found = known.get(node)
-    if found is None:
-        found = known[node] = _written(_value_of(site, here, node, lang))
-    return found
+    return shower(site, here, lang)(node)
 
 
 def shower(site: Site, here: str, lang: str) -> Callable[[Node], Markup]:
     """:func:`value` for the page ``here`` in ``lang``, to call for each of its values."""
-    key = (here.count("/"), lang)
-    known = site._shown.get(key)
-    if known is None:
-        known = site._shown[key] = {}
+    known = site._shown.setdefault((here.count("/"), lang), {})
 
     def shown(node: Node) -> Markup:
         found = known.get(node)
@@ -286,31 +274,29 @@ def page(title: str, title_lang: str | None, lang: str, here: str, body: str, al
 
 
 def resource_body(site: Site, iri: URIRef, lang: str, here: str, description: Graph | TripleSet, stem: str,
-                  view: Markup | None = None) -> Markup:
+                  view: Markup | None = None, rows: Rows | None = None) -> Markup:
     """The body of ``iri``'s page (``templates/resource.html.j2``): its designed ``view``
     (:mod:`~kopa_graph.publish.site.views`) when it has one, then all its data: its types, its facts
-    (``description``), the pages that link to it, and its other formats (``stem``.ttl, ...)."""
+    (``description``), the pages that link to it, and its other formats (``stem``.ttl, ...). ``rows``: what
+    :func:`resource_rows` gives, where the caller has it already (for the page in another language)."""
     shown = shower(site, here, lang)
     title, tag = site.label(iri, lang)
-    types, facts, incoming = _resource_rows(site, iri, description)
+    types, facts, incoming = rows if rows is not None else resource_rows(site, iri, description)
     return fragment("resource.html.j2", ui=UI[lang], all_data=VIEW[lang]["all_data"], view=view, title=title, title_lang=tag if tag != lang else None, iri=iri,
                     types=[shown(t) for t in types], facts=[(shown(p), [shown(v) for v in values]) for p, values in facts],
                     incoming=[(shown(s), shown(p)) for s, p in incoming], stem=stem,
                     formats=[FORMATS[n] for n in PUBLISHED])
 
 
-def _resource_rows(site: Site, iri: URIRef, description: Graph | TripleSet) -> tuple[Any, ...]:
-    """What :func:`resource_body` shows of ``iri``, in the order shown, whatever the language: its types, its
-    properties each with its values, and (subject, property) of the links to it from resources with a page.
-    Kept for the next call, which is for the same resource in the next language."""
-    last = site._rows
-    if last and last[0] == iri and last[1] is description:
-        rows: tuple[Any, ...] = last[2]
-        return rows
+#: What a resource's page shows of it, whatever the language: its types; its properties, each with its values; and
+#: (subject, property) of the links to it from resources with a page; each in the order shown.
+Rows = tuple[list[Node], list[tuple[Node, list[Node]]], list[tuple[Node, Node]]]
+
+
+def resource_rows(site: Site, iri: URIRef, description: Graph | TripleSet) -> Rows:
+    """The :data:`Rows` of ``iri``, whose document is ``description``: made once for its three pages."""
     about = by_subject(description).get(iri, {})
-    rows = (sorted(site.facts.objects(iri, RDF.type), key=term_key),
+    return (sorted(site.facts.objects(iri, RDF.type), key=term_key),
             [(p, sorted(about[p], key=term_key)) for p in sorted((p for p in about if p != RDF.type), key=term_key)],
             [(s, p) for s, p in sorted(site.facts.subject_predicates(iri), key=lambda sp: (term_key(sp[1]), term_key(sp[0])))
              if isinstance(s, URIRef) and site.page_of(s) is not None])
-    site._rows = (iri, description, rows)
-    return rows

@@ -12,7 +12,8 @@ where it is in another language or is kopa-graph's own translation (``pages.valu
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -36,10 +37,9 @@ class Context:
     site: Site
     here: str
     lang: str
-    _shown: Callable[[Node], Markup] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_shown", shower(self.site, self.here, self.lang))
+    @cached_property
+    def _shown(self) -> Callable[[Node], Markup]:
+        return shower(self.site, self.here, self.lang)
 
     def show(self, node: Node | None) -> Markup:
         return self._shown(node) if node is not None else Markup("")
