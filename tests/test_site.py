@@ -156,6 +156,19 @@ def test_a_resources_json_ld_carries_only_the_context_it_uses_and_means_the_same
         assert not unused, f"{path}: the context holds {unused}, which the document does not use"
 
 
+def test_a_resources_turtle_declares_only_the_prefixes_it_uses(site: Path) -> None:
+    """README and rdfio/jsonld.py compare the pruned JSON-LD context with the Turtle beside it, which declares
+    only the prefixes it writes."""
+    documents = sorted((site / "doc").rglob("*.ttl"))
+    assert len(documents) > 100
+    for path in documents:
+        text = path.read_text(encoding="utf-8")
+        declared = re.findall(r"^@prefix (\w*): ", text, re.M)
+        body = "".join(line + "\n" for line in text.splitlines() if not line.startswith("@"))
+        unused = [p for p in declared if not re.search(rf"(?<![\w<\"]){p}:", body)]
+        assert declared and not unused, f"{path}: declares {unused} without using them"
+
+
 def test_languages_and_text_alternatives(site: Path) -> None:
     for page in _pages(site):
         text = page.read_text(encoding="utf-8")
